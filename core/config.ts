@@ -1,0 +1,133 @@
+/**
+ * The one spotplane configuration, shared by deploy, local mode and the Lambdas. Validated once at
+ * each entry point; every error names the field and, where the set is closed, the allowed values.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+export { ConfigError };
+
+import { AWS_REGIONS } from './regions.ts';
+
+const region = z.enum(AWS_REGIONS, {
+  error: (issue) => `must be one of: ${AWS_REGIONS.join(', ')} (got ${JSON.stringify(issue.input)})`,
+});
+
+const instanceType = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as g6.xlarge');
+
+export const configSchema = z
+  .strictObject({
+    /** Names every resource, parameter and event of one deployment; two prefixes never collide. */
+    prefix: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{1,23}$/,
+        'must be 2-24 characters: lowercase letters, digits and "-", starting with a letter',
+      )
+      .default('spotplane'),
+    hubRegion: region.default('us-east-1'),
+    workerRegions: z
+      .array(region)
+      .min(1, 'must list at least one worker region')
+      .refine((r) => new Set(r).size === r.length, 'must not repeat a region')
+      .default(['us-east-1', 'us-west-2', 'eu-west-1']),
+    instanceTypes: z
+      .array(instanceType)
+      .min(1, 'must list at least one instance type')
+      .refine((t) => new Set(t).size === t.length, 'must not repeat an instance type')
+      .default(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']),
+    /** Instances wanted at once; also the TargetCapacity asked of GetSpotPlacementScores. */
+    targetCapacity: z.int().min(1).max(100).default(1),
+    /** A region scoring below this is not used (scores run 1-10). */
+    minPlacementScore: z.int().min(1).max(10).default(3),
+    /** USD per instance-hour; a region whose known Spot price is above it is not used. Unset = no cap. */
+    maxSpotPrice: z.number().positive().optional(),
+    /** How long a failed or interrupted region stays excluded before it is eligible again. */
+    exclusionTtlSeconds: z
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(1800),
+    /** Launch on-demand in the best region when no Spot region can take the capacity. */
+    onDemandFallback: z.boolean().default(false),
+    /** While on on-demand, how often to check whether Spot is back. */
+    revertCheckSeconds: z.int().min(60).max(86_400).default(900),
+    /** Treat EC2 rebalance recommendations as a loss signal (earlier, but noisier, than the 2-minute warning). */
+    useRebalanceRecommendation: z.boolean().default(false),
+    /** Upper bound on one worker launch (instance boot + container healthy) before the region is excluded. */
+    launchTimeoutSeconds: z.int().min(120).max(3600).default(900),
+    /** A worker must report progress at least this often during a launch. */
+    launchHeartbeatSeconds: z.int().min(30).max(3600).default(300),
+    /** Cap of the exponential backoff while no region qualifies. */
+    maxBackoffSeconds: z.int().min(30).max(3600).default(600),
+    container: z
+      .strictObject({
+        image: z.string().min(1).default('lmsysorg/sglang:latest'),
+        port: z.int().min(1).max(65_535).default(30_000),
+        healthCheckPath: z.string().startsWith('/', 'must start with "/"').default('/health'),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.launchHeartbeatSeconds >= c.launchTimeoutSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['launchHeartbeatSeconds'],
+        message: `must be below launchTimeoutSeconds (${c.launchTimeoutSeconds})`,
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Turns zod issues into one line per bad field: `workerRegions.1: must be one of: ...`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${field}: unknown field(s) ${issue.keys.join(', ')}`;
+    }
+    return `${field}: ${issue.message}`;
+  });
+}
+
+/**
+ * Validates a configuration document and fills in defaults.
+ *
+ * @example
+ * const config = parseConfig({ hubRegion: 'us-east-1', workerRegions: ['us-west-2'] });
+ * @throws {ConfigError} naming each bad field.
+ */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issues = describeIssues(result.error);
+    throw new ConfigError(`Invalid spotplane configuration:\n  ${issues.join('\n  ')}`, issues, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/** The environment variable that carries the configuration (JSON) into Lambdas and local mode. */
+export const CONFIG_ENV = 'SPOTPLANE_CONFIG';
+
+/** Reads and validates the configuration from `SPOTPLANE_CONFIG` (JSON). */
+export function configFromEnv(env: Record<string, string | undefined>): Config {
+  const raw = env[CONFIG_ENV];
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfigError(`${CONFIG_ENV} is not set: it must hold the configuration as JSON`, [
+      `${CONFIG_ENV}: missing`,
+    ]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${CONFIG_ENV} is not valid JSON`, [`${CONFIG_ENV}: not JSON`], { cause });
+  }
+  return parseConfig(parsed);
+}

@@ -1,0 +1,13 @@
+/** Errors raised by the pure core. Each sets `name` so Step Functions Retry/Catch can match on it. */
+
+/** Raised when a configuration document fails validation; `issues` names every bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly issues: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

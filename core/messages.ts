@@ -1,0 +1,129 @@
+/**
+ * The shapes spotplane's own parts exchange: hub <-> worker events, the hub state document and
+ * instance details. One schema each; parsers in `core/events/` and the state machines rely on them.
+ */
+import { z } from 'zod';
+
+/** EventBridge `source` of events the hub emits and of events the workers emit. */
+export const HUB_SOURCE = 'spotplane.hub';
+export const WORKER_SOURCE = 'spotplane.worker';
+
+/** EventBridge `detail-type` values. Hub -> worker: */
+export const LAUNCH_REQUESTED = 'Launch Requested';
+export const TEARDOWN_REQUESTED = 'Teardown Requested';
+/** Worker -> hub: */
+export const LAUNCH_SUCCEEDED = 'Launch Succeeded';
+export const LAUNCH_FAILED = 'Launch Failed';
+export const LAUNCH_HEARTBEAT = 'Launch Heartbeat';
+export const REGION_LOST = 'Region Lost';
+export const TEARDOWN_COMPLETED = 'Teardown Completed';
+
+export const STATUSES = [
+  'DISABLED',
+  'PROVISIONING',
+  'RUNNING',
+  'FAILING_OVER',
+  'NOT_AVAILABLE',
+  'TEARING_DOWN',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const LIFECYCLES = ['spot', 'on-demand'] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
+
+/** One instance as `GET /spot-instances` shows it (snake_case: it is the public contract). */
+export const instanceDetailSchema = z.object({
+  instance_id: z.string(),
+  public_ip: z.string().nullable(),
+  private_ip: z.string().nullable(),
+  instance_type: z.string(),
+  availability_zone: z.string(),
+  lifecycle: z.enum(LIFECYCLES),
+  launch_time: z.string(),
+});
+export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
+
+export const exclusionSchema = z.object({
+  region: z.string(),
+  reason: z.string(),
+  /** ISO-8601 UTC; the region is eligible again from this instant. */
+  until: z.string(),
+});
+export type Exclusion = z.infer<typeof exclusionSchema>;
+
+/** The hub state document kept in SSM (`names(prefix).stateParameter`). */
+export const hubStateSchema = z.object({
+  status: z.enum(STATUSES),
+  region: z.string().nullable(),
+  lifecycle: z.enum(LIFECYCLES).nullable(),
+  instances: z.array(instanceDetailSchema),
+  excluded_regions: z.array(exclusionSchema),
+  /** Task token of the Orchestrator's "wait for region loss" task, while it waits. */
+  loss_token: z.string().nullable(),
+  /** Worker regions asked to tear down that have not confirmed yet. */
+  teardown_pending: z.array(z.string()),
+  updated_at: z.string(),
+});
+export type HubState = z.infer<typeof hubStateSchema>;
+
+export const initialHubState = (now: Date): HubState => ({
+  status: 'DISABLED',
+  region: null,
+  lifecycle: null,
+  instances: [],
+  excluded_regions: [],
+  loss_token: null,
+  teardown_pending: [],
+  updated_at: now.toISOString(),
+});
+
+const base = { prefix: z.string() };
+
+export const launchRequestedSchema = z.object({
+  ...base,
+  target_region: z.string(),
+  task_token: z.string(),
+  capacity: z.int().min(1),
+  lifecycle: z.enum(LIFECYCLES),
+});
+export const teardownRequestedSchema = z.object({
+  ...base,
+  target_region: z.string(),
+  /** Present when the sender waits for `Teardown Completed`. */
+  task_token: z.string().optional(),
+});
+export const launchSucceededSchema = z.object({
+  ...base,
+  region: z.string(),
+  task_token: z.string(),
+  instances: z.array(instanceDetailSchema),
+});
+export const launchFailedSchema = z.object({
+  ...base,
+  region: z.string(),
+  task_token: z.string(),
+  /** e.g. InsufficientInstanceCapacity, UnfulfillableCapacity, MaxSpotInstanceCountExceeded, LaunchTimeout. */
+  error: z.string(),
+  cause: z.string(),
+});
+export const launchHeartbeatSchema = z.object({ ...base, region: z.string(), task_token: z.string() });
+export const regionLostSchema = z.object({
+  ...base,
+  region: z.string(),
+  /** e.g. SpotInterruption, RebalanceRecommendation, InstanceTerminated, LaunchUnsuccessful. */
+  reason: z.string(),
+  instance_id: z.string().nullable(),
+});
+export const teardownCompletedSchema = z.object({
+  ...base,
+  region: z.string(),
+  task_token: z.string().optional(),
+});
+
+export type LaunchRequested = z.infer<typeof launchRequestedSchema>;
+export type TeardownRequested = z.infer<typeof teardownRequestedSchema>;
+export type LaunchSucceeded = z.infer<typeof launchSucceededSchema>;
+export type LaunchFailed = z.infer<typeof launchFailedSchema>;
+export type LaunchHeartbeat = z.infer<typeof launchHeartbeatSchema>;
+export type RegionLost = z.infer<typeof regionLostSchema>;
+export type TeardownCompleted = z.infer<typeof teardownCompletedSchema>;

@@ -1,0 +1,60 @@
+/**
+ * Every name spotplane gives a resource, parameter, rule or event, derived from the prefix. Stacks,
+ * Lambdas, state machines and LocalCloud all take names from here, so nothing is hard-coded twice.
+ */
+
+export const names = (prefix: string) => ({
+  /** SSM (hub region): `enabled` / `disabled`. */
+  provisioningParameter: `/${prefix}/provisioning`,
+  /** SSM (hub region): the hub state document (JSON, see `HubState`). */
+  stateParameter: `/${prefix}/state`,
+  /** SSM (hub region): last placement scores per configuration, reused on MaxConfigLimitExceeded. */
+  scoreCacheParameter: `/${prefix}/placement-score-cache`,
+
+  hubBus: `${prefix}-hub`,
+  workerBus: `${prefix}-worker`,
+  orchestratorStateMachine: `${prefix}-orchestrator`,
+  launchStateMachine: `${prefix}-launch-instance`,
+  capacityMonitorStateMachine: `${prefix}-capacity-monitor`,
+  teardownStateMachine: `${prefix}-teardown-instance`,
+
+  autoScalingGroup: `${prefix}-gpu`,
+  ecsCluster: `${prefix}-cluster`,
+  ecsTaskDefinition: `${prefix}-sglang`,
+  ecsCapacityProvider: `${prefix}-gpu`,
+
+  /** Hub rules: one forwarding hub->worker per worker region, one delivering worker events to the hub handler. */
+  hubToWorkerRule: (region: string) => `${prefix}-to-${region}`,
+  workerEventsRule: `${prefix}-worker-events`,
+  /** Worker rules (in each worker region). */
+  launchRequestRule: `${prefix}-launch-requested`,
+  teardownRequestRule: `${prefix}-teardown-requested`,
+  interruptionRule: `${prefix}-spot-interruption`,
+  rebalanceRule: `${prefix}-rebalance`,
+  stateChangeRule: `${prefix}-state-change`,
+  launchUnsuccessfulRule: `${prefix}-launch-unsuccessful`,
+  forwardToHubRule: `${prefix}-to-hub`,
+
+  /** Lambda function names (hub and worker). */
+  lambda: (fn: LambdaName) => `${prefix}-${fn}`,
+});
+
+export type Names = ReturnType<typeof names>;
+
+export const LAMBDA_NAMES = [
+  'region-finder',
+  'state-store',
+  'toggle-provisioning',
+  'get-instance-details',
+  'spot-capacity-handler',
+  'get-instance-from-asg',
+  'asg-launch-status',
+  'classify-capacity-event',
+] as const;
+export type LambdaName = (typeof LAMBDA_NAMES)[number];
+
+/** Rules the hub enables on `enable` and disables on `disable`. */
+export const hubRuleNames = (prefix: string, workerRegions: readonly string[]) => {
+  const n = names(prefix);
+  return [n.workerEventsRule, ...workerRegions.map((r) => n.hubToWorkerRule(r))];
+};

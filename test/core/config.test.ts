@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_ENV, ConfigError, configFromEnv, parseConfig } from '../../core/config.ts';
+
+describe('parseConfig', () => {
+  it('fills in defaults for an empty document', () => {
+    const config = parseConfig({});
+    expect(config.prefix).toBe('spotplane');
+    expect(config.instanceTypes).toEqual(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']);
+    expect(config.container).toEqual({
+      image: 'lmsysorg/sglang:latest',
+      port: 30000,
+      healthCheckPath: '/health',
+    });
+    expect(config.onDemandFallback).toBe(false);
+  });
+
+  it('names the bad field and lists the allowed regions', () => {
+    expect(() => parseConfig({ workerRegions: ['us-west2'] })).toThrowError(
+      /workerRegions\.0: must be one of: us-east-1, .*us-west-2.* \(got "us-west2"\)/,
+    );
+  });
+
+  it('reports every bad field at once, including unknown ones', () => {
+    try {
+      parseConfig({ targetCapacity: 0, container: { port: 70000 }, colour: 'blue' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues;
+      expect(issues.some((i) => i.startsWith('targetCapacity:'))).toBe(true);
+      expect(issues.some((i) => i.startsWith('container.port:'))).toBe(true);
+      expect(issues).toContain('(root): unknown field(s) colour');
+    }
+  });
+
+  it('rejects repeated regions and instance types', () => {
+    expect(() => parseConfig({ workerRegions: ['us-west-2', 'us-west-2'] })).toThrowError(
+      /workerRegions: must not repeat/,
+    );
+    expect(() => parseConfig({ instanceTypes: ['g6.xlarge', 'g6.xlarge'] })).toThrowError(
+      /instanceTypes: must not repeat/,
+    );
+  });
+
+  it('rejects a heartbeat that is not below the launch timeout', () => {
+    expect(() => parseConfig({ launchTimeoutSeconds: 300, launchHeartbeatSeconds: 300 })).toThrowError(
+      /launchHeartbeatSeconds: must be below launchTimeoutSeconds \(300\)/,
+    );
+  });
+
+  it('rejects a malformed instance type and prefix', () => {
+    expect(() => parseConfig({ instanceTypes: ['G6 XL'] })).toThrowError(
+      /instanceTypes\.0: must be an EC2 instance type/,
+    );
+    expect(() => parseConfig({ prefix: 'Bad_Prefix' })).toThrowError(/prefix: must be 2-24 characters/);
+  });
+});
+
+describe('configFromEnv', () => {
+  it('reads the configuration from SPOTPLANE_CONFIG', () => {
+    const config = configFromEnv({
+      [CONFIG_ENV]: JSON.stringify({ prefix: 'demo', workerRegions: ['eu-west-1'] }),
+    });
+    expect(config.prefix).toBe('demo');
+    expect(config.workerRegions).toEqual(['eu-west-1']);
+  });
+
+  it('says when the variable is missing or not JSON', () => {
+    expect(() => configFromEnv({})).toThrowError(/SPOTPLANE_CONFIG is not set/);
+    expect(() => configFromEnv({ [CONFIG_ENV]: '{nope' })).toThrowError(/SPOTPLANE_CONFIG is not valid JSON/);
+  });
+});

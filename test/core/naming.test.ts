@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock, systemClock } from '../../core/clock.ts';
+import { initialHubState, launchRequestedSchema } from '../../core/messages.ts';
+import { hubRuleNames, names } from '../../core/naming.ts';
+
+describe('names', () => {
+  it('derives every name from the prefix so two deployments never collide', () => {
+    const a = names('alpha');
+    const b = names('beta');
+    expect(a.stateParameter).toBe('/alpha/state');
+    expect(a.lambda('region-finder')).toBe('alpha-region-finder');
+    expect(a.hubToWorkerRule('us-west-2')).toBe('alpha-to-us-west-2');
+    const valuesA = Object.values(a).filter((v) => typeof v === 'string');
+    const valuesB = new Set(Object.values(b).filter((v) => typeof v === 'string'));
+    expect(valuesA.some((v) => valuesB.has(v))).toBe(false);
+  });
+
+  it('lists one forwarding rule per worker region plus the worker-events rule', () => {
+    expect(hubRuleNames('p', ['us-west-2', 'eu-west-1'])).toEqual([
+      'p-worker-events',
+      'p-to-us-west-2',
+      'p-to-eu-west-1',
+    ]);
+  });
+});
+
+describe('clock', () => {
+  it('moves a manual clock only when told', () => {
+    const clock = manualClock('2026-11-24T10:00:00Z');
+    expect(clock.now().toISOString()).toBe('2026-11-24T10:00:00.000Z');
+    clock.advance(90_000);
+    expect(clock.now().toISOString()).toBe('2026-11-24T10:01:30.000Z');
+    clock.set(new Date('2027-01-01T00:00:00Z'));
+    expect(clock.now().getUTCFullYear()).toBe(2027);
+  });
+
+  it('reads the system time from the system clock', () => {
+    expect(Math.abs(systemClock.now().getTime() - Date.now())).toBeLessThan(1000);
+  });
+});
+
+describe('messages', () => {
+  it('starts disabled with nothing running', () => {
+    const state = initialHubState(new Date('2026-11-24T10:00:00Z'));
+    expect(state).toMatchObject({ status: 'DISABLED', region: null, instances: [], excluded_regions: [] });
+  });
+
+  it('rejects a launch request without a task token', () => {
+    const result = launchRequestedSchema.safeParse({
+      prefix: 'p',
+      target_region: 'us-west-2',
+      capacity: 1,
+      lifecycle: 'spot',
+    });
+    expect(result.success).toBe(false);
+  });
+});
