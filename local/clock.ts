@@ -1,0 +1,137 @@
+/**
+ * The one clock of a local run. Every timer in LocalCloud, the local Step Functions runtime and the
+ * simulator goes through it, so the same code runs on a virtual clock in tests (no sleeps) and on
+ * scaled real time under `npm start` (`SPOTPLANE_TIME_SCALE`, default 10).
+ */
+import type { Clock } from '../core/clock.ts';
+
+export interface TimerClock extends Clock {
+  /** Calls `fn` once `ms` of clock time have passed; returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): () => void;
+  /** Resolves after `ms` of clock time; rejects with the signal's reason when aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+function sleepWith(clock: Pick<TimerClock, 'setTimer'>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = clock.setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Real time, `scale` times faster: one real second is `scale` clock seconds. */
+export function scaledClock(scale: number, start: Date = new Date()): TimerClock {
+  if (!(scale > 0)) throw new RangeError(`time scale must be a positive number (got ${scale})`);
+  const realStart = Date.now();
+  const clock: TimerClock = {
+    now: () => new Date(start.getTime() + (Date.now() - realStart) * scale),
+    setTimer: (ms, fn) => {
+      const handle = setTimeout(fn, Math.max(0, ms) / scale);
+      return () => clearTimeout(handle);
+    },
+    sleep: (ms, signal) => sleepWith(clock, ms, signal),
+  };
+  return clock;
+}
+
+interface PendingTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Lets every promise chain that is ready run to completion before the clock moves on. */
+async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+export interface VirtualClock extends TimerClock {
+  /** Moves time forward by `ms`, firing due timers in order and letting work settle after each. */
+  advance(ms: number): Promise<void>;
+  /** Advances to the next pending timer (if any) and fires it; returns false when none is pending. */
+  step(): Promise<boolean>;
+  /** Advances until `predicate()` holds or `maxMs` of clock time have passed; returns whether it held. */
+  runUntil(predicate: () => boolean, maxMs: number): Promise<boolean>;
+  /** Lets ready promise chains run without moving time. */
+  settle(): Promise<void>;
+  pendingTimers(): number;
+}
+
+/**
+ * A clock that moves only when told. Time jumps straight to the next timer, so a simulated month
+ * runs in seconds.
+ */
+export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): VirtualClock {
+  let now = new Date(start).getTime();
+  let seq = 0;
+  const timers: PendingTimer[] = [];
+
+  const nextDue = (limit: number): PendingTimer | undefined => {
+    let best: PendingTimer | undefined;
+    for (const t of timers) {
+      if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+    }
+    return best;
+  };
+
+  const fire = async (timer: PendingTimer) => {
+    timers.splice(timers.indexOf(timer), 1);
+    now = Math.max(now, timer.at);
+    timer.fn();
+    await settle();
+  };
+
+  const clock: VirtualClock = {
+    now: () => new Date(now),
+    setTimer: (ms, fn) => {
+      const timer: PendingTimer = { at: now + Math.max(0, ms), seq: seq++, fn };
+      timers.push(timer);
+      return () => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+    },
+    sleep: (ms, signal) => sleepWith(clock, ms, signal),
+    settle: () => settle(),
+    pendingTimers: () => timers.length,
+    advance: async (ms) => {
+      const target = now + ms;
+      await settle();
+      for (let t = nextDue(target); t; t = nextDue(target)) await fire(t);
+      now = target;
+      await settle();
+    },
+    step: async () => {
+      await settle();
+      const t = nextDue(Number.POSITIVE_INFINITY);
+      if (!t) return false;
+      await fire(t);
+      return true;
+    },
+    runUntil: async (predicate, maxMs) => {
+      const limit = now + maxMs;
+      await settle();
+      while (!predicate()) {
+        const t = nextDue(limit);
+        if (!t) {
+          now = limit;
+          return predicate();
+        }
+        await fire(t);
+      }
+      return true;
+    },
+  };
+  return clock;
+}
