@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { type HubState, initialHubState } from '../../core/messages.ts';
+import {
+  activeExclusions,
+  clearLossToken,
+  decideRegionLost,
+  exclude,
+  isoUtc,
+  nextBackoffSeconds,
+  provisioningDisabled,
+  provisioningEnabled,
+  recordRunning,
+  registerLossToken,
+  setStatus,
+  teardownCompleted,
+  teardownFinished,
+  withoutExpiredExclusions,
+} from '../../core/state.ts';
+
+const t0 = new Date('2026-11-24T10:00:00.000Z');
+const later = new Date('2026-11-24T10:05:00.000Z');
+
+const instance = {
+  instance_id: 'i-0abc',
+  public_ip: '54.1.2.3',
+  private_ip: '10.0.0.12',
+  instance_type: 'g6.xlarge',
+  availability_zone: 'us-west-2b',
+  lifecycle: 'spot' as const,
+  launch_time: '2026-11-24T10:00:00Z',
+};
+
+const running: HubState = {
+  ...initialHubState(t0),
+  status: 'RUNNING',
+  region: 'us-west-2',
+  lifecycle: 'spot',
+  instances: [instance],
+  loss_token: 'loss-token',
+};
+
+describe('isoUtc', () => {
+  it('drops milliseconds, as the public contract shows times', () => {
+    expect(isoUtc(new Date('2026-11-24T10:00:00.123Z'))).toBe('2026-11-24T10:00:00Z');
+  });
+});
+
+describe('exclusions', () => {
+  it('excludes a region until now + ttl with its reason', () => {
+    const next = exclude(
+      initialHubState(t0),
+      { region: 'eu-west-1', reason: 'InsufficientInstanceCapacity' },
+      t0,
+      1800,
+    );
+    expect(next.excluded_regions).toEqual([
+      { region: 'eu-west-1', reason: 'InsufficientInstanceCapacity', until: '2026-11-24T10:30:00Z' },
+    ]);
+    expect(next.updated_at).toBe('2026-11-24T10:00:00Z');
+  });
+
+  it('replaces an earlier exclusion of the same region instead of listing it twice', () => {
+    const once = exclude(initialHubState(t0), { region: 'eu-west-1', reason: 'LaunchTimeout' }, t0, 1800);
+    const twice = exclude(once, { region: 'eu-west-1', reason: 'SpotInterruption' }, later, 1800);
+    expect(twice.excluded_regions).toEqual([
+      { region: 'eu-west-1', reason: 'SpotInterruption', until: '2026-11-24T10:35:00Z' },
+    ]);
+  });
+
+  it('drops expired exclusions when it adds one', () => {
+    const old = exclude(initialHubState(t0), { region: 'eu-west-1', reason: 'x' }, t0, 60);
+    const next = exclude(old, { region: 'us-east-2', reason: 'y' }, later, 60);
+    expect(next.excluded_regions.map((e) => e.region)).toEqual(['us-east-2']);
+  });
+
+  it.each([
+    ['one second before until', '2026-11-24T10:29:59Z', 1],
+    ['exactly at until', '2026-11-24T10:30:00Z', 0],
+    ['after until', '2026-11-24T11:00:00Z', 0],
+  ])('counts an exclusion as active %s', (_label, at, expected) => {
+    const state = exclude(initialHubState(t0), { region: 'eu-west-1', reason: 'x' }, t0, 1800);
+    expect(activeExclusions(state, new Date(at))).toHaveLength(expected);
+    expect(withoutExpiredExclusions(state, new Date(at)).excluded_regions).toHaveLength(expected);
+  });
+});
+
+describe('transitions', () => {
+  it('sets a status and stamps the time', () => {
+    expect(setStatus(initialHubState(t0), 'NOT_AVAILABLE', later)).toMatchObject({
+      status: 'NOT_AVAILABLE',
+      updated_at: '2026-11-24T10:05:00Z',
+    });
+  });
+
+  it('records the running region, lifecycle and instances', () => {
+    const next = recordRunning(
+      setStatus(initialHubState(t0), 'PROVISIONING', t0),
+      { region: 'us-west-2', lifecycle: 'on-demand', instances: [instance] },
+      later,
+    );
+    expect(next).toMatchObject({
+      status: 'RUNNING',
+      region: 'us-west-2',
+      lifecycle: 'on-demand',
+      instances: [instance],
+    });
+  });
+
+  it('registers and clears the loss token', () => {
+    const withToken = registerLossToken(initialHubState(t0), 'tok', t0);
+    expect(withToken.loss_token).toBe('tok');
+    expect(clearLossToken(withToken, later).loss_token).toBeNull();
+  });
+
+  it('enabling goes to PROVISIONING and forgets a stale loss token', () => {
+    expect(provisioningEnabled(running, later)).toMatchObject({ status: 'PROVISIONING', loss_token: null });
+  });
+
+  it('disabling without teardown goes to DISABLED and keeps showing what still runs', () => {
+    expect(provisioningDisabled(running, later, [])).toMatchObject({
+      status: 'DISABLED',
+      region: 'us-west-2',
+      instances: [instance],
+      loss_token: null,
+    });
+  });
+
+  it('disabling with teardown waits for every region, each listed once', () => {
+    const next = provisioningDisabled(running, later, ['us-west-2', 'eu-west-1', 'us-west-2']);
+    expect(next).toMatchObject({ status: 'TEARING_DOWN', teardown_pending: ['us-west-2', 'eu-west-1'] });
+  });
+});
+
+describe('teardownCompleted', () => {
+  const tearing = provisioningDisabled(running, t0, ['us-west-2', 'eu-west-1']);
+
+  it('stays TEARING_DOWN while another region has not confirmed, but stops showing the torn-down region', () => {
+    const next = teardownCompleted(tearing, 'us-west-2', later);
+    expect(next).toMatchObject({
+      status: 'TEARING_DOWN',
+      teardown_pending: ['eu-west-1'],
+      region: null,
+      instances: [],
+      lifecycle: null,
+    });
+    expect(teardownFinished(tearing, next)).toBe(false);
+  });
+
+  it('becomes DISABLED with nothing running when the last region confirms', () => {
+    const next = teardownCompleted(teardownCompleted(tearing, 'eu-west-1', later), 'us-west-2', later);
+    expect(next).toMatchObject({ status: 'DISABLED', teardown_pending: [], region: null, instances: [] });
+  });
+
+  it('reports the teardown finished only on the confirming step', () => {
+    const almost = teardownCompleted(tearing, 'eu-west-1', later);
+    const done = teardownCompleted(almost, 'us-west-2', later);
+    expect(teardownFinished(almost, done)).toBe(true);
+    expect(teardownFinished(done, teardownCompleted(done, 'us-west-2', later))).toBe(false);
+  });
+
+  it('after a failover teardown of the old region keeps the new region running', () => {
+    const next = teardownCompleted({ ...running, region: 'eu-west-1' }, 'us-west-2', later);
+    expect(next).toMatchObject({ status: 'RUNNING', region: 'eu-west-1', instances: [instance] });
+  });
+
+  it('is harmless when repeated', () => {
+    const once = teardownCompleted(tearing, 'eu-west-1', later);
+    expect(teardownCompleted(once, 'eu-west-1', later)).toEqual(once);
+  });
+});
+
+describe('decideRegionLost', () => {
+  it.each([
+    [
+      'the current region with a waiting Orchestrator',
+      running,
+      'us-west-2',
+      { action: 'RELEASE_LOSS_TOKEN', token: 'loss-token' },
+    ],
+    ['another region', running, 'eu-west-1', { action: 'IGNORE', reason: 'NOT_CURRENT_REGION' }],
+    [
+      'no waiting Orchestrator',
+      { ...running, loss_token: null },
+      'us-west-2',
+      { action: 'IGNORE', reason: 'NO_WAITING_ORCHESTRATOR' },
+    ],
+    [
+      'a teardown',
+      { ...running, status: 'TEARING_DOWN' as const },
+      'us-west-2',
+      { action: 'IGNORE', reason: 'TEARING_DOWN' },
+    ],
+  ])('decides for %s', (_label, state, region, expected) => {
+    expect(decideRegionLost(state, { region })).toEqual(expected);
+  });
+});
+
+describe('nextBackoffSeconds', () => {
+  it.each([
+    [0, 600, 30],
+    [1, 600, 60],
+    [3, 600, 240],
+    [5, 600, 600],
+    [50, 600, 600],
+    [1e9, 3600, 3600],
+    [-2, 600, 30],
+    [2.7, 600, 120],
+  ])('attempt %d with cap %d waits %d s', (attempt, cap, expected) => {
+    expect(nextBackoffSeconds(attempt, cap)).toBe(expected);
+  });
+});
