@@ -130,3 +130,27 @@ export function nextBackoffSeconds(attempt: number, maxSeconds: number): number 
   const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
   return Math.min(maxSeconds, BASE_BACKOFF_SECONDS * 2 ** exponent);
 }
+
+export type Provisioning = 'enabled' | 'disabled';
+
+/** The `GET /spot-instances` body (see ARCHITECTURE.md): exactly these fields, expired exclusions hidden. */
+export interface PublicStatus {
+  provisioning: Provisioning;
+  status: Status;
+  region: string | null;
+  instances: InstanceDetail[];
+  excluded_regions: Exclusion[];
+  updated_at: string;
+}
+
+export function publicStatus(provisioning: Provisioning, state: HubState, now: Date): PublicStatus {
+  const nothingRuns = state.region === null;
+  return {
+    provisioning,
+    status: state.status,
+    region: state.region,
+    instances: nothingRuns ? [] : state.instances,
+    excluded_regions: activeExclusions(state, now),
+    updated_at: state.updated_at,
+  };
+}

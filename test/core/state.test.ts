@@ -9,6 +9,7 @@ import {
   nextBackoffSeconds,
   provisioningDisabled,
   provisioningEnabled,
+  publicStatus,
   recordRunning,
   registerLossToken,
   setStatus,
@@ -207,5 +208,29 @@ describe('nextBackoffSeconds', () => {
     [2.7, 600, 120],
   ])('attempt %d with cap %d waits %d s', (attempt, cap, expected) => {
     expect(nextBackoffSeconds(attempt, cap)).toBe(expected);
+  });
+});
+
+describe('publicStatus', () => {
+  it('shows exactly the contract fields, hiding expired exclusions', () => {
+    const state = exclude(
+      exclude(running, { region: 'eu-west-1', reason: 'A' }, t0, 60),
+      { region: 'ap-south-1', reason: 'B' },
+      t0,
+      1800,
+    );
+    expect(publicStatus('enabled', state, later)).toEqual({
+      provisioning: 'enabled',
+      status: 'RUNNING',
+      region: 'us-west-2',
+      instances: [instance],
+      excluded_regions: [{ region: 'ap-south-1', reason: 'B', until: '2026-11-24T10:30:00Z' }],
+      updated_at: '2026-11-24T10:00:00Z',
+    });
+  });
+
+  it('shows no instances when no region runs', () => {
+    const view = publicStatus('disabled', { ...running, region: null }, later);
+    expect(view).toMatchObject({ region: null, instances: [] });
   });
 });
