@@ -1,0 +1,66 @@
+/**
+ * The control plane's own AWS bill, from what it did in a run. Unit prices are the published
+ * us-east-1 list prices (USD), without free tiers, so the figure is an upper bound:
+ * - Step Functions Standard workflows: $0.025 per 1,000 state transitions.
+ * - Lambda (x86): $0.20 per 1M requests plus $0.0000166667 per GB-second. Durations are not
+ *   simulated, so every invocation is billed at `lambdaMemoryMb` for `lambdaMeanDurationMs`
+ *   (defaults 256 MB, 300 ms: an SDK call or two per invocation).
+ * - EventBridge: $1.00 per 1M custom events (events from AWS services on the default bus are free;
+ *   a cross-region forward is billed again in the receiving region, and is counted as its own event).
+ * - SSM Parameter Store: standard parameters at standard throughput cost nothing.
+ * - API Gateway HTTP API: $1.00 per 1M requests.
+ */
+import type { ControlPlaneUsage } from './timeline.ts';
+
+export const UNIT_PRICES_USD = {
+  stepFunctionsTransition: 0.025 / 1000,
+  lambdaRequest: 0.2 / 1_000_000,
+  lambdaGbSecond: 0.0000166667,
+  eventBridgeCustomEvent: 1 / 1_000_000,
+  ssmApiCall: 0,
+  httpApiRequest: 1 / 1_000_000,
+} as const;
+
+export interface BillOptions {
+  lambdaMemoryMb?: number;
+  lambdaMeanDurationMs?: number;
+}
+
+export interface ControlPlaneBill {
+  stepFunctionsUsd: number;
+  lambdaUsd: number;
+  eventBridgeUsd: number;
+  ssmUsd: number;
+  apiUsd: number;
+  totalUsd: number;
+}
+
+/** The bill for `usage` as counted. */
+export function controlPlaneBill(usage: ControlPlaneUsage, options: BillOptions = {}): ControlPlaneBill {
+  const gbSeconds =
+    usage.lambdaInvocations *
+    ((options.lambdaMemoryMb ?? 256) / 1024) *
+    ((options.lambdaMeanDurationMs ?? 300) / 1000);
+  const bill = {
+    stepFunctionsUsd: usage.stateTransitions * UNIT_PRICES_USD.stepFunctionsTransition,
+    lambdaUsd:
+      usage.lambdaInvocations * UNIT_PRICES_USD.lambdaRequest + gbSeconds * UNIT_PRICES_USD.lambdaGbSecond,
+    eventBridgeUsd: usage.customEvents * UNIT_PRICES_USD.eventBridgeCustomEvent,
+    ssmUsd: usage.ssmApiCalls * UNIT_PRICES_USD.ssmApiCall,
+    apiUsd: usage.apiRequests * UNIT_PRICES_USD.httpApiRequest,
+  };
+  return { ...bill, totalUsd: Object.values(bill).reduce((a, b) => a + b, 0) };
+}
+
+/** Scales a bill over `days` to a 30-day month. */
+export function perMonth(bill: ControlPlaneBill, days: number): ControlPlaneBill {
+  const k = 30 / days;
+  return {
+    stepFunctionsUsd: bill.stepFunctionsUsd * k,
+    lambdaUsd: bill.lambdaUsd * k,
+    eventBridgeUsd: bill.eventBridgeUsd * k,
+    ssmUsd: bill.ssmUsd * k,
+    apiUsd: bill.apiUsd * k,
+    totalUsd: bill.totalUsd * k,
+  };
+}

@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { controlPlaneBill, perMonth } from '../../local/sim/bill.ts';
+import { accountRun, integrate, oracleCost } from '../../local/sim/report.ts';
+import { type RunTimeline, uncoveredMs, unionWithin } from '../../local/sim/timeline.ts';
+import { DAY, HOUR, handTrace, T0 } from './fixtures.ts';
+
+const OD = 0.8048; // g6.xlarge, us-east-1 and us-west-2
+
+function run(partial: Partial<RunTimeline>): RunTimeline {
+  return {
+    policy: 'test',
+    startMs: T0,
+    endMs: T0 + DAY,
+    targetCapacity: 1,
+    instances: [],
+    healthy: [],
+    losses: [],
+    launchRequests: [],
+    ...partial,
+  };
+}
+
+const spot = (region: string, startMs: number, endMs: number, id = `i-${region}-${startMs}`) => ({
+  id,
+  region,
+  instanceType: 'g6.xlarge',
+  lifecycle: 'spot' as const,
+  startMs,
+  endMs,
+});
+
+describe('accountRun', () => {
+  it('bills Spot at the trace price as it moves and compares with the same hours on-demand', () => {
+    const trace = handTrace(1, {
+      'us-east-1': {
+        price: [
+          { at: T0, value: 0.3 },
+          { at: T0 + 12 * HOUR, value: 0.2 },
+        ],
+      },
+    });
+    const report = accountRun(trace, run({ instances: [spot('us-east-1', T0, T0 + DAY)] }));
+    expect(report.costUsd).toBeCloseTo(12 * 0.3 + 12 * 0.2, 10);
+    expect(report.onDemandCostUsd).toBeCloseTo(24 * OD, 10);
+    expect(report.costVsOnDemand).toBeCloseTo(6 / (24 * OD), 10);
+    expect(report.instanceHours).toEqual({ spot: 24, onDemand: 0 });
+    expect(report.hoursByRegion).toEqual({ 'us-east-1': 24 });
+  });
+
+  it('bills an instance at least 60 seconds and on-demand instances at list price', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.36 } });
+    const report = accountRun(
+      trace,
+      run({
+        instances: [
+          spot('us-east-1', T0, T0 + 10_000),
+          { ...spot('us-east-1', T0 + HOUR, T0 + 2 * HOUR), lifecycle: 'on-demand' },
+        ],
+      }),
+    );
+    expect(report.costUsd).toBeCloseTo(0.36 / 60 + OD, 10);
+    expect(report.instanceHours.onDemand).toBeCloseTo(1, 10);
+  });
+
+  it('measures availability from the first healthy moment and counts every hole', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 } });
+    const report = accountRun(
+      trace,
+      run({
+        healthy: [
+          { region: 'us-east-1', startMs: T0 + 120_000, endMs: T0 + 10 * HOUR },
+          { region: 'us-east-1', startMs: T0 + 10 * HOUR + 90_000, endMs: T0 + DAY },
+        ],
+      }),
+    );
+    expect(report.downtimeS).toBe(90);
+    expect(report.availability).toBeCloseTo(1 - 90_000 / (DAY - 120_000), 12);
+  });
+
+  it('counts overlapping healthy servers once (make-before-break is not double availability)', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 }, 'us-west-2': { price: 0.3 } });
+    const report = accountRun(
+      trace,
+      run({
+        healthy: [
+          { region: 'us-east-1', startMs: T0, endMs: T0 + 13 * HOUR },
+          { region: 'us-west-2', startMs: T0 + 12 * HOUR, endMs: T0 + DAY },
+        ],
+      }),
+    );
+    expect(report.availability).toBe(1);
+  });
+
+  it('reports reaction and serving gap of each failover and where it went', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 }, 'us-west-2': { price: 0.3 } });
+    const loss1 = T0 + 6 * HOUR;
+    const loss2 = T0 + 18 * HOUR;
+    const report = accountRun(
+      trace,
+      run({
+        healthy: [
+          { region: 'us-east-1', startMs: T0, endMs: loss1 + 120_000 },
+          { region: 'us-west-2', startMs: loss1 + 100_000, endMs: loss2 + 120_000 },
+          { region: 'us-east-1', startMs: loss2 + 150_000, endMs: T0 + DAY },
+        ],
+        losses: [
+          { atMs: loss2, region: 'us-west-2' },
+          { atMs: loss1, region: 'us-east-1' },
+        ],
+        launchRequests: [
+          { atMs: T0, region: 'us-east-1' },
+          { atMs: loss1 + 1500, region: 'us-west-2' },
+          { atMs: loss2 + 3000, region: 'us-east-1' },
+        ],
+      }),
+    );
+    expect(report.failovers).toEqual([
+      {
+        at: new Date(loss1).toISOString(),
+        fromRegion: 'us-east-1',
+        toRegion: 'us-west-2',
+        reactionS: 1.5,
+        gapS: 0,
+      },
+      {
+        at: new Date(loss2).toISOString(),
+        fromRegion: 'us-west-2',
+        toRegion: 'us-east-1',
+        reactionS: 3,
+        gapS: 30,
+      },
+    ]);
+    expect(report.failoverCount).toBe(2);
+    expect(report.meanGapS).toBe(15);
+    expect(report.maxGapS).toBe(30);
+    expect(report.meanReactionS).toBe(2.25);
+  });
+
+  it('reports no reaction when no launch request followed the loss', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 } });
+    const report = accountRun(
+      trace,
+      run({
+        healthy: [{ region: 'us-east-1', startMs: T0, endMs: T0 + HOUR }],
+        losses: [{ atMs: T0 + HOUR - 120_000, region: 'us-east-1' }],
+      }),
+    );
+    expect(report.failovers[0]).toMatchObject({ reactionS: null, toRegion: null, gapS: 23 * 3600 });
+    expect(report.availability).toBeCloseTo(1 / 24, 12);
+  });
+
+  it('bills the control plane per month from its usage', () => {
+    const trace = handTrace(2, { 'us-east-1': { price: 0.3 } });
+    const usage = {
+      stateTransitions: 4000,
+      lambdaInvocations: 1000,
+      customEvents: 200,
+      ssmApiCalls: 50,
+      apiRequests: 1,
+    };
+    const report = accountRun(trace, run({ endMs: T0 + 2 * DAY, usage }));
+    expect(report.controlPlane?.transitionsPerDay).toBe(2000);
+    expect(report.controlPlane?.billPerMonthUsd.stepFunctionsUsd).toBeCloseTo(4000 * 0.000025 * 15, 12);
+  });
+});
+
+describe('oracleCost', () => {
+  it('sits in the cheapest region that has capacity, and pays on-demand when none has', () => {
+    const trace = handTrace(1, {
+      'us-east-1': {
+        price: 0.3,
+        capacity: [
+          { at: T0, value: true },
+          { at: T0 + 12 * HOUR, value: false },
+        ],
+      },
+      'us-west-2': {
+        price: 0.2,
+        capacity: [
+          { at: T0, value: false },
+          { at: T0 + 6 * HOUR, value: true },
+          { at: T0 + 18 * HOUR, value: false },
+        ],
+      },
+    });
+    // 0-6 h: only us-east-1 (0.3); 6-18 h: us-west-2 (0.2); 18-24 h: nothing -> on-demand.
+    expect(oracleCost(trace, T0, T0 + DAY, 1)).toBeCloseTo(6 * 0.3 + 12 * 0.2 + 6 * OD, 10);
+    expect(oracleCost(trace, T0, T0 + DAY, 2)).toBeCloseTo(2 * (6 * 0.3 + 12 * 0.2 + 6 * OD), 10);
+  });
+});
+
+describe('integrate', () => {
+  it('integrates a step function over any window', () => {
+    const series = [
+      { at: 0, value: 1 },
+      { at: 10, value: 3 },
+      { at: 20, value: 2 },
+    ];
+    expect(integrate(series, 0, 30)).toBe(10 + 30 + 20);
+    expect(integrate(series, 5, 15)).toBe(5 + 15);
+    expect(integrate(series, 25, 30)).toBe(10);
+  });
+});
+
+describe('unionWithin / uncoveredMs', () => {
+  it('splits any window exactly into covered and uncovered time', () => {
+    const span = fc
+      .tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 200 }))
+      .map(([s, len]) => ({
+        startMs: s,
+        endMs: s + len,
+      }));
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 20 }), fc.integer({ min: 0, max: 600 }), (spans, from) => {
+        const to = from + 500;
+        const union = unionWithin(spans, from, to);
+        for (let i = 1; i < union.length; i++) expect(union[i]!.startMs).toBeGreaterThan(union[i - 1]!.endMs);
+        const covered = union.reduce((s, u) => s + u.endMs - u.startMs, 0);
+        expect(covered + uncoveredMs(spans, from, to)).toBe(500);
+        // Brute force on the integer grid.
+        let brute = 0;
+        for (let t = from; t < to; t++) if (!spans.some((s) => t >= s.startMs && t < s.endMs)) brute++;
+        expect(uncoveredMs(spans, from, to)).toBe(brute);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('controlPlaneBill', () => {
+  it('prices transitions, requests, GB-seconds and custom events at the documented unit prices', () => {
+    const bill = controlPlaneBill(
+      {
+        stateTransitions: 1000,
+        lambdaInvocations: 1_000_000,
+        customEvents: 1_000_000,
+        ssmApiCalls: 10,
+        apiRequests: 0,
+      },
+      { lambdaMemoryMb: 1024, lambdaMeanDurationMs: 1000 },
+    );
+    expect(bill.stepFunctionsUsd).toBeCloseTo(0.025, 12);
+    expect(bill.lambdaUsd).toBeCloseTo(0.2 + 16.6667, 6);
+    expect(bill.eventBridgeUsd).toBeCloseTo(1, 12);
+    expect(bill.ssmUsd).toBe(0);
+    expect(perMonth(bill, 15).totalUsd).toBeCloseTo(2 * bill.totalUsd, 10);
+  });
+});
