@@ -1,0 +1,40 @@
+/** One GetSpotPlacementScores request (all pages), per region, through the hub region's EC2 client. */
+import { type EC2Client, GetSpotPlacementScoresCommand } from '@aws-sdk/client-ec2';
+import type { ScoreConfiguration } from '../../core/ranking/index.ts';
+import { callWithTimeout } from './call.ts';
+import { TooManyPagesError } from './errors.ts';
+
+const MAX_PAGES = 20;
+
+/** The error code EC2 returns when the account may not use another new configuration today. */
+export const MAX_CONFIG_LIMIT_EXCEEDED = 'MaxConfigLimitExceeded';
+
+export async function fetchPlacementScores(
+  ec2: EC2Client,
+  hubRegion: string,
+  configuration: ScoreConfiguration,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const scores = new Map<string, number>();
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const command = new GetSpotPlacementScoresCommand({
+      RegionNames: [...configuration.regions],
+      InstanceTypes: [...configuration.instanceTypes],
+      TargetCapacity: configuration.targetCapacity,
+      // Region-level scores: the ASG spreads over every AZ of the chosen region.
+      SingleAvailabilityZone: false,
+      NextToken: nextToken,
+    });
+    const output = await callWithTimeout(
+      { operation: 'GetSpotPlacementScores', region: hubRegion, timeoutMs },
+      (abortSignal) => ec2.send(command, { abortSignal }),
+    );
+    for (const { Region, Score } of output.SpotPlacementScores ?? []) {
+      if (Region && typeof Score === 'number') scores.set(Region, Math.max(Score, scores.get(Region) ?? 0));
+    }
+    nextToken = output.NextToken || undefined;
+    if (!nextToken) return scores;
+  }
+  throw new TooManyPagesError('GetSpotPlacementScores', hubRegion, MAX_PAGES);
+}
