@@ -1,0 +1,137 @@
+/**
+ * Uploads a checkpoint directory to its S3 folder: every file streamed (multipart above one part),
+ * each object's ETag checked against the bytes read, metadata.json last so that its presence marks the
+ * folder complete. Whole-folder retries back off 1 s, 2 s, 4 s; a failure never touches the local copy.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { EtagHasher, etagMatches } from './checksum.ts';
+import type { AgentClock } from './clock.ts';
+import { ChecksumMismatchError, UploadFailedError } from './errors.ts';
+import { METADATA_FILE } from './layout.ts';
+import type { AgentLog } from './log.ts';
+import type { CheckpointMetadata } from './metadata.ts';
+
+/** Waits before retries 1, 2 and 3 (after the first attempt fails). */
+export const UPLOAD_BACKOFF_MS = [1_000, 2_000, 4_000] as const;
+export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+
+export interface UploadDeps {
+  s3: S3Client;
+  clock: AgentClock;
+  log: AgentLog;
+  /** Bytes per multipart part (at least 5 MiB); memory use is about 4 parts. */
+  partSize?: number;
+}
+
+/** Files under `dir`, as paths relative to it with "/" separators, sorted; metadata.json excluded. */
+export async function listCheckpointFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((path) => path !== METADATA_FILE)
+    .sort();
+}
+
+/** Streams one file to `key` and checks the ETag S3 reports against the bytes that were sent. */
+export async function uploadFile(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  path: string,
+  options: { partSize: number; signal?: AbortSignal },
+): Promise<void> {
+  const hasher = new EtagHasher(options.partSize);
+  const abortController = new AbortController();
+  const onAbort = () => abortController.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: key, Body: hasher },
+      partSize: options.partSize,
+      queueSize: 4,
+      abortController,
+    });
+    const reading = pipeline(createReadStream(path), hasher);
+    let result: Awaited<ReturnType<Upload['done']>>;
+    try {
+      result = await upload.done();
+    } catch (error) {
+      // Stops reading the file when the upload gave up half way.
+      hasher.destroy(error as Error);
+      await reading.catch(() => undefined);
+      throw error;
+    }
+    await reading;
+    const expected = hasher.expectedEtags();
+    if (!etagMatches(result.ETag, expected)) throw new ChecksumMismatchError(key, expected, result.ETag);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export interface CheckpointUpload {
+  bucket: string;
+  /** `<prefix>/<job_id>/YYYY/MM/DD/HHMMSSZ/` */
+  folder: string;
+  dir: string;
+  metadata: CheckpointMetadata;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes metadata.json into the local copy (so it can serve as a restore fallback), then uploads the
+ * folder with retries. Files verified in an earlier attempt are not sent again.
+ */
+export async function uploadCheckpoint(
+  deps: UploadDeps,
+  job: CheckpointUpload,
+): Promise<{ files: number; attempts: number }> {
+  const partSize = deps.partSize ?? DEFAULT_PART_SIZE;
+  await mkdir(job.dir, { recursive: true });
+  await writeFile(join(job.dir, METADATA_FILE), `${JSON.stringify(job.metadata, null, 2)}\n`);
+  const files = [...(await listCheckpointFiles(job.dir)), METADATA_FILE];
+  const done = new Set<string>();
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= UPLOAD_BACKOFF_MS.length + 1; attempt++) {
+    try {
+      for (const file of files) {
+        if (done.has(file)) continue;
+        await uploadFile(deps.s3, job.bucket, `${job.folder}${file}`, join(job.dir, file), {
+          partSize,
+          signal: job.signal,
+        });
+        done.add(file);
+      }
+      return { files: files.length, attempts: attempt };
+    } catch (error) {
+      if (job.signal?.aborted) throw error;
+      lastError = error;
+      const wait = UPLOAD_BACKOFF_MS[attempt - 1];
+      deps.log.error(
+        `upload attempt ${attempt} to s3://${job.bucket}/${job.folder} failed: ${describe(error)}` +
+          (wait === undefined ? '' : `; retrying in ${wait / 1000} s`),
+      );
+      if (wait !== undefined) await deps.clock.sleep(wait, job.signal);
+    }
+  }
+  throw new UploadFailedError(
+    `upload to s3://${job.bucket}/${job.folder} failed after ${UPLOAD_BACKOFF_MS.length + 1} attempts`,
+    UPLOAD_BACKOFF_MS.length + 1,
+    { cause: lastError },
+  );
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return `${error.name}${code && code !== error.name ? ` (${code})` : ''}: ${error.message || 'no message'}`;
+  }
+  return String(error);
+}
