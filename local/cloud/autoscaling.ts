@@ -1,0 +1,461 @@
+/**
+ * EC2 Auto Scaling of one region. A group keeps its instance count at DesiredCapacity: it launches
+ * through EC2 while the market has Spot capacity (records a Failed `InsufficientInstanceCapacity`
+ * activity and retries with backoff when it has none), and replaces instances that die.
+ */
+import type {
+  Activity,
+  AutoScalingGroup,
+  AutoScalingInstanceDetails,
+  DescribeAutoScalingGroupsCommandInput,
+  DescribeAutoScalingGroupsCommandOutput,
+  DescribeAutoScalingInstancesCommandInput,
+  DescribeAutoScalingInstancesCommandOutput,
+  DescribeScalingActivitiesCommandInput,
+  DescribeScalingActivitiesCommandOutput,
+  LifecycleState,
+  SetDesiredCapacityCommandInput,
+  UpdateAutoScalingGroupCommandInput,
+} from '@aws-sdk/client-auto-scaling';
+import type { RegionContext } from './context.ts';
+import { paginate } from './context.ts';
+import type { Ec2Service, LocalInstance } from './ec2.ts';
+import { awsError } from './errors.ts';
+
+type Output<T> = Omit<T, '$metadata'>;
+
+export interface GroupOptions {
+  name: string;
+  minSize?: number;
+  maxSize?: number;
+  desiredCapacity?: number;
+  /** Mixed-instances overrides, in priority order; the first is launched. */
+  instanceTypes: string[];
+  lifecycle?: 'spot' | 'on-demand';
+}
+
+interface GroupMember {
+  instanceId: string;
+  lifecycleState: LifecycleState;
+  activityId: string;
+}
+
+interface LocalGroup {
+  name: string;
+  arn: string;
+  minSize: number;
+  maxSize: number;
+  desired: number;
+  instanceTypes: string[];
+  lifecycle: 'spot' | 'on-demand';
+  createdTime: Date;
+  members: Map<string, GroupMember>;
+  /** Newest first, like DescribeScalingActivities. */
+  activities: Activity[];
+  retryTimer: (() => void) | null;
+  failedAttempts: number;
+}
+
+/** ASG retries failed launches with growing delays; these bound them. */
+const RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 300_000;
+const ACTIVITY_LIMIT = 500;
+
+export const INSUFFICIENT_CAPACITY_MESSAGE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+
+export class AutoScalingService {
+  private readonly groups = new Map<string, LocalGroup>();
+
+  constructor(
+    private readonly ctx: RegionContext,
+    private readonly ec2: Ec2Service,
+  ) {
+    ec2.onStateChange((instance) => this.onInstanceState(instance));
+  }
+
+  createGroup(opts: GroupOptions): void {
+    if (this.groups.has(opts.name)) {
+      throw awsError(
+        'autoscaling',
+        'AlreadyExists',
+        `AutoScalingGroup by this name already exists - A group with the name ${opts.name} already exists`,
+      );
+    }
+    this.groups.set(opts.name, {
+      name: opts.name,
+      arn: `arn:aws:autoscaling:${this.ctx.region}:${this.ctx.accountId}:autoScalingGroup:${this.ctx.ids.uuid()}:autoScalingGroupName/${opts.name}`,
+      minSize: opts.minSize ?? 0,
+      maxSize: opts.maxSize ?? 2,
+      desired: opts.desiredCapacity ?? 0,
+      instanceTypes: opts.instanceTypes,
+      lifecycle: opts.lifecycle ?? 'spot',
+      createdTime: this.ctx.clock.now(),
+      members: new Map(),
+      activities: [],
+      retryTimer: null,
+      failedAttempts: 0,
+    });
+    this.reconcile(opts.name);
+  }
+
+  groupNames(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  desiredCapacity(name: string): number | undefined {
+    return this.groups.get(name)?.desired;
+  }
+
+  async setDesiredCapacity(input: SetDesiredCapacityCommandInput): Promise<Record<string, never>> {
+    const group = this.require(input.AutoScalingGroupName);
+    const desired = input.DesiredCapacity;
+    if (desired === undefined || !Number.isInteger(desired) || desired < 0) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        "1 validation error detected: Value at 'desiredCapacity' failed to satisfy constraint: Member must not be null",
+      );
+    }
+    if (desired > group.maxSize) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`,
+      );
+    }
+    if (desired < group.minSize) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`,
+      );
+    }
+    this.changeDesired(group, desired);
+    return {};
+  }
+
+  async updateAutoScalingGroup(input: UpdateAutoScalingGroupCommandInput): Promise<Record<string, never>> {
+    const group = this.require(input.AutoScalingGroupName);
+    const min = input.MinSize ?? group.minSize;
+    const max = input.MaxSize ?? group.maxSize;
+    let desired = input.DesiredCapacity ?? group.desired;
+    if (min > max) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `Max bound, ${max}, must be greater than or equal to min bound, ${min}`,
+      );
+    }
+    if (input.DesiredCapacity !== undefined && (desired < min || desired > max)) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
+      );
+    }
+    // Without an explicit desired capacity, AWS clamps the current one into the new bounds.
+    desired = Math.min(max, Math.max(min, desired));
+    group.minSize = min;
+    group.maxSize = max;
+    this.changeDesired(group, desired);
+    return {};
+  }
+
+  async describeAutoScalingGroups(
+    input: DescribeAutoScalingGroupsCommandInput,
+  ): Promise<Output<DescribeAutoScalingGroupsCommandOutput>> {
+    const names = input.AutoScalingGroupNames ?? [];
+    const selected = [...this.groups.values()].filter((g) => names.length === 0 || names.includes(g.name));
+    const { page, nextToken } = paginate(selected, input.MaxRecords, input.NextToken, 50, (t) =>
+      awsError('autoscaling', 'InvalidNextToken', `The token '${t}' is invalid.`),
+    );
+    return { AutoScalingGroups: page.map((g) => this.toSdk(g)), NextToken: nextToken };
+  }
+
+  async describeAutoScalingInstances(
+    input: DescribeAutoScalingInstancesCommandInput,
+  ): Promise<Output<DescribeAutoScalingInstancesCommandOutput>> {
+    const ids = input.InstanceIds;
+    const details: AutoScalingInstanceDetails[] = [];
+    for (const group of this.groups.values()) {
+      for (const member of group.members.values()) {
+        if (ids && ids.length > 0 && !ids.includes(member.instanceId)) continue;
+        const instance = this.ec2.get(member.instanceId)!;
+        details.push({
+          InstanceId: member.instanceId,
+          InstanceType: instance.instanceType,
+          AutoScalingGroupName: group.name,
+          AvailabilityZone: instance.zone,
+          LifecycleState: member.lifecycleState,
+          HealthStatus: 'HEALTHY',
+          ProtectedFromScaleIn: false,
+        });
+      }
+    }
+    const { page, nextToken } = paginate(details, input.MaxRecords, input.NextToken, 50, (t) =>
+      awsError('autoscaling', 'InvalidNextToken', `The token '${t}' is invalid.`),
+    );
+    return { AutoScalingInstances: page, NextToken: nextToken };
+  }
+
+  async describeScalingActivities(
+    input: DescribeScalingActivitiesCommandInput,
+  ): Promise<Output<DescribeScalingActivitiesCommandOutput>> {
+    let activities: Activity[];
+    if (input.AutoScalingGroupName) {
+      const group = this.groups.get(input.AutoScalingGroupName);
+      // AWS answers an unknown group with an empty list here, not an error.
+      activities = group ? group.activities : [];
+    } else {
+      activities = [...this.groups.values()]
+        .flatMap((g) => g.activities)
+        .sort((a, b) => b.StartTime!.getTime() - a.StartTime!.getTime());
+    }
+    const ids = input.ActivityIds ?? [];
+    if (ids.length > 0) activities = activities.filter((a) => ids.includes(a.ActivityId!));
+    const { page, nextToken } = paginate(activities, input.MaxRecords, input.NextToken, 100, (t) =>
+      awsError('autoscaling', 'InvalidNextToken', `The token '${t}' is invalid.`),
+    );
+    return { Activities: page.map((a) => ({ ...a })), NextToken: nextToken };
+  }
+
+  private require(name: string | undefined): LocalGroup {
+    const group = name ? this.groups.get(name) : undefined;
+    if (!group) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`,
+      );
+    }
+    return group;
+  }
+
+  private changeDesired(group: LocalGroup, desired: number): void {
+    if (desired !== group.desired) group.failedAttempts = 0;
+    group.desired = desired;
+    this.reconcile(group.name);
+  }
+
+  private live(group: LocalGroup): GroupMember[] {
+    return [...group.members.values()].filter(
+      (m) => m.lifecycleState !== 'Terminating' && m.lifecycleState !== 'Terminated',
+    );
+  }
+
+  private reconcile(name: string): void {
+    const group = this.groups.get(name);
+    if (!group) return;
+    group.retryTimer?.();
+    group.retryTimer = null;
+    const live = this.live(group);
+    if (live.length > group.desired) {
+      // Newest first, like the default termination policy's tie-break on launch time.
+      for (const member of live.slice(group.desired).reverse()) this.scaleIn(group, member);
+      return;
+    }
+    for (let i = live.length; i < group.desired; i++) {
+      if (!this.launchOne(group)) {
+        group.failedAttempts++;
+        const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (group.failedAttempts - 1));
+        group.retryTimer = this.ctx.clock.setTimer(delay, () => {
+          group.retryTimer = null;
+          this.reconcile(name);
+        });
+        return;
+      }
+    }
+  }
+
+  private launchOne(group: LocalGroup): boolean {
+    const market = this.ctx.market;
+    const now = this.ctx.clock.now();
+    const activityId = this.ctx.ids.uuid();
+    const instanceType = group.instanceTypes[0] ?? market.instanceTypes[0]!;
+    const zone = cheapestZone(market.zones, (z) => market.price(instanceType, z));
+    const cause = `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${this.live(group).length} to ${group.desired}.`;
+    if (group.lifecycle === 'spot' && !market.take()) {
+      const activity: Activity = {
+        ActivityId: activityId,
+        AutoScalingGroupName: group.name,
+        AutoScalingGroupARN: group.arn,
+        Description: `Launching a new EC2 instance.  Status Reason: ${INSUFFICIENT_CAPACITY_MESSAGE}`,
+        Cause: cause,
+        StartTime: now,
+        EndTime: now,
+        StatusCode: 'Failed',
+        StatusMessage: INSUFFICIENT_CAPACITY_MESSAGE,
+        Progress: 100,
+        Details: JSON.stringify({ 'Subnet ID': 'subnet-0local', 'Availability Zone': zone }),
+      };
+      this.record(group, activity);
+      this.ctx.emitAwsEvent({
+        source: 'aws.autoscaling',
+        detailType: 'EC2 Instance Launch Unsuccessful',
+        detail: {
+          StatusCode: 'Failed',
+          AutoScalingGroupName: group.name,
+          ActivityId: activityId,
+          Details: { 'Availability Zone': zone, 'Subnet ID': 'subnet-0local' },
+          RequestId: this.ctx.ids.uuid(),
+          StatusMessage: INSUFFICIENT_CAPACITY_MESSAGE,
+          EndTime: now.toISOString(),
+          EC2InstanceId: '',
+          StartTime: now.toISOString(),
+          Cause: cause,
+        },
+        resources: [group.arn],
+      });
+      return false;
+    }
+    group.failedAttempts = 0;
+    const instance = this.ec2.launch({
+      instanceType,
+      zone,
+      autoScalingGroupName: group.name,
+      lifecycle: group.lifecycle,
+    });
+    group.members.set(instance.instanceId, {
+      instanceId: instance.instanceId,
+      lifecycleState: 'Pending',
+      activityId,
+    });
+    this.record(group, {
+      ActivityId: activityId,
+      AutoScalingGroupName: group.name,
+      AutoScalingGroupARN: group.arn,
+      Description: `Launching a new EC2 instance: ${instance.instanceId}`,
+      Cause: cause,
+      StartTime: now,
+      StatusCode: 'InProgress',
+      Progress: 30,
+      Details: JSON.stringify({ 'Subnet ID': 'subnet-0local', 'Availability Zone': zone }),
+    });
+    this.ctx.clock.setTimer(market.bootMs(), () => this.ec2.markRunning(instance.instanceId));
+    return true;
+  }
+
+  private scaleIn(group: LocalGroup, member: GroupMember): void {
+    const now = this.ctx.clock.now();
+    member.lifecycleState = 'Terminating';
+    member.activityId = this.ctx.ids.uuid();
+    this.record(group, {
+      ActivityId: member.activityId,
+      AutoScalingGroupName: group.name,
+      AutoScalingGroupARN: group.arn,
+      Description: `Terminating EC2 instance: ${member.instanceId}`,
+      Cause: `At ${now.toISOString()} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
+      StartTime: now,
+      StatusCode: 'InProgress',
+      Progress: 0,
+    });
+    this.ec2.terminate(member.instanceId);
+  }
+
+  private onInstanceState(instance: LocalInstance): void {
+    const name = instance.autoScalingGroupName;
+    const group = name ? this.groups.get(name) : undefined;
+    const member = group?.members.get(instance.instanceId);
+    if (!group || !member) return;
+    const now = this.ctx.clock.now();
+    if (instance.state === 'running' && member.lifecycleState === 'Pending') {
+      member.lifecycleState = 'InService';
+      this.finish(group, member.activityId, now);
+      this.ctx.emitAwsEvent({
+        source: 'aws.autoscaling',
+        detailType: 'EC2 Instance Launch Successful',
+        detail: {
+          StatusCode: 'InProgress',
+          AutoScalingGroupName: group.name,
+          ActivityId: member.activityId,
+          EC2InstanceId: instance.instanceId,
+          Details: { 'Availability Zone': instance.zone, 'Subnet ID': 'subnet-0local' },
+          StartTime: instance.launchTime.toISOString(),
+          EndTime: now.toISOString(),
+          Cause: 'Launch',
+        },
+        resources: [
+          group.arn,
+          `arn:aws:ec2:${this.ctx.region}:${this.ctx.accountId}:instance/${instance.instanceId}`,
+        ],
+      });
+    } else if (instance.state === 'shutting-down' && member.lifecycleState !== 'Terminating') {
+      // Died under the group (Spot interruption): the group notices and replaces it.
+      member.lifecycleState = 'Terminating';
+      member.activityId = this.ctx.ids.uuid();
+      this.record(group, {
+        ActivityId: member.activityId,
+        AutoScalingGroupName: group.name,
+        AutoScalingGroupARN: group.arn,
+        Description: `Terminating EC2 instance: ${instance.instanceId}`,
+        Cause: `At ${now.toISOString()} an instance was taken out of service in response to an EC2 instance status check failure.`,
+        StartTime: now,
+        StatusCode: 'InProgress',
+        Progress: 0,
+      });
+      this.reconcile(group.name);
+    } else if (instance.state === 'terminated') {
+      this.finish(group, member.activityId, now);
+      group.members.delete(instance.instanceId);
+      this.reconcile(group.name);
+    }
+  }
+
+  private finish(group: LocalGroup, activityId: string, at: Date): void {
+    const activity = group.activities.find((a) => a.ActivityId === activityId);
+    if (activity && activity.StatusCode === 'InProgress') {
+      activity.StatusCode = 'Successful';
+      activity.Progress = 100;
+      activity.EndTime = at;
+    }
+  }
+
+  private record(group: LocalGroup, activity: Activity): void {
+    group.activities.unshift(activity);
+    if (group.activities.length > ACTIVITY_LIMIT) group.activities.pop();
+  }
+
+  private toSdk(g: LocalGroup): AutoScalingGroup {
+    return {
+      AutoScalingGroupName: g.name,
+      AutoScalingGroupARN: g.arn,
+      MinSize: g.minSize,
+      MaxSize: g.maxSize,
+      DesiredCapacity: g.desired,
+      DefaultCooldown: 300,
+      AvailabilityZones: this.ctx.market.zones,
+      HealthCheckType: 'EC2',
+      HealthCheckGracePeriod: 300,
+      CreatedTime: g.createdTime,
+      MixedInstancesPolicy: {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: { LaunchTemplateName: g.name, Version: '$Latest' },
+          Overrides: g.instanceTypes.map((t) => ({ InstanceType: t })),
+        },
+        InstancesDistribution: {
+          OnDemandBaseCapacity: 0,
+          OnDemandPercentageAboveBaseCapacity: g.lifecycle === 'spot' ? 0 : 100,
+          SpotAllocationStrategy: 'price-capacity-optimized',
+        },
+      },
+      Instances: [...g.members.values()].map((m) => {
+        const instance = this.ec2.get(m.instanceId)!;
+        return {
+          InstanceId: m.instanceId,
+          InstanceType: instance.instanceType,
+          AvailabilityZone: instance.zone,
+          LifecycleState: m.lifecycleState,
+          HealthStatus: 'Healthy',
+          ProtectedFromScaleIn: false,
+        };
+      }),
+      Tags: [],
+      TerminationPolicies: ['Default'],
+    };
+  }
+}
+
+function cheapestZone(zones: string[], price: (zone: string) => number): string {
+  return zones.reduce((best, z) => (price(z) < price(best) ? z : best), zones[0]!);
+}

@@ -1,0 +1,396 @@
+/**
+ * ECS (EC2 launch type) of one region. The instances of a cluster's Auto Scaling group register as
+ * container instances once running; a task needs a whole instance (one GPU each), pulls its image
+ * (20-40 s), runs, and turns HEALTHY after its health check passes (10-20 s more). A task on an
+ * instance that dies is stopped with it.
+ */
+import type {
+  Container,
+  DescribeTasksCommandInput,
+  DescribeTasksCommandOutput,
+  Failure,
+  ListTasksCommandInput,
+  ListTasksCommandOutput,
+  RunTaskCommandInput,
+  RunTaskCommandOutput,
+  StopTaskCommandInput,
+  StopTaskCommandOutput,
+  Task,
+  TaskStopCode,
+} from '@aws-sdk/client-ecs';
+import type { RegionContext } from './context.ts';
+import { paginate } from './context.ts';
+import type { Ec2Service, LocalInstance } from './ec2.ts';
+import { awsError } from './errors.ts';
+
+type Output<T> = Omit<T, '$metadata'>;
+
+export interface ClusterOptions {
+  name: string;
+  /** Instances of these groups join the cluster (the launch template's user data does this on AWS). */
+  autoScalingGroups: string[];
+}
+
+export interface TaskDefinitionOptions {
+  family: string;
+  containerName: string;
+  image: string;
+  /** Whether the container defines a health check; without one healthStatus stays UNKNOWN. */
+  healthCheck: boolean;
+}
+
+interface LocalTaskDefinition extends TaskDefinitionOptions {
+  arn: string;
+  revision: number;
+}
+
+interface LocalTask {
+  arn: string;
+  cluster: LocalCluster;
+  definition: LocalTaskDefinition;
+  instanceId: string | null;
+  containerInstanceArn: string | null;
+  lastStatus: 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
+  createdAt: Date;
+  pullStartedAt?: Date;
+  pullStoppedAt?: Date;
+  startedAt?: Date;
+  stoppingAt?: Date;
+  stoppedAt?: Date;
+  stopCode?: TaskStopCode;
+  stoppedReason?: string;
+  startedBy?: string;
+  group: string;
+  launchType: 'EC2' | undefined;
+  capacityProviderName: string | undefined;
+  timers: (() => void)[];
+}
+
+interface LocalCluster {
+  name: string;
+  arn: string;
+  autoScalingGroups: string[];
+  /** instance id -> container instance ARN */
+  containerInstances: Map<string, string>;
+}
+
+/** How long a stopped container takes to exit (SIGTERM, then the container's stop timeout). */
+const STOP_MS = 5_000;
+/** ECS gives up on a task waiting for capacity after this long. */
+const PROVISIONING_TIMEOUT_MS = 30 * 60_000;
+
+export class EcsService {
+  private readonly clusters = new Map<string, LocalCluster>();
+  private readonly definitions = new Map<string, LocalTaskDefinition>();
+  /** Every task, oldest first. */
+  private readonly tasks: LocalTask[] = [];
+
+  constructor(
+    private readonly ctx: RegionContext,
+    private readonly ec2: Ec2Service,
+  ) {
+    ec2.onStateChange((instance) => this.onInstanceState(instance));
+  }
+
+  createCluster(opts: ClusterOptions): void {
+    this.clusters.set(opts.name, {
+      name: opts.name,
+      arn: `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:cluster/${opts.name}`,
+      autoScalingGroups: opts.autoScalingGroups,
+      containerInstances: new Map(),
+    });
+  }
+
+  registerTaskDefinition(opts: TaskDefinitionOptions): string {
+    const revision = [...this.definitions.values()].filter((d) => d.family === opts.family).length + 1;
+    const arn = `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:task-definition/${opts.family}:${revision}`;
+    const definition = { ...opts, arn, revision };
+    this.definitions.set(arn, definition);
+    return arn;
+  }
+
+  /** Tasks not yet stopped, for the local state view. */
+  liveTasks(): {
+    taskArn: string;
+    cluster: string;
+    lastStatus: string;
+    healthStatus: string;
+    instanceId: string | null;
+  }[] {
+    return this.tasks
+      .filter((t) => t.lastStatus !== 'STOPPED')
+      .map((t) => ({
+        taskArn: t.arn,
+        cluster: t.cluster.name,
+        lastStatus: t.lastStatus,
+        healthStatus: t.healthStatus,
+        instanceId: t.instanceId,
+      }));
+  }
+
+  async runTask(input: RunTaskCommandInput): Promise<Output<RunTaskCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    const definition = this.resolveDefinition(input.taskDefinition);
+    const count = input.count ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 10) {
+      throw awsError('ecs', 'InvalidParameterException', 'Count must be between 1 and 10.');
+    }
+    if (input.launchType && input.capacityProviderStrategy && input.capacityProviderStrategy.length > 0) {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'Specifying both a launch type and capacity provider strategy is not supported.',
+      );
+    }
+    if (input.launchType && input.launchType !== 'EC2') {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        `LaunchType ${input.launchType} is not supported by this cluster's capacity.`,
+      );
+    }
+    const viaCapacityProvider = (input.capacityProviderStrategy?.length ?? 0) > 0;
+    if (!viaCapacityProvider && cluster.containerInstances.size === 0) {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'No Container Instances were found in your cluster.',
+      );
+    }
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (let i = 0; i < count; i++) {
+      const free = this.freeInstance(cluster);
+      if (!free && !viaCapacityProvider) {
+        failures.push({ arn: [...cluster.containerInstances.values()][0], reason: 'RESOURCE:GPU' });
+        continue;
+      }
+      const task: LocalTask = {
+        arn: `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:task/${cluster.name}/${this.ctx.ids.hex(32)}`,
+        cluster,
+        definition,
+        instanceId: null,
+        containerInstanceArn: null,
+        lastStatus: 'PROVISIONING',
+        desiredStatus: 'RUNNING',
+        healthStatus: 'UNKNOWN',
+        createdAt: this.ctx.clock.now(),
+        startedBy: input.startedBy,
+        group: input.group ?? `family:${definition.family}`,
+        launchType: viaCapacityProvider ? undefined : 'EC2',
+        capacityProviderName: input.capacityProviderStrategy?.[0]?.capacityProvider,
+        timers: [],
+      };
+      this.tasks.push(task);
+      if (free) this.place(task, free);
+      else {
+        task.timers.push(
+          this.ctx.clock.setTimer(PROVISIONING_TIMEOUT_MS, () =>
+            this.stopNow(
+              task,
+              'TaskFailedToStart',
+              'Capacity is unavailable at this time. Please try again later or in a different availability zone',
+            ),
+          ),
+        );
+      }
+      tasks.push(this.toSdk(task));
+    }
+    return { tasks, failures };
+  }
+
+  async stopTask(input: StopTaskCommandInput): Promise<Output<StopTaskCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    if (!input.task) throw awsError('ecs', 'InvalidParameterException', 'task can not be blank.');
+    const task = this.findTask(cluster, input.task);
+    if (!task) throw awsError('ecs', 'InvalidParameterException', 'The referenced task was not found.');
+    if (task.desiredStatus !== 'STOPPED') {
+      task.desiredStatus = 'STOPPED';
+      const reason = input.reason ?? 'Task stopped by user';
+      if (task.lastStatus === 'PROVISIONING') this.stopNow(task, 'UserInitiated', reason);
+      else {
+        task.stoppingAt = this.ctx.clock.now();
+        task.timers.push(this.ctx.clock.setTimer(STOP_MS, () => this.stopNow(task, 'UserInitiated', reason)));
+      }
+    }
+    return { task: this.toSdk(task) };
+  }
+
+  async listTasks(input: ListTasksCommandInput): Promise<Output<ListTasksCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    if (input.maxResults !== undefined && (input.maxResults < 1 || input.maxResults > 100)) {
+      throw awsError('ecs', 'InvalidParameterException', 'maxResults must be between 1 and 100.');
+    }
+    const desired = input.desiredStatus ?? 'RUNNING';
+    const family = input.family;
+    const selected = this.tasks.filter(
+      (t) =>
+        t.cluster === cluster &&
+        t.desiredStatus === desired &&
+        (!family || t.definition.family === family) &&
+        (!input.startedBy || t.startedBy === input.startedBy),
+    );
+    const { page, nextToken } = paginate(selected, input.maxResults, input.nextToken, 100, () =>
+      awsError('ecs', 'InvalidParameterException', 'Invalid nextToken.'),
+    );
+    return { taskArns: page.map((t) => t.arn), nextToken };
+  }
+
+  async describeTasks(input: DescribeTasksCommandInput): Promise<Output<DescribeTasksCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    const refs = input.tasks ?? [];
+    if (refs.length === 0) throw awsError('ecs', 'InvalidParameterException', 'Tasks cannot be empty.');
+    if (refs.length > 100)
+      throw awsError('ecs', 'InvalidParameterException', 'Tasks cannot have more than 100 entries.');
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const task = this.findTask(cluster, ref);
+      if (task) tasks.push(this.toSdk(task));
+      else failures.push({ arn: ref, reason: 'MISSING' });
+    }
+    return { tasks, failures };
+  }
+
+  private requireCluster(ref: string | undefined): LocalCluster {
+    const name = (ref ?? 'default').replace(/^arn:aws:ecs:[^:]+:[^:]+:cluster\//, '');
+    const cluster = this.clusters.get(name);
+    if (!cluster) throw awsError('ecs', 'ClusterNotFoundException', 'Cluster not found.');
+    return cluster;
+  }
+
+  private resolveDefinition(ref: string | undefined): LocalTaskDefinition {
+    if (!ref) throw awsError('ecs', 'InvalidParameterException', 'taskDefinition can not be blank.');
+    const exact = this.definitions.get(ref);
+    if (exact) return exact;
+    const short = ref.replace(/^arn:aws:ecs:[^:]+:[^:]+:task-definition\//, '');
+    const [family, revision] = short.split(':');
+    const matching = [...this.definitions.values()].filter(
+      (d) => d.family === family && (revision === undefined || String(d.revision) === revision),
+    );
+    const latest = matching.sort((a, b) => b.revision - a.revision)[0];
+    if (!latest) throw awsError('ecs', 'InvalidParameterException', 'TaskDefinition not found.');
+    return latest;
+  }
+
+  private findTask(cluster: LocalCluster, ref: string): LocalTask | undefined {
+    return this.tasks.find((t) => t.cluster === cluster && (t.arn === ref || t.arn.endsWith(`/${ref}`)));
+  }
+
+  private freeInstance(cluster: LocalCluster): string | undefined {
+    const busy = new Set(
+      this.tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.instanceId).map((t) => t.instanceId),
+    );
+    for (const instanceId of cluster.containerInstances.keys()) {
+      const instance = this.ec2.get(instanceId);
+      if (instance?.state === 'running' && !busy.has(instanceId)) return instanceId;
+    }
+    return undefined;
+  }
+
+  private place(task: LocalTask, instanceId: string): void {
+    for (const cancel of task.timers.splice(0)) cancel();
+    task.instanceId = instanceId;
+    task.containerInstanceArn = task.cluster.containerInstances.get(instanceId) ?? null;
+    task.lastStatus = 'PENDING';
+    task.pullStartedAt = this.ctx.clock.now();
+    const market = this.ctx.market;
+    task.timers.push(
+      this.ctx.clock.setTimer(market.containerStartMs(), () => {
+        if (task.lastStatus !== 'PENDING') return;
+        task.lastStatus = 'RUNNING';
+        task.pullStoppedAt = task.startedAt = this.ctx.clock.now();
+        if (!task.definition.healthCheck) return;
+        task.timers.push(
+          this.ctx.clock.setTimer(market.healthyAfterMs(), () => {
+            if (task.lastStatus === 'RUNNING') task.healthStatus = 'HEALTHY';
+          }),
+        );
+      }),
+    );
+  }
+
+  private stopNow(task: LocalTask, stopCode: TaskStopCode, reason: string): void {
+    if (task.lastStatus === 'STOPPED') return;
+    for (const cancel of task.timers.splice(0)) cancel();
+    const now = this.ctx.clock.now();
+    task.lastStatus = 'STOPPED';
+    task.desiredStatus = 'STOPPED';
+    task.healthStatus = 'UNKNOWN';
+    task.stoppingAt ??= now;
+    task.stoppedAt = now;
+    task.stopCode = stopCode;
+    task.stoppedReason = reason;
+  }
+
+  private onInstanceState(instance: LocalInstance): void {
+    for (const cluster of this.clusters.values()) {
+      if (
+        !instance.autoScalingGroupName ||
+        !cluster.autoScalingGroups.includes(instance.autoScalingGroupName)
+      ) {
+        continue;
+      }
+      if (instance.state === 'running') {
+        cluster.containerInstances.set(
+          instance.instanceId,
+          `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:container-instance/${cluster.name}/${this.ctx.ids.hex(32)}`,
+        );
+        // Tasks waiting for capacity (capacity provider strategy) get the new instance.
+        const waiting = this.tasks.find((t) => t.cluster === cluster && t.lastStatus === 'PROVISIONING');
+        if (waiting) this.place(waiting, instance.instanceId);
+      } else if (instance.state === 'shutting-down' || instance.state === 'terminated') {
+        cluster.containerInstances.delete(instance.instanceId);
+        for (const task of this.tasks) {
+          if (task.instanceId === instance.instanceId) {
+            this.stopNow(task, 'TerminationNotice', `Host EC2 (instance ${instance.instanceId}) terminated.`);
+          }
+        }
+      }
+    }
+  }
+
+  private toSdk(t: LocalTask): Task {
+    const containers: Container[] = [
+      {
+        containerArn: `${t.arn.replace(':task/', ':container/')}/${t.definition.containerName}`,
+        taskArn: t.arn,
+        name: t.definition.containerName,
+        image: t.definition.image,
+        lastStatus: t.lastStatus === 'PROVISIONING' ? 'PENDING' : t.lastStatus,
+        healthStatus: t.healthStatus,
+        ...(t.lastStatus === 'STOPPED' ? { exitCode: t.stopCode === 'UserInitiated' ? 0 : 137 } : {}),
+      },
+    ];
+    const instance = t.instanceId ? this.ec2.get(t.instanceId) : undefined;
+    return {
+      taskArn: t.arn,
+      clusterArn: t.cluster.arn,
+      taskDefinitionArn: t.definition.arn,
+      containerInstanceArn: t.containerInstanceArn ?? undefined,
+      lastStatus: t.lastStatus,
+      desiredStatus: t.desiredStatus,
+      healthStatus: t.healthStatus,
+      containers,
+      createdAt: t.createdAt,
+      pullStartedAt: t.pullStartedAt,
+      pullStoppedAt: t.pullStoppedAt,
+      startedAt: t.startedAt,
+      stoppingAt: t.stoppingAt,
+      stoppedAt: t.stoppedAt,
+      executionStoppedAt: t.stoppedAt,
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      startedBy: t.startedBy,
+      group: t.group,
+      launchType: t.launchType,
+      capacityProviderName: t.capacityProviderName,
+      availabilityZone: instance?.zone,
+      attachments: [],
+      tags: [],
+      version: 1,
+    };
+  }
+}

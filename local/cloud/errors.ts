@@ -1,0 +1,83 @@
+/**
+ * Errors LocalCloud throws look exactly like the SDK's own: the service's modeled exception class
+ * when the SDK has one (so `instanceof ParameterNotFound` works), else the service's
+ * ServiceException base with AWS's error `name`. Handlers therefore cannot tell LocalCloud from AWS.
+ */
+import * as autoScaling from '@aws-sdk/client-auto-scaling';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecs from '@aws-sdk/client-ecs';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
+import * as sfn from '@aws-sdk/client-sfn';
+import * as ssm from '@aws-sdk/client-ssm';
+
+export const SERVICE_NAMES = ['ec2', 'autoscaling', 'ecs', 'ssm', 'eventbridge', 'sfn'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+type ExceptionCtor = new (opts: Record<string, unknown>) => Error;
+
+const SERVICES: Record<
+  ServiceName,
+  { module: Record<string, unknown>; base: ExceptionCtor; pascal: string }
+> = {
+  ec2: { module: ec2, base: ec2.EC2ServiceException as unknown as ExceptionCtor, pascal: 'Ec2' },
+  autoscaling: {
+    module: autoScaling,
+    base: autoScaling.AutoScalingServiceException as unknown as ExceptionCtor,
+    pascal: 'AutoScaling',
+  },
+  ecs: { module: ecs, base: ecs.ECSServiceException as unknown as ExceptionCtor, pascal: 'Ecs' },
+  ssm: { module: ssm, base: ssm.SSMServiceException as unknown as ExceptionCtor, pascal: 'Ssm' },
+  eventbridge: {
+    module: eventBridge,
+    base: eventBridge.EventBridgeServiceException as unknown as ExceptionCtor,
+    pascal: 'EventBridge',
+  },
+  sfn: { module: sfn, base: sfn.SFNServiceException as unknown as ExceptionCtor, pascal: 'Sfn' },
+};
+
+/** Errors AWS attributes to the caller (HTTP 4xx) unless listed here as the service's fault. */
+const SERVER_FAULTS = new Set([
+  'InternalServerError',
+  'InternalError',
+  'InternalException',
+  'ServiceUnavailable',
+]);
+const THROTTLES = new Set(['ThrottlingException', 'Throttling', 'TooManyUpdates', 'RequestLimitExceeded']);
+
+/**
+ * An error as the SDK v3 client of `service` would throw it for AWS error code `name`.
+ *
+ * @example
+ * throw awsError('ssm', 'ParameterNotFound', 'Parameter /x not found.');
+ */
+export function awsError(service: ServiceName, name: string, message: string): Error {
+  const { module, base } = SERVICES[service];
+  const fault = SERVER_FAULTS.has(name) ? 'server' : 'client';
+  const $metadata = {
+    httpStatusCode: fault === 'server' ? 500 : THROTTLES.has(name) ? 429 : 400,
+    attempts: 1,
+    totalRetryDelay: 0,
+  };
+  const modeled = module[name];
+  if (typeof modeled === 'function' && modeled.prototype instanceof base) {
+    const error = new (modeled as ExceptionCtor)({ message, $metadata });
+    // Some modeled classes keep `Message` only; the SDK's deserializer sets both.
+    Object.assign(error, { message });
+    return error;
+  }
+  return new base({ name, message, $fault: fault, $metadata });
+}
+
+/** True for an error LocalCloud (or the SDK) raised for AWS error code `name`. */
+export function isAwsError(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/**
+ * The `Error` a Step Functions aws-sdk integration reports for an SDK error: `<Service>.<Name>`, both
+ * PascalCase, with an `Exception` suffix added when AWS's own name lacks it (as Step Functions does).
+ */
+export function stepFunctionsErrorName(service: ServiceName, name: string): string {
+  const suffixed = name.endsWith('Exception') ? name : `${name}Exception`;
+  return `${SERVICES[service].pascal}.${suffixed}`;
+}
