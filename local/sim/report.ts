@@ -10,8 +10,9 @@
  *   trace's price of its region and instance type as it moved, on-demand at the list price.
  * - on-demand cost: the same instance-seconds, each at the on-demand price of its region and type.
  * - oracle: `targetCapacity` instances that, at every moment of the run, sit in the cheapest region
- *   with Spot capacity (cheapest configured instance type there), moving instantly and for free; when
- *   no region has capacity it pays the cheapest on-demand price.
+ *   with Spot capacity, moving instantly and for free; when no region has capacity it pays the
+ *   cheapest on-demand price. It runs the instance types the run itself ran (all configured types
+ *   when the run ran none), so it measures the choice of region, not of instance type.
  * - failover: a capacity loss in the serving region. Reaction: from the loss to the next launch
  *   request. Gap: time without a healthy server from the loss until the next loss (or the end).
  */
@@ -105,9 +106,10 @@ export function oracleCost(
   toMs: number,
   targetCapacity: number,
   onDemand: OnDemandTable = onDemandPrice,
+  instanceTypes: readonly string[] = trace.instanceTypes,
 ): number {
   const cheapestOnDemand = Math.min(
-    ...trace.regions.flatMap((r) => trace.instanceTypes.map((t) => onDemand(r.region, t))),
+    ...trace.regions.flatMap((r) => instanceTypes.map((t) => onDemand(r.region, t))),
   );
   const instants = marketInstants(trace, fromMs, toMs);
   let total = 0;
@@ -116,7 +118,10 @@ export function oracleCost(
     let best = cheapestOnDemand;
     for (const r of trace.regions) {
       if (!valueAt(r.capacityAvailable, t)) continue;
-      for (const series of Object.values(r.spotPrice)) best = Math.min(best, valueAt(series, t));
+      for (const type of instanceTypes) {
+        const series = r.spotPrice[type];
+        if (series) best = Math.min(best, valueAt(series, t));
+      }
     }
     total += best * (next - t);
   });
@@ -157,7 +162,15 @@ export function accountRun(
     else instanceHours.onDemand += hours;
     hoursByRegion[span.region] = (hoursByRegion[span.region] ?? 0) + hours;
   }
-  const oracleCostUsd = oracleCost(trace, run.startMs, run.endMs, run.targetCapacity, onDemand);
+  const ranTypes = [...new Set(run.instances.map((i) => i.instanceType))];
+  const oracleCostUsd = oracleCost(
+    trace,
+    run.startMs,
+    run.endMs,
+    run.targetCapacity,
+    onDemand,
+    ranTypes.length > 0 ? ranTypes : trace.instanceTypes,
+  );
 
   const losses = [...run.losses].sort((a, b) => a.atMs - b.atMs);
   const failovers: FailoverReport[] = losses.map((loss, i) => {

@@ -30,7 +30,10 @@ export interface Trace {
 
 export interface MarketState {
   placementScore: number;
-  /** The cheapest configured instance type's Spot price, USD per hour. */
+  /**
+   * Spot price of the first configured instance type (the one the Auto Scaling group launches first),
+   * USD per hour, cheapest AZ; LocalCloud's market scales the other types from it.
+   */
   spotPrice: number;
   capacityAvailable: boolean;
 }
@@ -72,7 +75,7 @@ export function marketAt(trace: Trace, region: string, t: number): MarketState {
   const r = regionTrace(trace, region);
   return {
     placementScore: valueAt(r.placementScore, t),
-    spotPrice: spotPriceAt(trace, region, t),
+    spotPrice: spotPriceAt(trace, region, t, trace.instanceTypes[0]),
     capacityAvailable: valueAt(r.capacityAvailable, t),
   };
 }
