@@ -1,0 +1,233 @@
+/** One running execution: drives the library's run, keeps the AWS-style event history and the final status. */
+import type { StateMachine } from 'aws-local-stepfunctions';
+import type { TimerClock } from '../clock.ts';
+import type { ExecutionScope, NewHistoryEvent, TaskRunner } from './task-runner.ts';
+import { CLOCK_START_TIME_FIELD, type PreparedDefinition } from './transform.ts';
+import type { ExecutionStatus, HistoryEvent, LocalExecution } from './types.ts';
+
+type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
+type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type Json = Parameters<StateMachine['run']>[0];
+
+/** The subset of the library's event log entries the history is built from. */
+interface LibraryEvent {
+  type: string;
+  state?: { name: string; input?: unknown; output?: unknown };
+  parentState?: { name: string };
+  index?: number;
+  Error?: string;
+  Cause?: unknown;
+}
+
+export interface ExecutionInit {
+  executionArn: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  name: string;
+  input: string;
+  executionToken: string;
+  machine: StateMachine;
+  prepared: PreparedDefinition;
+  clock: TimerClock;
+  runner: TaskRunner;
+}
+
+const causeText = (cause: unknown): string =>
+  typeof cause === 'string' ? cause : JSON.stringify(cause ?? null);
+
+export class Execution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: string;
+  readonly startDate: Date;
+  status: ExecutionStatus = 'RUNNING';
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  readonly events: HistoryEvent[] = [];
+  /** Resolves once the execution has a final status. */
+  readonly done: Promise<void>;
+
+  private readonly clock: TimerClock;
+  private readonly prepared: PreparedDefinition;
+  private readonly controller = new AbortController();
+  private resolveDone!: () => void;
+  private abortLibrary: () => void = () => {};
+  private cancelTimeout: () => void = () => {};
+
+  constructor(init: ExecutionInit) {
+    this.executionArn = init.executionArn;
+    this.stateMachineArn = init.stateMachineArn;
+    this.name = init.name;
+    this.input = init.input;
+    this.clock = init.clock;
+    this.prepared = init.prepared;
+    this.startDate = init.clock.now();
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.append({ type: 'ExecutionStarted', input: JSON.parse(init.input) });
+    this.start(init);
+  }
+
+  snapshot(): LocalExecution {
+    const view: LocalExecution = {
+      executionArn: this.executionArn,
+      stateMachineArn: this.stateMachineArn,
+      name: this.name,
+      status: this.status,
+      startDate: this.startDate,
+      input: this.input,
+      events: [...this.events],
+    };
+    if (this.stopDate) view.stopDate = this.stopDate;
+    if (this.output !== undefined) view.output = this.output;
+    if (this.error !== undefined) view.error = this.error;
+    if (this.cause !== undefined) view.cause = this.cause;
+    return view;
+  }
+
+  /** Stops the run (StopExecution, or the execution's own TimeoutSeconds); waiting tasks are cancelled. */
+  stop(status: 'ABORTED' | 'TIMED_OUT', error?: string, cause?: string): void {
+    if (this.status !== 'RUNNING') return;
+    const type = status === 'ABORTED' ? 'ExecutionAborted' : 'ExecutionTimedOut';
+    this.append({ type, ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) });
+    this.close(status, { error, cause });
+    this.abortLibrary();
+    this.controller.abort();
+  }
+
+  private start(init: ExecutionInit): void {
+    const scope: ExecutionScope = {
+      executionArn: this.executionArn,
+      executionToken: init.executionToken,
+      signal: this.controller.signal,
+      record: (event) => this.append(event),
+    };
+    const handlers: Handlers = {};
+    for (const [stateName, info] of this.prepared.states) {
+      const spec = info.spec;
+      if (spec.kind === 'task') {
+        handlers[stateName] = (input) => init.runner.runTask(scope, stateName, spec, input) as Promise<Json>;
+      } else if (spec.kind === 'wait') {
+        handlers[stateName] = (input) => init.runner.runWait(scope, input) as Promise<Json>;
+      }
+    }
+    const run = init.machine.run(JSON.parse(init.input), {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        retryIntervalOverrides: this.prepared.retryIntervalOverrides,
+      },
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: this.executionArn,
+          Name: this.name,
+          [CLOCK_START_TIME_FIELD]: this.startDate.toISOString(),
+        },
+        StateMachine: { Id: this.stateMachineArn, Name: init.stateMachineName },
+        Task: { Token: init.executionToken },
+      },
+    });
+    this.abortLibrary = run.abort;
+    const timeout = this.prepared.timeoutSeconds;
+    if (timeout !== undefined) {
+      this.cancelTimeout = init.clock.setTimer(timeout * 1000, () =>
+        this.stop('TIMED_OUT', 'States.Timeout', `Execution timed out after ${timeout} s`),
+      );
+    }
+    const history = (async () => {
+      for await (const event of run.eventLogs) this.fromLibrary(event as LibraryEvent);
+    })();
+    void Promise.allSettled([run.result, history]).then(([result]) => {
+      if (this.status !== 'RUNNING') return;
+      if (result.status === 'fulfilled') {
+        const output = JSON.stringify(result.value ?? null);
+        this.append({ type: 'ExecutionSucceeded', output: result.value ?? null });
+        this.close('SUCCEEDED', { output });
+      } else {
+        const failure = (result.reason as { cause?: unknown }).cause ?? result.reason;
+        const error = failure instanceof Error ? failure.name : 'States.Runtime';
+        const cause = failure instanceof Error ? failure.message : String(failure);
+        this.append({ type: 'ExecutionFailed', error, cause });
+        this.close('FAILED', { error, cause });
+      }
+    });
+  }
+
+  private close(status: ExecutionStatus, details: { output?: string; error?: string; cause?: string }): void {
+    this.status = status;
+    this.stopDate = this.clock.now();
+    if (details.output !== undefined) this.output = details.output;
+    if (details.error !== undefined) this.error = details.error;
+    if (details.cause !== undefined) this.cause = details.cause;
+    this.cancelTimeout();
+    this.resolveDone();
+  }
+
+  private append(event: NewHistoryEvent): void {
+    if (this.status !== 'RUNNING') return;
+    this.events.push({ id: this.events.length + 1, timestamp: this.clock.now(), ...event });
+  }
+
+  private typeOf(stateName: string): string {
+    return this.prepared.states.get(stateName)?.type ?? 'Unknown';
+  }
+
+  /** Maps the library's log onto AWS history event types; Task details come from the task runner. */
+  private fromLibrary(event: LibraryEvent): void {
+    const index = event.index === undefined ? {} : { index: event.index };
+    const state = event.state;
+    switch (event.type) {
+      case 'StateEntered':
+        if (state)
+          this.append({
+            type: `${this.typeOf(state.name)}StateEntered`,
+            stateName: state.name,
+            input: state.input,
+            ...index,
+          });
+        return;
+      case 'StateExited':
+        if (state)
+          this.append({
+            type: `${this.typeOf(state.name)}StateExited`,
+            stateName: state.name,
+            output: state.output,
+            ...index,
+          });
+        return;
+      case 'StateFailed': {
+        // Task failures are recorded by the task runner (TaskFailed / TaskTimedOut).
+        const type = state ? this.typeOf(state.name) : 'Unknown';
+        if (state && type !== 'Task' && type !== 'Wait') {
+          this.append({
+            type: `${type}StateFailed`,
+            stateName: state.name,
+            error: event.Error ?? 'States.Runtime',
+            cause: causeText(event.Cause),
+            ...index,
+          });
+        }
+        return;
+      }
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+      case 'ParallelBranchStarted':
+      case 'ParallelBranchSucceeded':
+      case 'ParallelBranchFailed': {
+        const failed = event.type.endsWith('Failed')
+          ? { error: event.Error ?? 'States.Runtime', cause: causeText(event.Cause) }
+          : {};
+        this.append({ type: event.type, stateName: event.parentState?.name ?? '', ...index, ...failed });
+        return;
+      }
+      default:
+        // Execution start/end come from the run's own lifecycle; retries and catches show in the next states.
+        return;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Rewrites a definition before `aws-local-stepfunctions` runs it, so that every wait happens on the
+ * runtime's clock instead of the library's global timers: Wait states become Tasks answered by the
+ * runtime, Task timeouts/heartbeats/retries move into the runtime's task wrapper, Map/Parallel retry
+ * pauses are overridden to 0. The original states are kept by name for the event history.
+ */
+import { SfnError } from './errors.ts';
+import type { Retrier } from './retry.ts';
+
+interface Catcher {
+  ErrorEquals: string[];
+  Next: string;
+  ResultPath?: string | null;
+}
+
+/** Resource of the Tasks that stand in for Wait states; the runtime answers them itself. */
+export const LOCAL_WAIT_RESOURCE = 'arn:aws:states:::spotplane.local:wait';
+
+/**
+ * The library arms a real `setTimeout` for every Task (60 s when unset). The runtime enforces the
+ * real TimeoutSeconds on its clock, so the library's timer is pushed to the largest delay Node allows.
+ */
+const LIBRARY_TASK_TIMEOUT_SECONDS = 2_147_483;
+
+/** The library always sets `$$.Execution.StartTime` from the wall clock; the runtime supplies its own. */
+export const CLOCK_START_TIME_FIELD = 'SpotplaneLocalStartTime';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface TaskSpec {
+  kind: 'task';
+  resource: string;
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+  retry?: Retrier[];
+  /** Whether a Catch of this state takes States.Timeout (under AWS rules). */
+  catchesTimeout: boolean;
+}
+export interface WaitSpec {
+  kind: 'wait';
+}
+export interface OtherSpec {
+  kind: 'other';
+}
+
+export interface StateInfo {
+  /** The state's type in the original definition (a Wait stays a Wait here). */
+  type: string;
+  spec: TaskSpec | WaitSpec | OtherSpec;
+}
+
+export interface PreparedDefinition {
+  runnable: JsonObject;
+  states: ReadonlyMap<string, StateInfo>;
+  /** Zero pauses for every Map/Parallel state with a Retry (their retries are not clock-driven). */
+  retryIntervalOverrides: Record<string, number>;
+  timeoutSeconds?: number;
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function invalid(stateName: string, message: string): SfnError {
+  return new SfnError('InvalidDefinition', `State "${stateName}": ${message}`);
+}
+
+function waitAsTask(name: string, state: JsonObject): JsonObject {
+  const parameters: JsonObject = { 'input.$': '$' };
+  if (state.Seconds !== undefined) parameters.seconds = state.Seconds;
+  else if (state.SecondsPath !== undefined) parameters['seconds.$'] = state.SecondsPath;
+  else if (state.Timestamp !== undefined) parameters.timestamp = state.Timestamp;
+  else if (state.TimestampPath !== undefined) parameters['timestamp.$'] = state.TimestampPath;
+  else throw invalid(name, 'a Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath');
+  const task: JsonObject = {
+    Type: 'Task',
+    Resource: LOCAL_WAIT_RESOURCE,
+    Parameters: parameters,
+    TimeoutSeconds: LIBRARY_TASK_TIMEOUT_SECONDS,
+  };
+  for (const key of ['Comment', 'InputPath', 'OutputPath', 'Next', 'End']) {
+    if (state[key] !== undefined) task[key] = state[key];
+  }
+  return task;
+}
+
+function taskForLibrary(name: string, state: JsonObject): { runnable: JsonObject; spec: TaskSpec } {
+  for (const key of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
+    if (state[key] !== undefined) throw invalid(name, `${key} is not supported by the local runtime`);
+  }
+  const { Retry, TimeoutSeconds, HeartbeatSeconds, Catch, ...rest } = state;
+  const catchers = Array.isArray(Catch) ? (Catch as Catcher[]) : [];
+  const timeoutCatcher = catchers.find((c) =>
+    c.ErrorEquals.some((p) => p === 'States.Timeout' || p === 'States.ALL'),
+  );
+  const spec: TaskSpec = { kind: 'task', resource: String(state.Resource), catchesTimeout: !!timeoutCatcher };
+  if (typeof TimeoutSeconds === 'number') spec.timeoutSeconds = TimeoutSeconds;
+  if (typeof HeartbeatSeconds === 'number') spec.heartbeatSeconds = HeartbeatSeconds;
+  if (Array.isArray(Retry)) spec.retry = Retry as Retrier[];
+  const runnable: JsonObject = { ...rest, TimeoutSeconds: LIBRARY_TASK_TIMEOUT_SECONDS };
+  if (Array.isArray(Catch)) {
+    // The library lets States.TaskFailed catch any error not of its own (unexported) timeout class,
+    // AWS does not: so the catcher AWS would pick for a timeout is put first, for timeouts only.
+    runnable.Catch = timeoutCatcher
+      ? [{ ...timeoutCatcher, ErrorEquals: ['States.Timeout'] }, ...catchers]
+      : catchers;
+  }
+  return { runnable, spec };
+}
+
+function prepareStates(
+  states: unknown,
+  info: Map<string, StateInfo>,
+  overrides: Record<string, number>,
+): JsonObject {
+  if (!isObject(states)) throw new SfnError('InvalidDefinition', '"States" must be an object');
+  const out: JsonObject = {};
+  for (const [name, raw] of Object.entries(states)) {
+    if (!isObject(raw)) throw invalid(name, 'must be an object');
+    if (info.has(name)) throw invalid(name, 'state names must be unique in the whole state machine');
+    const type = String(raw.Type);
+    if (type === 'Task') {
+      const { runnable, spec } = taskForLibrary(name, raw);
+      info.set(name, { type, spec });
+      out[name] = runnable;
+      continue;
+    }
+    info.set(name, { type, spec: type === 'Wait' ? { kind: 'wait' } : { kind: 'other' } });
+    if (type === 'Wait') {
+      out[name] = waitAsTask(name, raw);
+      continue;
+    }
+    const state: JsonObject = { ...raw };
+    if ((type === 'Map' || type === 'Parallel') && Array.isArray(raw.Retry)) overrides[name] = 0;
+    if (type === 'Map') {
+      for (const key of ['ItemProcessor', 'Iterator']) {
+        const processor = raw[key];
+        if (isObject(processor)) state[key] = prepareMachine(processor, info, overrides);
+      }
+    }
+    if (type === 'Parallel' && Array.isArray(raw.Branches)) {
+      state.Branches = raw.Branches.map((b: unknown) => {
+        if (!isObject(b)) throw invalid(name, 'every branch must be an object');
+        return prepareMachine(b, info, overrides);
+      });
+    }
+    out[name] = state;
+  }
+  return out;
+}
+
+function prepareMachine(
+  machine: JsonObject,
+  info: Map<string, StateInfo>,
+  overrides: Record<string, number>,
+): JsonObject {
+  return { ...machine, States: prepareStates(machine.States, info, overrides) };
+}
+
+/** Points every `$$.Execution.StartTime` reference at the clock-based start time the runtime provides. */
+function useClockStartTime(value: unknown): unknown {
+  if (typeof value === 'string') {
+    // A replacer function, because `$$` in a replacement string means a single `$`.
+    return value.replaceAll('$$.Execution.StartTime', () => `$$.Execution.${CLOCK_START_TIME_FIELD}`);
+  }
+  if (Array.isArray(value)) return value.map(useClockStartTime);
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, useClockStartTime(v)]));
+  }
+  return value;
+}
+
+/** Prepares a (validated) definition for the library; throws `InvalidDefinition` on what it cannot run. */
+export function prepareDefinition(definition: JsonObject): PreparedDefinition {
+  const info = new Map<string, StateInfo>();
+  const overrides: Record<string, number> = {};
+  const { TimeoutSeconds, ...machine } = definition;
+  const runnable = useClockStartTime(prepareMachine(machine, info, overrides)) as JsonObject;
+  const prepared: PreparedDefinition = { runnable, states: info, retryIntervalOverrides: overrides };
+  if (typeof TimeoutSeconds === 'number') prepared.timeoutSeconds = TimeoutSeconds;
+  return prepared;
+}

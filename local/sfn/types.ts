@@ -1,0 +1,100 @@
+/** The seam between the local Step Functions runtime and whatever answers its Task states (LocalCloud, tests). */
+
+/** One Task invocation, handed to the dispatcher. */
+export interface TaskCall {
+  /** The state's `Resource`, unchanged (e.g. `arn:aws:states:::events:putEvents.waitForTaskToken`). */
+  resource: string;
+  stateName: string;
+  /** The effective input (after InputPath and Parameters); for callback tasks it carries `taskToken`. */
+  input: unknown;
+  /** Set for `.waitForTaskToken` resources: the token this task waits on. */
+  taskToken?: string;
+  executionArn: string;
+  region: string;
+  /** Aborted when the task times out or the execution stops. */
+  signal: AbortSignal;
+}
+
+/**
+ * Answers a Task. Resolves with the task's result (for `.waitForTaskToken` resources the result is
+ * ignored: the task waits for SendTaskSuccess/Failure). Rejects with an error whose `name` is the
+ * Step Functions error (`Ecs.InvalidParameterException`, a Lambda's error type, ...).
+ */
+export type TaskDispatcher = (call: TaskCall) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+];
+
+/**
+ * One entry of an execution's history, named like AWS's history event types: `ExecutionStarted`,
+ * `TaskStateEntered`, `TaskScheduled`, `TaskStarted`, `TaskSubmitted`, `TaskSucceeded`, `TaskFailed`,
+ * `TaskTimedOut`, `TaskStateExited`, `WaitStateEntered`, `ChoiceStateEntered`, `MapIterationStarted`,
+ * `ExecutionSucceeded` / `ExecutionFailed` / `ExecutionAborted` / `ExecutionTimedOut`, ...
+ */
+export interface HistoryEvent {
+  id: number;
+  type: string;
+  /** From the runtime's clock. */
+  timestamp: Date;
+  stateName?: string;
+  /** Iteration index, for events inside a Map state. */
+  index?: number;
+  resource?: string;
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** An execution as the run-history view shows it. */
+export interface LocalExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  /** JSON text, as the API returns it. */
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: readonly HistoryEvent[];
+}
+
+/** `DescribeExecution` output, SDK v3 casing. */
+export interface DescribeExecutionOutput {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  inputDetails: { included: true };
+  output?: string;
+  outputDetails?: { included: true };
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+}
+
+export interface ListExecutionsOutput {
+  executions: ExecutionListItem[];
+  nextToken?: string;
+}
