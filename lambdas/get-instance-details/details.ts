@@ -1,0 +1,37 @@
+/**
+ * `GET /spot-instances`: the live hub state as the public contract shows it. Read from SSM on every
+ * request (no cache), so a finished teardown is visible at once.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Route } from '../../core/http.ts';
+import { publicStatus } from '../../core/state.ts';
+import type { HandlerDeps } from '../shared/deps.ts';
+import { apiGatewayHandler } from '../shared/http.ts';
+import { HubStore } from '../shared/hub-store.ts';
+import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+
+export function detailsRoutes(deps: HandlerDeps): Route[] {
+  const store = new HubStore(deps);
+  return [
+    {
+      method: 'GET',
+      path: '/spot-instances',
+      handle: async () => {
+        const { provisioning, state } = await store.snapshot();
+        return { body: publicStatus(provisioning, state, deps.clock.now()) };
+      },
+    },
+  ];
+}
+
+export function makeHandler(deps: HandlerDeps) {
+  const obs: Observability = deps.observability ?? makeObservability('get-instance-details');
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
+    .handler(
+      apiGatewayHandler(detailsRoutes(deps), (error) =>
+        obs.logger.error('unexpected error', { error: error as Error }),
+      ),
+    );
+}

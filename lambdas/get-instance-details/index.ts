@@ -1,0 +1,1 @@
+export { detailsRoutes, makeHandler } from './details.ts';

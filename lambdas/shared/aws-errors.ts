@@ -1,0 +1,27 @@
+/** Recognising AWS SDK v3 errors by their `name`, the one field real AWS, LocalCloud and mocks agree on. */
+
+export const errorName = (error: unknown): string | null =>
+  typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
+    ? (error as { name: string }).name
+    : null;
+
+export const isAwsError = (error: unknown, ...names: string[]): boolean => {
+  const name = errorName(error);
+  return name !== null && names.includes(name);
+};
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
+
+/** An error worth retrying later: throttling or an AWS-side (5xx) failure. */
+export function isRetryable(error: unknown): boolean {
+  const name = errorName(error);
+  if (name !== null && THROTTLING.has(name)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 500;
+}
