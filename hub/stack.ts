@@ -1,0 +1,189 @@
+/**
+ * The hub region: Orchestrator, hub Lambdas, the HTTP API, the hub bus with the worker-events rule,
+ * provisioning state in SSM and the checkpoint bucket. Hub->worker rules live in each worker stack.
+ */
+import { CloudwatchEventBus } from '@cdktn/provider-aws/lib/cloudwatch-event-bus/index.js';
+import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity/index.js';
+import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
+import { SsmParameter } from '@cdktn/provider-aws/lib/ssm-parameter/index.js';
+import { TerraformOutput, TerraformStack } from 'cdktn';
+import type { Construct } from 'constructs';
+import type { Config } from '../core/config.ts';
+import { initialHubState, WORKER_SOURCE } from '../core/messages.ts';
+import { names } from '../core/naming.ts';
+import { arns, checkpointBucketName } from '../infra/arns.ts';
+import type { Artifacts } from '../infra/artifacts.ts';
+import { loadMachine } from '../infra/definitions.ts';
+import { NodeFunction } from '../infra/node-function.ts';
+import { StateMachine } from '../infra/state-machine.ts';
+import { configureTerraform, regionProvider } from '../infra/terraform.ts';
+import { HubApi } from './api.ts';
+import { CheckpointBucket } from './checkpoint-bucket.ts';
+import { HUB_LAMBDAS, type HubLambda, hubLambdaStatements } from './permissions.ts';
+
+export const LOG_RETENTION_DAYS = 30;
+
+export interface HubStackProps {
+  config: Config;
+  artifacts: Artifacts;
+  /** Terraform state file, relative to the stack's directory. */
+  statePath: string;
+}
+
+export const workerEventsPattern = (prefix: string) => ({
+  source: [WORKER_SOURCE],
+  detail: { prefix: [prefix] },
+});
+
+export class HubStack extends TerraformStack {
+  readonly apiUrl: string;
+  readonly orchestratorArn: string;
+  readonly checkpointBucket: string;
+
+  constructor(scope: Construct, id: string, props: HubStackProps) {
+    super(scope, id);
+    const { config, artifacts } = props;
+    const { prefix, hubRegion: region } = config;
+    const n = names(prefix);
+    configureTerraform(this, props.statePath);
+    const provider = regionProvider(this, region, prefix);
+    const account = new DataAwsCallerIdentity(this, 'account', { provider }).accountId;
+    const hub = arns({ region, account });
+
+    new SsmParameter(this, 'provisioning', {
+      provider,
+      name: n.provisioningParameter,
+      type: 'String',
+      value: 'disabled',
+      // The API owns the value after the first deploy.
+      lifecycle: { ignoreChanges: ['value'] },
+    });
+    new SsmParameter(this, 'state', {
+      provider,
+      name: n.stateParameter,
+      type: 'String',
+      // Room for many exclusions and instances; Standard parameters stop at 4 KB.
+      tier: 'Advanced',
+      value: JSON.stringify(initialHubState(new Date(0))),
+      lifecycle: { ignoreChanges: ['value'] },
+    });
+
+    const bus = new CloudwatchEventBus(this, 'bus', { provider, name: n.hubBus });
+
+    const statements = hubLambdaStatements({
+      names: n,
+      hub,
+      ruleArns: [
+        hub.rule(n.hubBus, n.workerEventsRule),
+        ...config.workerRegions.map((r) => hub.rule(n.hubBus, n.hubToWorkerRule(r))),
+      ],
+      workerRegions: config.workerRegions,
+    });
+    const functions = new Map<HubLambda, NodeFunction>();
+    for (const name of HUB_LAMBDAS) {
+      const bundle = artifacts.bundles.get(name);
+      if (!bundle) continue;
+      functions.set(
+        name,
+        new NodeFunction(this, name, {
+          provider,
+          bundle,
+          functionName: n.lambda(name),
+          roleName: `${prefix}-${region}-${name}`,
+          region,
+          config,
+          statements: statements[name],
+          environment: { ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine) },
+          logRetentionDays: LOG_RETENTION_DAYS,
+        }),
+      );
+    }
+    // A function not written yet still has its (future) ARN, so the definition stays complete.
+    const functionArn = (name: HubLambda) => functions.get(name)?.arn ?? hub.lambda(n.lambda(name));
+
+    const orchestrator = new StateMachine(this, 'orchestrator', {
+      provider,
+      name: n.orchestratorStateMachine,
+      roleName: `${prefix}-${region}-orchestrator`,
+      definition: loadMachine(artifacts.rootDir, artifacts.loadDefinition, 'orchestrator', {
+        RegionFinderArn: functionArn('region-finder'),
+        StateStoreArn: functionArn('state-store'),
+        HubBusName: n.hubBus,
+        HubBusArn: bus.arn,
+        OrchestratorArn: hub.stateMachine(n.orchestratorStateMachine),
+        Prefix: prefix,
+        Region: region,
+        HubRegion: region,
+      }),
+      permissions: {
+        busArn: (name) => (name === n.hubBus ? bus.arn : hub.eventBus(name)),
+        grants: {
+          'states:StartExecution': [hub.stateMachine(n.orchestratorStateMachine)],
+        },
+      },
+      logRetentionDays: LOG_RETENTION_DAYS,
+      dependsOn: [...functions.values()],
+    });
+
+    const handler = functions.get('spot-capacity-handler');
+    const workerEvents = new CloudwatchEventRule(this, 'worker-events', {
+      provider,
+      name: n.workerEventsRule,
+      description: `spotplane ${prefix}: worker reports to the capacity handler`,
+      eventBusName: bus.name,
+      eventPattern: JSON.stringify(workerEventsPattern(prefix)),
+      state: 'DISABLED',
+      lifecycle: { ignoreChanges: ['state'] },
+    });
+    if (handler) {
+      new CloudwatchEventTarget(this, 'worker-events-target', {
+        provider,
+        rule: workerEvents.name,
+        eventBusName: bus.name,
+        targetId: 'spot-capacity-handler',
+        arn: handler.arn,
+        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 3600 },
+      });
+      new LambdaPermission(this, 'worker-events-permission', {
+        provider,
+        statementId: 'worker-events',
+        action: 'lambda:InvokeFunction',
+        functionName: handler.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: workerEvents.arn,
+      });
+    }
+
+    const apiHandler = (name: HubLambda) => {
+      const fn = functions.get(name);
+      return fn ? { functionName: fn.functionName, invokeArn: fn.invokeArn } : undefined;
+    };
+    const api = new HubApi(this, 'api', {
+      provider,
+      prefix,
+      handlers: {
+        ...(apiHandler('get-instance-details') && { instances: apiHandler('get-instance-details') }),
+        ...(apiHandler('toggle-provisioning') && { provisioning: apiHandler('toggle-provisioning') }),
+      },
+      logRetentionDays: LOG_RETENTION_DAYS,
+    });
+
+    const bucket = new CheckpointBucket(this, 'checkpoints', {
+      provider,
+      bucketName: checkpointBucketName(prefix, account, region),
+      agentBundle: artifacts.agentBundle,
+    });
+
+    this.apiUrl = api.url;
+    this.orchestratorArn = orchestrator.arn;
+    this.checkpointBucket = bucket.bucketName;
+    new TerraformOutput(this, 'api_url', { value: api.url });
+    new TerraformOutput(this, 'prefix', { value: prefix });
+    new TerraformOutput(this, 'hub_region', { value: region });
+    new TerraformOutput(this, 'orchestrator_arn', { value: orchestrator.arn });
+    new TerraformOutput(this, 'checkpoint_bucket', { value: bucket.bucketName });
+    new TerraformOutput(this, 'toggle_function', { value: n.lambda('toggle-provisioning') });
+  }
+}

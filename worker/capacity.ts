@@ -1,0 +1,147 @@
+/**
+ * The GPU capacity of one worker region: instance role and profile, security group, a launch template
+ * (IMDSv2 required, ECS GPU-optimized AMI, the agent's user data) and a 100 % Spot Auto Scaling group
+ * over several instance types with price-capacity-optimized allocation and capacity rebalance.
+ */
+
+import { AutoscalingGroup } from '@cdktn/provider-aws/lib/autoscaling-group/index.js';
+import { DataAwsSsmParameter } from '@cdktn/provider-aws/lib/data-aws-ssm-parameter/index.js';
+import { IamInstanceProfile } from '@cdktn/provider-aws/lib/iam-instance-profile/index.js';
+import { LaunchTemplate } from '@cdktn/provider-aws/lib/launch-template/index.js';
+import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
+import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
+import { Fn } from 'cdktn';
+import { Construct } from 'constructs';
+import { ServiceRole, type Statement } from '../infra/iam.ts';
+import { textWithReferences } from '../infra/template-text.ts';
+
+/** AWS's public parameter for the latest ECS GPU-optimized Amazon Linux 2023 AMI (x86_64, NVIDIA driver). */
+export const ECS_GPU_AMI_PARAMETER =
+  '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
+/** ECS's managed policy for container instances (register, poll, pull from ECR, send logs). */
+export const ECS_INSTANCE_POLICY_ARN =
+  'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+
+export interface GpuCapacityProps {
+  provider: AwsProvider;
+  prefix: string;
+  region: string;
+  asgName: string;
+  vpcId: string;
+  subnetIds: readonly string[];
+  instanceTypes: readonly string[];
+  /** Instances wanted at once; the group may grow a little above it while rebalancing. */
+  targetCapacity: number;
+  userData: string;
+  /** What the on-instance agent may do (its checkpoint prefix only). */
+  agentStatements: readonly Statement[];
+  rootVolumeGb?: number;
+}
+
+export class GpuCapacity extends Construct {
+  readonly asgName: string;
+  readonly asgArn: string;
+  readonly securityGroupId: string;
+  readonly instanceRoleName: string;
+  readonly launchTemplateId: string;
+
+  constructor(scope: Construct, id: string, props: GpuCapacityProps) {
+    super(scope, id);
+    const { provider, prefix, region } = props;
+    const role = new ServiceRole(this, 'instance-role', {
+      provider,
+      roleName: `${prefix}-${region}-gpu-instance`,
+      service: 'ec2.amazonaws.com',
+      statements: props.agentStatements,
+      managedPolicyArns: [ECS_INSTANCE_POLICY_ARN],
+    });
+    const profile = new IamInstanceProfile(this, 'profile', {
+      provider,
+      name: `${prefix}-${region}-gpu-instance`,
+      role: role.name,
+    });
+    const sg = new SecurityGroup(this, 'sg', {
+      provider,
+      name: `${prefix}-gpu-instances`,
+      description: 'spotplane GPU instances: no inbound, outbound for images, models and AWS APIs',
+      vpcId: props.vpcId,
+    });
+    new VpcSecurityGroupEgressRule(this, 'egress', {
+      provider,
+      securityGroupId: sg.id,
+      description: 'Image pulls, model downloads, AWS APIs',
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+    });
+    const ami = new DataAwsSsmParameter(this, 'gpu-ami', { provider, name: ECS_GPU_AMI_PARAMETER });
+    const template = new LaunchTemplate(this, 'template', {
+      provider,
+      name: `${prefix}-gpu`,
+      imageId: ami.insecureValue,
+      updateDefaultVersion: true,
+      iamInstanceProfile: { arn: profile.arn },
+      vpcSecurityGroupIds: [sg.id],
+      userData: Fn.base64encode(textWithReferences(props.userData)),
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        // 2 hops: containers on the bridge network reach IMDS through the host.
+        httpPutResponseHopLimit: 2,
+        instanceMetadataTags: 'enabled',
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            volumeSize: props.rootVolumeGb ?? 200,
+            volumeType: 'gp3',
+            encrypted: 'true',
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags: { Name: `${prefix}-gpu`, 'spotplane:prefix': prefix } },
+        { resourceType: 'volume', tags: { 'spotplane:prefix': prefix } },
+      ],
+    });
+    const asg = new AutoscalingGroup(this, 'asg', {
+      provider,
+      name: props.asgName,
+      minSize: 0,
+      // Headroom for capacity rebalancing and make-before-break replacement.
+      maxSize: props.targetCapacity * 2,
+      desiredCapacity: 0,
+      vpcZoneIdentifier: [...props.subnetIds],
+      capacityRebalance: true,
+      healthCheckType: 'EC2',
+      healthCheckGracePeriod: 300,
+      defaultInstanceWarmup: 300,
+      mixedInstancesPolicy: {
+        launchTemplate: {
+          launchTemplateSpecification: { launchTemplateId: template.id, version: '$Latest' },
+          override: props.instanceTypes.map((instanceType) => ({ instanceType })),
+        },
+        instancesDistribution: {
+          onDemandBaseCapacity: 0,
+          onDemandPercentageAboveBaseCapacity: 0,
+          spotAllocationStrategy: 'price-capacity-optimized',
+        },
+      },
+      tag: [
+        { key: 'Name', value: `${prefix}-gpu`, propagateAtLaunch: true },
+        { key: 'spotplane:prefix', value: prefix, propagateAtLaunch: true },
+      ],
+      // The Launch and Teardown state machines own the desired capacity (and may switch to on-demand).
+      lifecycle: {
+        ignoreChanges: ['desired_capacity', 'mixed_instances_policy[0].instances_distribution'],
+      },
+    });
+    this.asgName = asg.name;
+    this.asgArn = asg.arn;
+    this.securityGroupId = sg.id;
+    this.instanceRoleName = role.name;
+    this.launchTemplateId = template.id;
+  }
+}
