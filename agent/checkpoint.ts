@@ -37,6 +37,8 @@ export interface CheckpointRequest {
   stopWorkload: boolean;
   /** Whether to run checkpoint_command (a periodic sync only uploads what is there). */
   runCommand: boolean;
+  /** A periodic sync logs INFO lines only, so STATE lines always describe a notice or a manual checkpoint. */
+  quiet?: boolean;
   signal?: AbortSignal;
 }
 
@@ -159,14 +161,14 @@ export async function checkpointAndUpload(
       },
     );
     deps.log.info(`uploaded ${result.files} file(s) to s3://${deps.config.s3_bucket}/${folder}`);
-    deps.log.state('UPLOAD_OK');
+    if (!request.quiet) deps.log.state('UPLOAD_OK');
     return { checkpoint, upload: 'ok', folder };
   } catch (error) {
     if (request.signal?.aborted) throw error;
     deps.log.error(
       `${describe(error)}${error instanceof Error && error.cause ? ` (last error: ${describe(error.cause)})` : ''}; local copy kept in ${deps.config.checkpoint_dir}`,
     );
-    deps.log.state('UPLOAD_FAIL');
+    if (!request.quiet) deps.log.state('UPLOAD_FAIL');
     return { checkpoint, upload: 'fail', folder };
   }
 }

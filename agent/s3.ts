@@ -5,6 +5,8 @@ export interface AgentS3Options {
   region: string;
   /** `AWS_ENDPOINT_URL_S3`, when set. */
   endpoint?: string;
+  /** Fixed credentials (tests, stand-ins); otherwise the SDK's default chain (the instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export function agentS3Client(options: AgentS3Options): S3Client {
@@ -12,6 +14,7 @@ export function agentS3Client(options: AgentS3Options): S3Client {
     region: options.region,
     // The agent's own backoff (1 s / 2 s / 4 s) is the retry policy; SDK retries on top would stretch it.
     maxAttempts: 1,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.endpoint
       ? {
           endpoint: options.endpoint,

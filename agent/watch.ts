@@ -40,6 +40,7 @@ function syncScheduler(deps: WatchDeps) {
         startedAt: deps.clock.now(),
         stopWorkload: false,
         runCommand: false,
+        quiet: true,
         signal: abort.signal,
       })
         .then(() => undefined)
