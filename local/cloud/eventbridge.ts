@@ -24,7 +24,7 @@ import type {
 import type { AwsEventInput, RegionContext } from './context.ts';
 import { paginate } from './context.ts';
 import { awsError } from './errors.ts';
-import { matchesPattern, validatePattern } from './temporary-pattern.ts';
+import { matchesPattern, validatePattern } from './event-pattern.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 

@@ -1,0 +1,146 @@
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  DescribeScalingActivitiesCommand,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ContractTarget, TargetFactory } from './target.ts';
+
+export function autoScalingContract(name: string, makeTarget: TargetFactory): void {
+  describe(`Auto Scaling contract (${name})`, () => {
+    let t: ContractTarget;
+    const group = async () =>
+      (
+        await t.clients
+          .autoScaling(t.region)
+          .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.asgName] }))
+      ).AutoScalingGroups?.[0];
+    const setDesired = (n: number) =>
+      t.clients
+        .autoScaling(t.region)
+        .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: n }));
+
+    beforeEach(async () => {
+      t = await makeTarget();
+    });
+
+    it('launches to the desired capacity: Pending first, InService after the instance boots', async () => {
+      await setDesired(1);
+      await t.advance(1_000);
+      const booting = await group();
+      await t.advance(120_000);
+      const booted = await group();
+      expect(booting?.DesiredCapacity).toBe(1);
+      expect(booting?.Instances?.map((i) => i.LifecycleState)).toEqual(['Pending']);
+      expect(booted?.Instances?.map((i) => i.LifecycleState)).toEqual(['InService']);
+    });
+
+    it('records a Successful launch activity, newest activity first', async () => {
+      await setDesired(1);
+      await t.advance(120_000);
+      const out = await t.clients
+        .autoScaling(t.region)
+        .send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: t.asgName }));
+      expect(out.Activities?.[0]).toMatchObject({
+        StatusCode: 'Successful',
+        AutoScalingGroupName: t.asgName,
+      });
+      expect(out.Activities?.[0]?.Description).toMatch(/^Launching a new EC2 instance: i-/);
+    });
+
+    it('records a Failed InsufficientInstanceCapacity activity when Spot capacity is exhausted', async () => {
+      t.setCapacity(false);
+      const since = t.now();
+      await setDesired(1);
+      await t.advance(1_000);
+      const out = await t.clients
+        .autoScaling(t.region)
+        .send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: t.asgName }));
+      const failed = (out.Activities ?? []).filter((a) => a.StatusCode === 'Failed');
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed[0]?.StatusMessage).toContain('InsufficientInstanceCapacity');
+      expect(failed[0]?.StartTime?.getTime()).toBeGreaterThanOrEqual(since.getTime());
+      expect((await group())?.Instances).toEqual([]);
+    });
+
+    it('launches once capacity comes back, without a new request', async () => {
+      t.setCapacity(false);
+      await setDesired(1);
+      await t.advance(1_000);
+      t.setCapacity(true);
+      await t.advance(20 * 60_000);
+      expect((await group())?.Instances?.map((i) => i.LifecycleState)).toEqual(['InService']);
+    });
+
+    it('terminates instances when the desired capacity drops to 0', async () => {
+      await setDesired(1);
+      await t.advance(120_000);
+      await setDesired(0);
+      await t.advance(1_000);
+      const terminating = await group();
+      await t.advance(120_000);
+      expect(terminating?.Instances?.map((i) => i.LifecycleState)).toEqual(['Terminating']);
+      expect((await group())?.Instances).toEqual([]);
+    });
+
+    it('replaces an instance lost to a Spot interruption', async () => {
+      await setDesired(1);
+      await t.advance(120_000);
+      const before = (await group())?.Instances?.[0]?.InstanceId;
+      t.interrupt();
+      await t.advance(5 * 60_000);
+      const after = (await group())?.Instances?.filter((i) => i.LifecycleState === 'InService') ?? [];
+      expect(after).toHaveLength(1);
+      expect(after[0]?.InstanceId).not.toBe(before);
+    });
+
+    it('rejects a desired capacity above MaxSize with ValidationError', async () => {
+      const error = await setDesired(99).catch((e) => e);
+      expect(error.name).toBe('ValidationError');
+      expect(error.message).toContain('above max value');
+    });
+
+    it('rejects an unknown group with ValidationError', async () => {
+      const error = await t.clients
+        .autoScaling(t.region)
+        .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: t.unique('nope'), DesiredCapacity: 1 }))
+        .catch((e) => e);
+      expect(error.name).toBe('ValidationError');
+    });
+
+    it('UpdateAutoScalingGroup moves bounds and desired capacity together and validates them', async () => {
+      const as = t.clients.autoScaling(t.region);
+      await as.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: t.asgName,
+          MinSize: 0,
+          MaxSize: 2,
+          DesiredCapacity: 2,
+        }),
+      );
+      const g = await group();
+      const error = await as
+        .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: t.asgName, MinSize: 3, MaxSize: 1 }))
+        .catch((e) => e);
+      expect(g).toMatchObject({ MinSize: 0, MaxSize: 2, DesiredCapacity: 2 });
+      expect(error.name).toBe('ValidationError');
+    });
+
+    it('DescribeAutoScalingInstances tells which group an instance belongs to, and omits unknown ids', async () => {
+      await setDesired(1);
+      await t.advance(120_000);
+      const id = (await group())?.Instances?.[0]?.InstanceId ?? '';
+      const out = await t.clients
+        .autoScaling(t.region)
+        .send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [id, 'i-0000000000000dead'] }));
+      expect(out.AutoScalingInstances).toHaveLength(1);
+      expect(out.AutoScalingInstances?.[0]).toMatchObject({
+        InstanceId: id,
+        AutoScalingGroupName: t.asgName,
+        LifecycleState: 'InService',
+      });
+    });
+  });
+}

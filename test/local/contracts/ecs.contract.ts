@@ -1,0 +1,130 @@
+import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ContractTarget, TargetFactory } from './target.ts';
+
+export function ecsContract(name: string, makeTarget: TargetFactory): void {
+  describe(`ECS contract (${name})`, () => {
+    let t: ContractTarget;
+    const ecs = () => t.clients.ecs(t.region);
+    const withInstances = async (n: number) => {
+      await t.clients
+        .autoScaling(t.region)
+        .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: n }));
+      await t.advance(120_000);
+    };
+    const run = () =>
+      ecs().send(
+        new RunTaskCommand({ cluster: t.clusterName, taskDefinition: t.taskDefinition, launchType: 'EC2' }),
+      );
+    const describe1 = async (arn: string) =>
+      (await ecs().send(new DescribeTasksCommand({ cluster: t.clusterName, tasks: [arn] }))).tasks?.[0];
+
+    beforeEach(async () => {
+      t = await makeTarget();
+    });
+
+    it('runs a task that becomes RUNNING and then HEALTHY', async () => {
+      await withInstances(1);
+      const out = await run();
+      const arn = out.tasks?.[0]?.taskArn ?? '';
+      const pending = await describe1(arn);
+      await t.advance(45_000);
+      const started = await describe1(arn);
+      await t.advance(30_000);
+      const healthy = await describe1(arn);
+      expect(out.failures).toEqual([]);
+      expect(pending).toMatchObject({
+        lastStatus: 'PENDING',
+        desiredStatus: 'RUNNING',
+        healthStatus: 'UNKNOWN',
+      });
+      expect(started?.lastStatus).toBe('RUNNING');
+      expect(healthy).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
+    });
+
+    it('refuses to run a task in a cluster without container instances', async () => {
+      const error = await run().catch((e) => e);
+      expect(error.name).toBe('InvalidParameterException');
+    });
+
+    it('reports a placement failure when every instance is taken', async () => {
+      await withInstances(1);
+      await run();
+      const second = await run();
+      expect(second.tasks).toEqual([]);
+      expect(second.failures?.[0]?.reason).toBe('RESOURCE:GPU');
+    });
+
+    it('throws ClusterNotFoundException for an unknown cluster', async () => {
+      const error = await ecs()
+        .send(new ListTasksCommand({ cluster: t.unique('no-cluster') }))
+        .catch((e) => e);
+      expect(error.name).toBe('ClusterNotFoundException');
+    });
+
+    it('stops a task: desiredStatus STOPPED at once, lastStatus STOPPED soon after, gone from the RUNNING list', async () => {
+      await withInstances(1);
+      const arn = (await run()).tasks?.[0]?.taskArn ?? '';
+      await t.advance(90_000);
+      const stopping = await ecs().send(
+        new StopTaskCommand({ cluster: t.clusterName, task: arn, reason: 'teardown' }),
+      );
+      await t.advance(60_000);
+      const stopped = await describe1(arn);
+      const running = await ecs().send(new ListTasksCommand({ cluster: t.clusterName }));
+      const stoppedList = await ecs().send(
+        new ListTasksCommand({ cluster: t.clusterName, desiredStatus: 'STOPPED' }),
+      );
+      expect(stopping.task?.desiredStatus).toBe('STOPPED');
+      expect(stopped).toMatchObject({
+        lastStatus: 'STOPPED',
+        stopCode: 'UserInitiated',
+        stoppedReason: 'teardown',
+      });
+      expect(running.taskArns).toEqual([]);
+      expect(stoppedList.taskArns).toEqual([arn]);
+    });
+
+    it('throws InvalidParameterException when stopping an unknown task', async () => {
+      const error = await ecs()
+        .send(new StopTaskCommand({ cluster: t.clusterName, task: 'arn:aws:ecs:x:1:task/none/0' }))
+        .catch((e) => e);
+      expect(error.name).toBe('InvalidParameterException');
+    });
+
+    it('pages ListTasks with nextToken', async () => {
+      await withInstances(3);
+      const arns = [];
+      for (let i = 0; i < 3; i++) arns.push((await run()).tasks?.[0]?.taskArn);
+      const seen: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ecs().send(
+          new ListTasksCommand({ cluster: t.clusterName, maxResults: 2, nextToken }),
+        );
+        expect(page.taskArns?.length).toBeLessThanOrEqual(2);
+        seen.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      expect(seen.sort()).toEqual([...arns].sort());
+    });
+
+    it('describes unknown task ARNs as MISSING failures', async () => {
+      const out = await ecs().send(
+        new DescribeTasksCommand({ cluster: t.clusterName, tasks: ['arn:aws:ecs:x:1:task/none/0'] }),
+      );
+      expect(out.tasks).toEqual([]);
+      expect(out.failures).toEqual([{ arn: 'arn:aws:ecs:x:1:task/none/0', reason: 'MISSING' }]);
+    });
+
+    it('stops a task whose instance is interrupted', async () => {
+      await withInstances(1);
+      const arn = (await run()).tasks?.[0]?.taskArn ?? '';
+      await t.advance(90_000);
+      t.interrupt();
+      await t.advance(3 * 60_000);
+      expect((await describe1(arn))?.lastStatus).toBe('STOPPED');
+    });
+  });
+}
