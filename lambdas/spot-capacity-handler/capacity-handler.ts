@@ -1,0 +1,157 @@
+/**
+ * SpotCapacityHandler (hub): turns worker events into answers to the Orchestrator's waiting tasks —
+ * Launch Succeeded / Failed / Heartbeat on the launch token, Region Lost on the loss token, Teardown
+ * Completed into the hub state (and its token, if any). Retryable AWS errors (throttling, 5xx) are
+ * rethrown so the asynchronous invocation is retried; every answer here is safe to repeat.
+ */
+import middy from '@middy/core';
+import { parseEvent } from '../../core/events/index.ts';
+import type { HubState } from '../../core/messages.ts';
+import { clearLossToken, decideRegionLost, teardownCompleted, teardownFinished } from '../../core/state.ts';
+import type { HandlerDeps } from '../shared/deps.ts';
+import { setHubRules } from '../shared/hub-rules.ts';
+import { HubStore } from '../shared/hub-store.ts';
+import {
+  countMetric,
+  METRIC,
+  makeObservability,
+  type Observability,
+  observe,
+} from '../shared/observability.ts';
+import { sendFailure, sendHeartbeat, sendSuccess, type TokenOutcome } from './tokens.ts';
+
+export type CapacityHandlerResult =
+  | { outcome: 'DELIVERED' | 'TOKEN_GONE' | 'RECORDED'; kind: string; detail?: string }
+  | { outcome: 'IGNORED' | 'DROPPED'; kind: string; reason: string };
+
+const tokenResult = (kind: string, sent: TokenOutcome): CapacityHandlerResult =>
+  sent.delivered ? { outcome: 'DELIVERED', kind } : { outcome: 'TOKEN_GONE', kind, detail: sent.error };
+
+export async function handleWorkerEvent(
+  deps: HandlerDeps,
+  obs: Observability,
+  raw: unknown,
+): Promise<CapacityHandlerResult> {
+  const { logger, metrics } = obs;
+  const event = parseEvent(raw);
+  const sfn = deps.clients.sfn(deps.config.hubRegion);
+
+  if (event.kind === 'malformed') {
+    logger.warn('dropping malformed event', {
+      source: event.source,
+      detail_type: event.detailType,
+      issues: event.issues,
+    });
+    countMetric(metrics, METRIC.droppedEvents);
+    return { outcome: 'DROPPED', kind: 'malformed', reason: event.issues.join('; ') };
+  }
+  if (event.kind === 'unknown') return { outcome: 'IGNORED', kind: 'unknown', reason: 'UNKNOWN_EVENT' };
+  if (!('detail' in event) || event.kind === 'launch-requested' || event.kind === 'teardown-requested') {
+    return { outcome: 'IGNORED', kind: event.kind, reason: 'NOT_A_WORKER_EVENT' };
+  }
+  if (event.detail.prefix !== deps.config.prefix) {
+    return { outcome: 'IGNORED', kind: event.kind, reason: 'OTHER_DEPLOYMENT' };
+  }
+  logger.appendKeys({ worker_region: event.detail.region });
+
+  let result: CapacityHandlerResult;
+  switch (event.kind) {
+    case 'launch-succeeded': {
+      const { region, instances } = event.detail;
+      countMetric(metrics, METRIC.launches);
+      result = tokenResult(
+        event.kind,
+        await sendSuccess(sfn, event.detail.task_token, { region, instances }),
+      );
+      break;
+    }
+    case 'launch-failed':
+      countMetric(metrics, METRIC.launchFailures);
+      result = tokenResult(
+        event.kind,
+        await sendFailure(sfn, event.detail.task_token, event.detail.error, event.detail.cause),
+      );
+      break;
+    case 'launch-heartbeat':
+      result = tokenResult(event.kind, await sendHeartbeat(sfn, event.detail.task_token));
+      break;
+    case 'region-lost':
+      result = await regionLost(deps, obs, event.detail);
+      break;
+    case 'teardown-completed':
+      result = await teardownDone(deps, obs, event.detail);
+      break;
+  }
+  if (result.outcome === 'TOKEN_GONE') logger.warn('task token no longer valid; acknowledged', { result });
+  else logger.info('worker event handled', { result });
+  return result;
+}
+
+async function regionLost(
+  deps: HandlerDeps,
+  obs: Observability,
+  lost: { region: string; reason: string; instance_id: string | null },
+): Promise<CapacityHandlerResult> {
+  const store = new HubStore(deps);
+  const decision = decideRegionLost(await store.state(), lost);
+  obs.logger.appendKeys({ instance: lost.instance_id });
+  if (decision.action === 'IGNORE')
+    return { outcome: 'IGNORED', kind: 'region-lost', reason: decision.reason };
+
+  // Answer first, clear after: if we crash in between, the retry finds the token stale and clears it.
+  const output = { region: lost.region, reason: lost.reason, instance_id: lost.instance_id };
+  const sent = await sendSuccess(deps.clients.sfn(deps.config.hubRegion), decision.token, output);
+  await store.update((state, now) =>
+    state.loss_token === decision.token ? clearLossToken(state, now) : state,
+  );
+  if (sent.delivered) countMetric(obs.metrics, METRIC.failovers);
+  return tokenResult('region-lost', sent);
+}
+
+async function teardownDone(
+  deps: HandlerDeps,
+  obs: Observability,
+  done: { region: string; task_token?: string | undefined },
+): Promise<CapacityHandlerResult> {
+  const store = new HubStore(deps);
+  let before: HubState | undefined;
+  const after = await store.update((state, now) => {
+    before = state;
+    return teardownCompleted(state, done.region, now);
+  });
+  if (before && teardownFinished(before, after) && (await store.provisioning()) === 'disabled') {
+    // ToggleProvisioning left the rules on so the teardown could travel; now nothing is left to carry.
+    await setHubRules(deps.clients, deps.config, false);
+    obs.logger.info('teardown finished in every region; hub rules disabled');
+  }
+  if (done.task_token) {
+    return tokenResult(
+      'teardown-completed',
+      await sendSuccess(deps.clients.sfn(deps.config.hubRegion), done.task_token, { region: done.region }),
+    );
+  }
+  return {
+    outcome: 'RECORDED',
+    kind: 'teardown-completed',
+    detail: `pending: ${after.teardown_pending.join(', ') || 'none'}`,
+  };
+}
+
+const eventField = (event: unknown, key: string) =>
+  typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined;
+
+export function makeHandler(deps: HandlerDeps) {
+  const obs = deps.observability ?? makeObservability('spot-capacity-handler');
+  return middy<unknown, CapacityHandlerResult>()
+    .use(
+      observe({
+        observability: obs,
+        staticContext: { region: deps.config.hubRegion },
+        contextFromEvent: (event) => ({
+          event_id: eventField(event, 'id') as string | undefined,
+          detail_type: eventField(event, 'detail-type') as string | undefined,
+        }),
+      }),
+    )
+    .handler((event) => handleWorkerEvent(deps, obs, event));
+}
