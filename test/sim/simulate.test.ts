@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../local/sim/chart.ts';
+import { SimRunError } from '../../local/sim/errors.ts';
+import { type ControlPlaneFactory, simulate } from '../../local/sim/simulate.ts';
+import { formatSummary } from '../../local/sim/summary.ts';
+
+const unavailable: ControlPlaneFactory = async () => {
+  throw new SimRunError('no control plane in this test');
+};
+
+const OPTIONS = { seed: 3, days: 5, regions: ['us-east-1', 'us-west-2', 'eu-west-1'] };
+
+describe('simulate', () => {
+  it('gives the same result for the same options and seed', async () => {
+    const a = await simulate(OPTIONS, unavailable);
+    const b = await simulate(OPTIONS, unavailable);
+    expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
+    expect(a.result.trace).toMatchObject({ source: 'synthetic', seed: 3, days: 5 });
+  });
+
+  it('reports a control plane that cannot run instead of modelling it', async () => {
+    const { result } = await simulate(OPTIONS, unavailable);
+    expect(result.spotplane).toBeNull();
+    expect(result.spotplaneError).toBe('SimRunError: no control plane in this test');
+    expect(result.baseline.availability).toBeGreaterThan(0);
+  });
+
+  it('reads a price-history export as the trace', async () => {
+    const text = [
+      'SPOTPRICEHISTORY\tus-east-1a\tg6.xlarge\tLinux/UNIX\t0.35\t2026-11-20T00:00:00Z',
+      'SPOTPRICEHISTORY\tus-west-2b\tg6.xlarge\tLinux/UNIX\t0.30\t2026-11-20T00:00:00Z',
+    ].join('\n');
+    const { result } = await simulate({ seed: 1, priceHistory: text, days: 2 }, unavailable);
+    expect(result.trace).toMatchObject({ source: 'csv', regions: ['us-east-1', 'us-west-2'], days: 2 });
+  });
+});
+
+describe('formatSummary and renderHtml', () => {
+  it('prints every figure with its unit and says why spotplane did not run', async () => {
+    const { result } = await simulate(OPTIONS, unavailable);
+    const text = formatSummary(result, 1);
+    expect(text).toMatch(/availability\s+not run\s+\d+\.\d{3} %/);
+    expect(text).toMatch(/cost of the run\s+not run\s+\$\d+\.\d{2}/);
+    expect(text).toMatch(/serving gap per failover, mean\s+not run\s+[\d.]+ (s|min|h)/);
+    expect(text).toContain('spotplane was not run: SimRunError: no control plane in this test');
+    expect(text).not.toContain('wall time');
+  });
+
+  it('renders a self-contained page: inline SVG, no scripts, no external references', async () => {
+    const run = await simulate(OPTIONS, unavailable);
+    const html = renderHtml(run);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(html).not.toMatch(/<script|<link|src=|href=|url\(/i);
+    expect(html.replace('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:/);
+    for (const region of OPTIONS.regions) expect(html).toContain(`>${region}</text>`);
+    // One price line per region, one lane for the baseline.
+    expect(html.match(/<path /g)).toHaveLength(3);
+    expect(html).toContain('>baseline</text>');
+  });
+});
