@@ -1,0 +1,7 @@
+/** Errors of AsgLaunchStatus. */
+export { AsgNotFoundError } from '../shared/asg.ts';
+
+/** The input is not `{ since: <ISO-8601 time> }`; names the field. */
+export class LaunchStatusInputError extends Error {
+  override readonly name = 'LaunchStatusInputError';
+}

@@ -1,0 +1,2 @@
+export { AsgNotFoundError, LaunchStatusInputError } from './errors.ts';
+export { launchStatus, makeHandler } from './status.ts';

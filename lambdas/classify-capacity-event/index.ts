@@ -1,0 +1,1 @@
+export { classify, makeHandler } from './classify.ts';

@@ -1,0 +1,2 @@
+export { AsgNotFoundError, InstanceDescriptionError } from './errors.ts';
+export { inServiceInstances, makeHandler } from './instances.ts';

@@ -1,0 +1,21 @@
+/** Reads this worker's Auto Scaling group. */
+import { type AutoScalingGroup, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import type { AwsClients } from './clients.ts';
+
+/** The ASG the worker stack creates is missing: a deployment problem, not a capacity one. */
+export class AsgNotFoundError extends Error {
+  override readonly name = 'AsgNotFoundError';
+}
+
+export async function describeAsg(
+  clients: AwsClients,
+  region: string,
+  name: string,
+): Promise<AutoScalingGroup> {
+  const out = await clients
+    .autoScaling(region)
+    .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const group = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
+  if (!group) throw new AsgNotFoundError(`Auto Scaling group ${name} does not exist in ${region}`);
+  return group;
+}
