@@ -34,7 +34,8 @@ export class CheckpointBucket extends Construct {
   constructor(scope: Construct, id: string, props: CheckpointBucketProps) {
     super(scope, id);
     const { provider } = props;
-    const bucket = new S3Bucket(this, 'bucket', { provider, bucket: props.bucketName });
+    // teardown.ts destroys everything deploy created, checkpoints included.
+    const bucket = new S3Bucket(this, 'bucket', { provider, bucket: props.bucketName, forceDestroy: true });
     new S3BucketOwnershipControls(this, 'ownership', {
       provider,
       bucket: bucket.id,

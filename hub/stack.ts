@@ -19,6 +19,7 @@ import { loadMachine } from '../infra/definitions.ts';
 import { NodeFunction } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
+import { orchestratorSettings } from '../statemachines/settings.ts';
 import { HubApi } from './api.ts';
 import { CheckpointBucket } from './checkpoint-bucket.ts';
 import { HUB_LAMBDAS, type HubLambda, hubLambdaStatements } from './permissions.ts';
@@ -71,6 +72,8 @@ export class HubStack extends TerraformStack {
     });
 
     const bus = new CloudwatchEventBus(this, 'bus', { provider, name: n.hubBus });
+    // One token per attribute: each `bus.arn` read is a new token string, which would defeat de-duplication.
+    const busArn = bus.arn;
 
     const statements = hubLambdaStatements({
       names: n,
@@ -103,29 +106,33 @@ export class HubStack extends TerraformStack {
     // A function not written yet still has its (future) ARN, so the definition stays complete.
     const functionArn = (name: HubLambda) => functions.get(name)?.arn ?? hub.lambda(n.lambda(name));
 
-    const orchestrator = new StateMachine(this, 'orchestrator', {
-      provider,
-      name: n.orchestratorStateMachine,
-      roleName: `${prefix}-${region}-orchestrator`,
-      definition: loadMachine(artifacts.rootDir, artifacts.loadDefinition, 'orchestrator', {
-        RegionFinderArn: functionArn('region-finder'),
-        StateStoreArn: functionArn('state-store'),
-        HubBusName: n.hubBus,
-        HubBusArn: bus.arn,
-        OrchestratorArn: hub.stateMachine(n.orchestratorStateMachine),
-        Prefix: prefix,
-        Region: region,
-        HubRegion: region,
-      }),
-      permissions: {
-        busArn: (name) => (name === n.hubBus ? bus.arn : hub.eventBus(name)),
-        grants: {
-          'states:StartExecution': [hub.stateMachine(n.orchestratorStateMachine)],
-        },
-      },
-      logRetentionDays: LOG_RETENTION_DAYS,
-      dependsOn: [...functions.values()],
+    const orchestratorDefinition = loadMachine(artifacts.rootDir, artifacts.loadDefinition, 'orchestrator', {
+      ...orchestratorSettings(config),
+      RegionFinderArn: functionArn('region-finder'),
+      StateStoreArn: functionArn('state-store'),
+      HubBusName: n.hubBus,
+      HubBusArn: busArn,
+      OrchestratorArn: hub.stateMachine(n.orchestratorStateMachine),
+      Prefix: prefix,
+      Region: region,
+      HubRegion: region,
     });
+    const orchestrator =
+      orchestratorDefinition &&
+      new StateMachine(this, 'orchestrator', {
+        provider,
+        name: n.orchestratorStateMachine,
+        roleName: `${prefix}-${region}-orchestrator`,
+        definition: orchestratorDefinition,
+        selfArn: hub.stateMachine(n.orchestratorStateMachine),
+        permissions: {
+          busArn: (name) => (name === n.hubBus ? busArn : hub.eventBus(name)),
+          grants: {},
+        },
+        logRetentionDays: LOG_RETENTION_DAYS,
+        dependsOn: [...functions.values()],
+      });
+    const orchestratorArn = orchestrator?.arn ?? hub.stateMachine(n.orchestratorStateMachine);
 
     const handler = functions.get('spot-capacity-handler');
     const workerEvents = new CloudwatchEventRule(this, 'worker-events', {
@@ -177,12 +184,12 @@ export class HubStack extends TerraformStack {
     });
 
     this.apiUrl = api.url;
-    this.orchestratorArn = orchestrator.arn;
+    this.orchestratorArn = orchestratorArn;
     this.checkpointBucket = bucket.bucketName;
     new TerraformOutput(this, 'api_url', { value: api.url });
     new TerraformOutput(this, 'prefix', { value: prefix });
     new TerraformOutput(this, 'hub_region', { value: region });
-    new TerraformOutput(this, 'orchestrator_arn', { value: orchestrator.arn });
+    new TerraformOutput(this, 'orchestrator_arn', { value: orchestratorArn });
     new TerraformOutput(this, 'checkpoint_bucket', { value: bucket.bucketName });
     new TerraformOutput(this, 'toggle_function', { value: n.lambda('toggle-provisioning') });
   }

@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { App } from 'cdktn';
 import type { Config } from '../core/config.ts';
 import { HUB_LAMBDAS } from '../hub/permissions.ts';
@@ -12,12 +11,9 @@ import { HubStack } from '../hub/stack.ts';
 import { WORKER_LAMBDAS, WorkerStack } from '../worker/stack.ts';
 import { AGENT_ENTRY, bundleAgent } from './agent-bundle.ts';
 import type { Artifacts } from './artifacts.ts';
-import { type DefinitionLoader, MACHINE_FILES } from './definitions.ts';
-import { InfraError } from './errors.ts';
+import { loadWithStackValues, MACHINE_FILES } from './definitions.ts';
 import { bundleLambdas, discoverHandlers } from './lambda-bundle.ts';
 import { hubStackName, workerStackName } from './stack-names.ts';
-
-export const LOADER_MODULE = join('statemachines', 'load.ts');
 
 export interface SynthOptions {
   config: Config;
@@ -49,25 +45,6 @@ export interface SynthResult {
   artifacts: Artifacts;
 }
 
-/** The state machine loader from statemachines/load.ts, imported at run time so the stacks follow the file. */
-export async function importDefinitionLoader(rootDir: string): Promise<DefinitionLoader> {
-  const path = join(rootDir, LOADER_MODULE);
-  if (!existsSync(path)) {
-    throw new InfraError(
-      `${LOADER_MODULE} does not exist yet: the stacks deploy the statemachines/ files through it`,
-    );
-  }
-  const mod = (await import(pathToFileURL(path).href)) as { loadDefinition?: unknown };
-  if (typeof mod.loadDefinition !== 'function') {
-    throw new InfraError(`${LOADER_MODULE} does not export loadDefinition(file, substitutions)`);
-  }
-  const load = mod.loadDefinition as (file: string, subs: Record<string, string>) => unknown;
-  return (file, substitutions) => {
-    const loaded = load(file, substitutions);
-    return (typeof loaded === 'string' ? JSON.parse(loaded) : loaded) as Record<string, unknown>;
-  };
-}
-
 /** Bundles Lambdas and the agent and finds the loader: the slow, shareable part of a synth. */
 export async function buildArtifacts(rootDir: string, workDir: string): Promise<Artifacts> {
   const { present, missing } = discoverHandlers(rootDir, [...HUB_LAMBDAS, ...WORKER_LAMBDAS]);
@@ -84,7 +61,7 @@ export async function buildArtifacts(rootDir: string, workDir: string): Promise<
     rootDir,
     bundles,
     agentBundle,
-    loadDefinition: await importDefinitionLoader(rootDir),
+    loadDefinition: loadWithStackValues,
     missing: missingFiles,
   };
 }

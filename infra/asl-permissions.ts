@@ -12,6 +12,8 @@ export type Grants = Readonly<Record<string, readonly string[]>>;
 export interface AslPermissionContext {
   /** Machine name, for error messages. */
   machine: string;
+  /** The machine's own ARN: what `"StateMachineArn.$": "$$.StateMachine.Id"` (continue-as-new) starts. */
+  selfArn: string;
   /** Event bus name (as written in `EventBusName`) -> its ARN. */
   busArn: (name: string) => string;
   grants: Grants;
@@ -110,7 +112,10 @@ export function aslPermissions(definition: JsonObject, ctx: AslPermissionContext
       grant(iamAction, granted(ctx, name, iamAction));
       for (const implied of IMPLIED[iamAction] ?? []) grant(implied, granted(ctx, name, implied));
     } else if (integration === 'arn:aws:states:::states:startExecution') {
-      grant('states:StartExecution', [literal(ctx, name, parameters, 'StateMachineArn')]);
+      const self = parameters['StateMachineArn.$'] === '$$.StateMachine.Id';
+      grant('states:StartExecution', [
+        self ? ctx.selfArn : literal(ctx, name, parameters, 'StateMachineArn'),
+      ]);
     } else if (resource.startsWith('arn:aws:lambda:') || !resource.startsWith('arn:aws:states:')) {
       // A bare function ARN (or a Terraform reference to one) as the Resource.
       grant('lambda:InvokeFunction', [resource]);

@@ -1,53 +1,37 @@
 /**
- * The state machine files the stacks deploy, and the one way they are read: the `statemachines/`
- * loader, so AWS runs exactly what LocalCloud runs. Only the placeholders a file uses are passed.
+ * The state machine files the stacks deploy, read through the one loader (`statemachines/load.ts`)
+ * so AWS runs exactly what LocalCloud runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InfraError } from './errors.ts';
+import { loadDefinition, STATE_MACHINE_FILES, type StateMachineKey } from '../statemachines/load.ts';
 
-export const MACHINE_FILES = {
-  orchestrator: 'orchestrator.asl.json',
-  launch: 'launch-instance.asl.json',
-  capacityMonitor: 'capacity-monitor.asl.json',
-  teardown: 'teardown-instance.asl.json',
-} as const;
-export type MachineKey = keyof typeof MACHINE_FILES;
+export const MACHINE_FILES = STATE_MACHINE_FILES;
+export type MachineKey = StateMachineKey;
 
-/** `loadDefinition(file, substitutions)` from statemachines/load.ts: the definition as an object. */
+/** Loads a definition with the given substitutions (each stack passes one map for all its machines). */
 export type DefinitionLoader = (
-  file: string,
+  path: string,
   substitutions: Record<string, string>,
 ) => Record<string, unknown>;
+
+export const loadWithStackValues: DefinitionLoader = (path, substitutions) =>
+  loadDefinition(path, substitutions, { allowUnused: true });
 
 export const definitionPath = (rootDir: string, machine: MachineKey) =>
   join(rootDir, 'statemachines', MACHINE_FILES[machine]);
 
-/** The `${Name}` placeholders a definition file uses. */
-export function placeholdersIn(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] as string))].sort();
-}
-
 /**
- * Loads one machine, passing the placeholders its file uses out of `available`; a placeholder the
- * stack cannot supply is an error naming the file and the placeholder.
+ * Loads one machine, or returns undefined while its file does not exist (the synth reports it as
+ * missing and leaves the machine out). The loader names any placeholder the stack does not provide.
  */
 export function loadMachine(
   rootDir: string,
   load: DefinitionLoader,
   machine: MachineKey,
   available: Record<string, string>,
-): Record<string, unknown> {
+): Record<string, unknown> | undefined {
   const path = definitionPath(rootDir, machine);
-  if (!existsSync(path)) {
-    throw new InfraError(`state machine file statemachines/${MACHINE_FILES[machine]} does not exist`);
-  }
-  const used = placeholdersIn(readFileSync(path, 'utf8'));
-  const unknown = used.filter((p) => !(p in available));
-  if (unknown.length > 0) {
-    throw new InfraError(
-      `statemachines/${MACHINE_FILES[machine]} uses placeholder(s) the stack does not provide: ${unknown.join(', ')}`,
-    );
-  }
-  return load(path, Object.fromEntries(used.map((p) => [p, available[p] as string])));
+  if (!existsSync(path)) return undefined;
+  return load(path, available);
 }

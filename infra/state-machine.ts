@@ -36,7 +36,9 @@ export interface StateMachineProps {
   roleName: string;
   /** The definition after placeholder substitution (Terraform references allowed inside strings). */
   definition: Record<string, unknown>;
-  permissions: Omit<AslPermissionContext, 'machine'>;
+  /** The machine's ARN built from its name (a Terraform reference to itself would be a cycle). */
+  selfArn: string;
+  permissions: Omit<AslPermissionContext, 'machine' | 'selfArn'>;
   logRetentionDays: number;
   /** Resources the machine must not be created before (e.g. the functions it invokes). */
   dependsOn?: Construct[];
@@ -58,6 +60,7 @@ export class StateMachine extends Construct {
     this.statements = aslPermissions(props.definition as never, {
       ...props.permissions,
       machine: props.name,
+      selfArn: props.selfArn,
     });
     const role = new ServiceRole(this, 'role', {
       provider: props.provider,

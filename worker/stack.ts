@@ -15,6 +15,7 @@ import type { Statement } from '../infra/iam.ts';
 import { NodeFunction } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
+import { orchestratorSettings } from '../statemachines/settings.ts';
 import { GpuCapacity } from './capacity.ts';
 import { DEFAULT_SGLANG, type SglangOptions, WorkerEcs } from './ecs.ts';
 import { WorkerEvents } from './events.ts';
@@ -156,6 +157,7 @@ export class WorkerStack extends TerraformStack {
 
     const workerBusArn = here.eventBus(n.workerBus);
     const substitutions: Record<string, string> = {
+      ...orchestratorSettings(config),
       Prefix: prefix,
       Region: region,
       HubRegion: hubRegion,
@@ -188,12 +190,15 @@ export class WorkerStack extends TerraformStack {
       'ecs:ListContainerInstances': [here.ecsCluster(n.ecsCluster)],
       'ecs:DescribeContainerInstances': [here.ecsContainerInstances(n.ecsCluster)],
     };
-    const machine = (key: MachineKey, name: string, roleSuffix: string) =>
-      new StateMachine(this, key, {
+    const machine = (key: MachineKey, name: string, roleSuffix: string): string => {
+      const definition = loadMachine(artifacts.rootDir, artifacts.loadDefinition, key, substitutions);
+      if (!definition) return here.stateMachine(name);
+      return new StateMachine(this, key, {
         provider,
         name,
         roleName: `${prefix}-${region}-${roleSuffix}`,
-        definition: loadMachine(artifacts.rootDir, artifacts.loadDefinition, key, substitutions),
+        definition,
+        selfArn: here.stateMachine(name),
         permissions: {
           busArn: (bus) =>
             bus === n.workerBus ? workerBusArn : bus === n.hubBus ? hub.eventBus(bus) : here.eventBus(bus),
@@ -201,10 +206,11 @@ export class WorkerStack extends TerraformStack {
         },
         logRetentionDays: LOG_RETENTION_DAYS,
         dependsOn: [...functions.values()],
-      });
-    const launch = machine('launch', n.launchStateMachine, 'launch-sfn');
-    const monitor = machine('capacityMonitor', n.capacityMonitorStateMachine, 'monitor-sfn');
-    const teardown = machine('teardown', n.teardownStateMachine, 'teardown-sfn');
+      }).arn;
+    };
+    const launchArn = machine('launch', n.launchStateMachine, 'launch-sfn');
+    const monitorArn = machine('capacityMonitor', n.capacityMonitorStateMachine, 'monitor-sfn');
+    const teardownArn = machine('teardown', n.teardownStateMachine, 'teardown-sfn');
 
     new WorkerEvents(this, 'events', {
       provider,
@@ -214,9 +220,9 @@ export class WorkerStack extends TerraformStack {
       names: n,
       asgName: n.autoScalingGroup,
       hubBusArn: hub.eventBus(n.hubBus),
-      launchStateMachineArn: launch.arn,
-      teardownStateMachineArn: teardown.arn,
-      capacityMonitorStateMachineArn: monitor.arn,
+      launchStateMachineArn: launchArn,
+      teardownStateMachineArn: teardownArn,
+      capacityMonitorStateMachineArn: monitorArn,
       useRebalanceRecommendation: config.useRebalanceRecommendation,
     });
 

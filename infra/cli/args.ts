@@ -1,0 +1,161 @@
+/**
+ * Flags of `deploy.ts` and `teardown.ts` (see ARCHITECTURE.md). Values are validated with the shared
+ * config schema, and every error names the flag the user typed, not the config field behind it.
+ */
+import { type Config, ConfigError, parseConfig } from '../../core/config.ts';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const DEPLOY_USAGE = `Usage: npx tsx deploy.ts --hub REGION --worker REGION [--worker REGION ...] [options]
+
+Synthesizes the hub stack and one stack per worker region (CDK Terrain) and applies them with
+Terraform or OpenTofu: the hub first, then the workers in parallel. Prints the API URL.
+
+Options:
+  --hub REGION                 hub region (Orchestrator, API, hub Lambdas)
+  --worker REGION              a worker region (GPU capacity); repeat for several
+  --hub-as-worker              also run GPU capacity in the hub region
+  --prefix P                   names every resource (default: spotplane)
+  --instance-types T,T         GPU instance types (default: g6.xlarge,g5.xlarge,g6e.xlarge)
+  --subnets REGION=ID,ID       use these subnets in REGION instead of creating a VPC; repeatable
+  --synth-only                 only write cdktf.out/stacks/<stack>/cdk.tf.json (no credentials needed)
+  --help                       show this help
+`;
+
+export const TEARDOWN_USAGE = `Usage: npx tsx teardown.ts [--prefix P]
+
+Disables provisioning with teardown (every worker scaled to zero), then destroys the worker stacks
+and the hub stack that deploy.ts created for prefix P. Safe to run again; never touches the stacks
+of another prefix.
+
+Options:
+  --prefix P   the deployment to destroy (default: spotplane)
+  --help       show this help
+`;
+
+export interface DeployArgs {
+  help: boolean;
+  config: Config;
+  subnets: Record<string, string[]>;
+  synthOnly: boolean;
+}
+
+export interface TeardownArgs {
+  help: boolean;
+  prefix: string;
+}
+
+type FlagSpec = Record<string, 'value' | 'repeat' | 'boolean'>;
+
+function scan(argv: readonly string[], spec: FlagSpec): Map<string, string[] | true> {
+  const seen = new Map<string, string[] | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    if (!raw.startsWith('--')) throw new UsageError(`unexpected argument "${raw}" (flags start with --)`);
+    const eq = raw.indexOf('=');
+    const flag = eq === -1 ? raw : raw.slice(0, eq);
+    const kind = spec[flag];
+    if (!kind) throw new UsageError(`unknown flag ${flag}`);
+    if (kind === 'boolean') {
+      if (eq !== -1) throw new UsageError(`${flag} takes no value`);
+      seen.set(flag, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = raw.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      i++;
+    }
+    if (value.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
+    const previous = seen.get(flag);
+    if (kind === 'value' && previous) throw new UsageError(`${flag} given more than once`);
+    seen.set(flag, [...(Array.isArray(previous) ? previous : []), value]);
+  }
+  return seen;
+}
+
+/** Config field (first path segment) -> the flag that sets it. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  hubRegion: '--hub',
+  workerRegions: '--worker',
+  prefix: '--prefix',
+  instanceTypes: '--instance-types',
+};
+
+function configFromFlags(input: Record<string, unknown>): Config {
+  try {
+    return parseConfig(input);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const lines = error.issues.map((issue) => {
+      const field = issue.split(/[.:]/)[0] ?? '';
+      const flag = FLAG_FOR_FIELD[field];
+      return flag ? `${flag}: ${issue.slice(issue.indexOf(':') + 2)}` : issue;
+    });
+    throw new UsageError(lines.join('\n'), { cause: error });
+  }
+}
+
+const list = (value: string) => value.split(',').map((v) => v.trim());
+
+export function parseDeployArgs(argv: readonly string[]): DeployArgs {
+  const flags = scan(argv, {
+    '--hub': 'value',
+    '--worker': 'repeat',
+    '--hub-as-worker': 'boolean',
+    '--prefix': 'value',
+    '--instance-types': 'value',
+    '--subnets': 'repeat',
+    '--synth-only': 'boolean',
+    '--help': 'boolean',
+  });
+  if (flags.has('--help')) return { help: true, config: parseConfig({}), subnets: {}, synthOnly: false };
+  const value = (flag: string) => (flags.get(flag) as string[] | undefined)?.[0];
+  const hub = value('--hub');
+  if (!hub) throw new UsageError('--hub is required (the hub region, e.g. --hub us-east-1)');
+  const workers = (flags.get('--worker') as string[] | undefined) ?? [];
+  const hubAsWorker = flags.has('--hub-as-worker');
+  if (workers.length === 0 && !hubAsWorker) {
+    throw new UsageError('--worker is required at least once (or give --hub-as-worker)');
+  }
+  if (hubAsWorker && workers.includes(hub)) {
+    throw new UsageError(`--worker ${hub} repeats the hub region, which --hub-as-worker already adds`);
+  }
+  const types = value('--instance-types');
+  const config = configFromFlags({
+    hubRegion: hub,
+    workerRegions: hubAsWorker ? [hub, ...workers] : workers,
+    ...(value('--prefix') !== undefined && { prefix: value('--prefix') }),
+    ...(types !== undefined && { instanceTypes: list(types) }),
+  });
+  const subnets: Record<string, string[]> = {};
+  for (const entry of (flags.get('--subnets') as string[] | undefined) ?? []) {
+    const [region, ids] = entry.split('=', 2);
+    if (!region || !ids)
+      throw new UsageError(`--subnets: expected REGION=subnet-id,subnet-id (got "${entry}")`);
+    if (!config.workerRegions.includes(region as never)) {
+      throw new UsageError(
+        `--subnets: ${region} is not a worker region (${config.workerRegions.join(', ')})`,
+      );
+    }
+    const parsed = list(ids);
+    const bad = parsed.find((id) => !/^subnet-[0-9a-f]{8,17}$/.test(id));
+    if (bad !== undefined)
+      throw new UsageError(`--subnets: "${bad}" is not a subnet id (subnet-0123abcd...)`);
+    if (subnets[region]) throw new UsageError(`--subnets: ${region} given more than once`);
+    subnets[region] = parsed;
+  }
+  return { help: false, config, subnets, synthOnly: flags.has('--synth-only') };
+}
+
+export function parseTeardownArgs(argv: readonly string[]): TeardownArgs {
+  const flags = scan(argv, { '--prefix': 'value', '--help': 'boolean' });
+  if (flags.has('--help')) return { help: true, prefix: 'spotplane' };
+  const prefix = (flags.get('--prefix') as string[] | undefined)?.[0];
+  const config = configFromFlags(prefix === undefined ? {} : { prefix });
+  return { help: false, prefix: config.prefix };
+}

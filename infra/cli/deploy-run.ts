@@ -1,0 +1,71 @@
+/**
+ * The deploy sequence: synthesize; with --synth-only stop there; otherwise refuse while source files
+ * are missing, run the pre-flight, record the deployment, apply the hub, then the workers in
+ * parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
+ */
+import type { SynthOptions, SynthResult } from '../app.ts';
+import type { DeployArgs } from './args.ts';
+import { type PreflightDeps, preflight } from './preflight.ts';
+import { writeRecord } from './record.ts';
+import type { CommandRunner } from './runner.ts';
+import { applyStack, inParallel, stackOutputs } from './terraform-steps.ts';
+
+export interface DeployDeps {
+  rootDir: string;
+  outdir: string;
+  stateDir: string;
+  synth: (options: SynthOptions) => Promise<SynthResult>;
+  preflight: PreflightDeps;
+  run: CommandRunner;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Returns the process exit code. */
+export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<number> {
+  const { config } = args;
+  const result = await deps.synth({
+    config,
+    rootDir: deps.rootDir,
+    outdir: deps.outdir,
+    stateDir: deps.stateDir,
+    subnets: args.subnets,
+  });
+  for (const stack of result.stacks) deps.out(`synthesized ${stack.name}: ${stack.file}`);
+  if (result.missing.length > 0) {
+    deps.err(`not written yet (their resources are left out): ${result.missing.join(', ')}`);
+  }
+  if (args.synthOnly) return 0;
+  if (result.missing.length > 0) {
+    deps.err('refusing to apply an incomplete deployment; --synth-only still works');
+    return 1;
+  }
+
+  const checked = await preflight(config, deps.preflight);
+  deps.out(`account ${checked.account}, applying with ${checked.terraform}`);
+  for (const warning of checked.warnings) deps.err(`warning: ${warning}`);
+  writeRecord(deps.stateDir, { config, subnets: args.subnets });
+
+  const ctx = { terraform: checked.terraform, run: deps.run, log: deps.out };
+  const hub = result.stacks.find((s) => s.kind === 'hub');
+  const workers = result.stacks.filter((s) => s.kind === 'worker');
+  if (!hub) throw new Error('synth produced no hub stack');
+  deps.out(`applying ${hub.name} (${hub.region})`);
+  try {
+    await applyStack(ctx, hub);
+  } catch (error) {
+    deps.err(`${(error as Error).message}; workers not applied`);
+    return 1;
+  }
+  deps.out(`applying ${workers.map((w) => w.name).join(', ')} in parallel`);
+  const failures = await inParallel(workers, (w) => applyStack(ctx, w));
+  for (const failure of failures) deps.err(failure);
+  const outputs = await stackOutputs(ctx, hub);
+  deps.out(`API: ${String(outputs.api_url)}`);
+  if (failures.length > 0) {
+    deps.err(`${failures.length} worker stack(s) failed; fix and run deploy again (it is idempotent)`);
+    return 1;
+  }
+  deps.out('deployed. Enable with a SigV4-signed POST /spot-provisioning {"action":"enable"}');
+  return 0;
+}
