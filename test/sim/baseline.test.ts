@@ -76,3 +76,22 @@ describe('runBaseline', () => {
     expect(a.losses.length).toBeGreaterThan(0);
   });
 });
+
+describe('scenarioTrace', () => {
+  it('holds each region at its fixed market with interruptions at the chosen moments', async () => {
+    const { scenarioTrace } = await import('../../local/sim/scenario.ts');
+    const { marketAt } = await import('../../local/sim/trace.ts');
+    const trace = scenarioTrace({
+      start: new Date(T0),
+      durationMs: 2 * HOUR,
+      regions: { 'us-east-1': { placementScore: 9, spotPrice: 0.3, interruptionsAfterMs: [HOUR] } },
+    });
+    expect(marketAt(trace, 'us-east-1', T0 + 90 * 60_000)).toEqual({
+      placementScore: 9,
+      spotPrice: 0.3,
+      capacityAvailable: true,
+    });
+    expect(trace.regions[0]!.interruptions).toEqual([T0 + HOUR]);
+    expect(trace.endMs - trace.startMs).toBe(2 * HOUR);
+  });
+});
