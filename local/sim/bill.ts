@@ -46,7 +46,7 @@ export function controlPlaneBill(usage: ControlPlaneUsage, options: BillOptions 
     lambdaUsd:
       usage.lambdaInvocations * UNIT_PRICES_USD.lambdaRequest + gbSeconds * UNIT_PRICES_USD.lambdaGbSecond,
     eventBridgeUsd: usage.customEvents * UNIT_PRICES_USD.eventBridgeCustomEvent,
-    ssmUsd: usage.ssmApiCalls * UNIT_PRICES_USD.ssmApiCall,
+    ssmUsd: (usage.ssmApiCalls ?? 0) * UNIT_PRICES_USD.ssmApiCall,
     apiUsd: usage.apiRequests * UNIT_PRICES_USD.httpApiRequest,
   };
   return { ...bill, totalUsd: Object.values(bill).reduce((a, b) => a + b, 0) };

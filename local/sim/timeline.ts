@@ -40,7 +40,8 @@ export interface ControlPlaneUsage {
   lambdaInvocations: number;
   /** Custom events put on any bus (hub, worker, cross-region forwards). */
   customEvents: number;
-  ssmApiCalls: number;
+  /** null when not counted (standard SSM parameters cost nothing per call). */
+  ssmApiCalls: number | null;
   apiRequests: number;
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { baselineChoice, runBaseline } from '../../local/sim/baseline.ts';
 import { accountRun } from '../../local/sim/report.ts';
+import { scenarioTrace } from '../../local/sim/scenario.ts';
 import { syntheticTrace } from '../../local/sim/synthetic.ts';
+import { marketAt } from '../../local/sim/trace.ts';
 import { DAY, HOUR, handTrace, T0 } from './fixtures.ts';
 
 describe('runBaseline', () => {
@@ -78,9 +80,7 @@ describe('runBaseline', () => {
 });
 
 describe('scenarioTrace', () => {
-  it('holds each region at its fixed market with interruptions at the chosen moments', async () => {
-    const { scenarioTrace } = await import('../../local/sim/scenario.ts');
-    const { marketAt } = await import('../../local/sim/trace.ts');
+  it('holds each region at its fixed market with interruptions at the chosen moments', () => {
     const trace = scenarioTrace({
       start: new Date(T0),
       durationMs: 2 * HOUR,
