@@ -113,6 +113,8 @@ export class Execution {
         handlers[stateName] = (input) => init.runner.runTask(scope, stateName, spec, input) as Promise<Json>;
       } else if (spec.kind === 'wait') {
         handlers[stateName] = (input) => init.runner.runWait(scope, input) as Promise<Json>;
+      } else if (spec.kind === 'result') {
+        handlers[stateName] = () => structuredClone(spec.result) as Json;
       }
     }
     const run = init.machine.run(JSON.parse(init.input), {

@@ -2,7 +2,9 @@
  * Rewrites a definition before `aws-local-stepfunctions` runs it, so that every wait happens on the
  * runtime's clock instead of the library's global timers: Wait states become Tasks answered by the
  * runtime, Task timeouts/heartbeats/retries move into the runtime's task wrapper, Map/Parallel retry
- * pauses are overridden to 0. The original states are kept by name for the event history.
+ * pauses are overridden to 0 (their retries are immediate: a known limit). It also works around two
+ * library bugs where it differs from AWS (type tests given `false`, a falsy Pass `Result`). The
+ * original states are kept by name, so the event history shows the states as written.
  */
 import { SfnError } from './errors.ts';
 import type { Retrier } from './retry.ts';
@@ -15,6 +17,40 @@ interface Catcher {
 
 /** Resource of the Tasks that stand in for Wait states; the runtime answers them itself. */
 export const LOCAL_WAIT_RESOURCE = 'arn:aws:states:::spotplane.local:wait';
+/** Resource of the Tasks that stand in for Pass states with a falsy Result. */
+export const LOCAL_RESULT_RESOURCE = 'arn:aws:states:::spotplane.local:result';
+
+const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'];
+
+/**
+ * The library evaluates `IsNull: false` (and every other type test given `false`) as never matching;
+ * AWS matches when the test fails. `{ Not: { ..., IsX: true } }` means the same and runs correctly.
+ */
+function fixTypeTests(rule: unknown): unknown {
+  if (!isObject(rule)) return rule;
+  const fixed: JsonObject = { ...rule };
+  if (Array.isArray(rule.And)) fixed.And = rule.And.map(fixTypeTests);
+  if (Array.isArray(rule.Or)) fixed.Or = rule.Or.map(fixTypeTests);
+  if (rule.Not !== undefined) fixed.Not = fixTypeTests(rule.Not);
+  const test = TYPE_TESTS.find((t) => rule[t] === false);
+  if (!test) return fixed;
+  const { Next, ...condition } = fixed;
+  const negated: JsonObject = { Not: { ...condition, [test]: true } };
+  if (Next !== undefined) negated.Next = Next;
+  return negated;
+}
+
+function passResultAsTask(state: JsonObject): JsonObject {
+  const task: JsonObject = {
+    Type: 'Task',
+    Resource: LOCAL_RESULT_RESOURCE,
+    TimeoutSeconds: LIBRARY_TASK_TIMEOUT_SECONDS,
+  };
+  for (const key of ['Comment', 'InputPath', 'ResultPath', 'OutputPath', 'Next', 'End']) {
+    if (state[key] !== undefined) task[key] = state[key];
+  }
+  return task;
+}
 
 /**
  * The library arms a real `setTimeout` for every Task (60 s when unset). The runtime enforces the
@@ -39,6 +75,11 @@ export interface TaskSpec {
 export interface WaitSpec {
   kind: 'wait';
 }
+/** A Pass state whose Result the library would drop (it treats a falsy Result as absent). */
+export interface ResultSpec {
+  kind: 'result';
+  result: unknown;
+}
 export interface OtherSpec {
   kind: 'other';
 }
@@ -46,7 +87,7 @@ export interface OtherSpec {
 export interface StateInfo {
   /** The state's type in the original definition (a Wait stays a Wait here). */
   type: string;
-  spec: TaskSpec | WaitSpec | OtherSpec;
+  spec: TaskSpec | WaitSpec | ResultSpec | OtherSpec;
 }
 
 export interface PreparedDefinition {
@@ -123,12 +164,18 @@ function prepareStates(
       out[name] = runnable;
       continue;
     }
+    if (type === 'Pass' && 'Result' in raw && !raw.Result) {
+      info.set(name, { type, spec: { kind: 'result', result: raw.Result } });
+      out[name] = passResultAsTask(raw);
+      continue;
+    }
     info.set(name, { type, spec: type === 'Wait' ? { kind: 'wait' } : { kind: 'other' } });
     if (type === 'Wait') {
       out[name] = waitAsTask(name, raw);
       continue;
     }
     const state: JsonObject = { ...raw };
+    if (type === 'Choice' && Array.isArray(raw.Choices)) state.Choices = raw.Choices.map(fixTypeTests);
     if ((type === 'Map' || type === 'Parallel') && Array.isArray(raw.Retry)) overrides[name] = 0;
     if (type === 'Map') {
       for (const key of ['ItemProcessor', 'Iterator']) {

@@ -183,6 +183,40 @@ describe('LocalStepFunctions', () => {
       expect(events.filter((e) => e.type === 'TaskSucceeded' && e.stateName === 'PerItem')).toHaveLength(3);
     });
 
+    it('evaluates type tests given false and falsy Pass results as AWS does', async () => {
+      const h = harness();
+      const { executionArn } = await h.run(
+        {
+          StartAt: 'Zero',
+          States: {
+            Zero: { Type: 'Pass', Result: 0, ResultPath: '$.zero', Next: 'Nothing' },
+            Nothing: { Type: 'Pass', Result: null, ResultPath: '$.nothing', Next: 'Check' },
+            Check: {
+              Type: 'Choice',
+              Choices: [
+                {
+                  And: [
+                    { Variable: '$.value', IsNull: false },
+                    { Variable: '$.missing', IsPresent: false },
+                    { Not: { Variable: '$.value', IsString: false } },
+                  ],
+                  Next: 'Right',
+                },
+              ],
+              Default: 'Wrong',
+            },
+            Right: { Type: 'Succeed' },
+            Wrong: { Type: 'Fail', Error: 'WrongBranch' },
+          },
+        },
+        { value: 'x' },
+      );
+      const described = await h.finish(executionArn);
+      expect(described.status).toBe('SUCCEEDED');
+      expect(JSON.parse(described.output!)).toEqual({ value: 'x', zero: 0, nothing: null });
+      expect(types(h.history(executionArn))).toContain('PassStateEntered:Zero');
+    });
+
     it('passes $$.Execution.Id and a StartTime taken from the clock', async () => {
       const h = harness();
       const { executionArn } = await h.run({
