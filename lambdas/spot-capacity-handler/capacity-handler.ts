@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import { parseEvent } from '../../core/events/index.ts';
 import type { HubState } from '../../core/messages.ts';
-import { clearLossToken, decideRegionLost, teardownCompleted, teardownFinished } from '../../core/state.ts';
+import { clearLossToken, decideRegionLost, teardownCompleted } from '../../core/state.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
@@ -19,6 +19,9 @@ import {
   observe,
 } from '../shared/observability.ts';
 import { sendFailure, sendHeartbeat, sendSuccess, type TokenOutcome } from './tokens.ts';
+
+/** Read-back-and-redo bound for a teardown confirmation racing another writer. */
+const MAX_CONFIRM_ATTEMPTS = 3;
 
 export type CapacityHandlerResult =
   | { outcome: 'DELIVERED' | 'TOKEN_GONE' | 'RECORDED'; kind: string; detail?: string }
@@ -114,12 +117,27 @@ async function teardownDone(
   done: { region: string; task_token?: string | undefined },
 ): Promise<CapacityHandlerResult> {
   const store = new HubStore(deps);
-  let before: HubState | undefined;
-  const after = await store.update((state, now) => {
-    before = state;
-    return teardownCompleted(state, done.region, now);
-  });
-  if (before && teardownFinished(before, after) && (await store.provisioning()) === 'disabled') {
+  // Regions confirm at nearly the same time and SSM has no compare-and-set: a concurrent writer holding an
+  // older document can put our region back. So read back after writing and redo, a bounded number of times.
+  let wasTearingDown = false;
+  let after: HubState | undefined;
+  for (let attempt = 0; attempt < MAX_CONFIRM_ATTEMPTS; attempt++) {
+    await store.update((state, now) => {
+      wasTearingDown ||= state.status === 'TEARING_DOWN';
+      return teardownCompleted(state, done.region, now);
+    });
+    after = await store.state();
+    if (!after.teardown_pending.includes(done.region)) break;
+    obs.logger.warn('teardown confirmation overwritten by a concurrent writer; writing it again', {
+      attempt,
+    });
+  }
+  const finished =
+    after !== undefined &&
+    wasTearingDown &&
+    after.status === 'DISABLED' &&
+    after.teardown_pending.length === 0;
+  if (finished && (await store.provisioning()) === 'disabled') {
     // ToggleProvisioning left the rules on so the teardown could travel; now nothing is left to carry.
     await setHubRules(deps.clients, deps.config, false);
     obs.logger.info('teardown finished in every region; hub rules disabled');
@@ -133,7 +151,7 @@ async function teardownDone(
   return {
     outcome: 'RECORDED',
     kind: 'teardown-completed',
-    detail: `pending: ${after.teardown_pending.join(', ') || 'none'}`,
+    detail: `pending: ${after?.teardown_pending.join(', ') || 'none'}`,
   };
 }
 

@@ -4,9 +4,10 @@ import {
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
 } from '@aws-sdk/client-sfn';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HubState, initialHubState } from '../../core/messages.ts';
-import { provisioningDisabled } from '../../core/state.ts';
+import { provisioningDisabled, teardownCompleted } from '../../core/state.ts';
 import { METRIC } from '../../lambdas/shared/observability.ts';
 import { makeHandler } from '../../lambdas/spot-capacity-handler/index.ts';
 import {
@@ -217,6 +218,30 @@ describe('SpotCapacityHandler Teardown Completed', () => {
     expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toContain(
       n.workerEventsRule,
     );
+  });
+
+  it('writes its confirmation again when a concurrent writer with an older document put its region back', async () => {
+    const tearing = provisioningDisabled(running, new Date('2026-11-24T10:01:00Z'), [
+      'us-west-2',
+      'eu-west-1',
+    ]);
+    store.setState(tearing);
+    store.parameters.set(n.provisioningParameter, 'disabled');
+    // The other region's handler read `tearing` too, and its write lands right after ours.
+    let raced = false;
+    aws.mocks.ssm.on(PutParameterCommand).callsFake(async (input: { Name: string; Value: string }) => {
+      store.parameters.set(input.Name, input.Value);
+      if (!raced && input.Name === n.stateParameter) {
+        raced = true;
+        store.setState(teardownCompleted(tearing, 'eu-west-1', new Date('2026-11-24T10:02:00Z')));
+      }
+      return { Version: 1 };
+    });
+
+    await invoke(done('us-west-2'));
+
+    expect(store.state()).toMatchObject({ status: 'DISABLED', teardown_pending: [] });
+    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand).length).toBeGreaterThan(0);
   });
 
   it('keeps the rules on when provisioning was enabled again meanwhile', async () => {
