@@ -1,0 +1,417 @@
+/** Properties of the synthesized Terraform for a hub and two workers (one with given subnets). */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HUB_SOURCE } from '../../core/messages.ts';
+import { names } from '../../core/naming.ts';
+import { API_ROUTES } from '../../hub/api.ts';
+import { HUB_LAMBDAS } from '../../hub/permissions.ts';
+import { MACHINE_FILES, type MachineKey } from '../../infra/definitions.ts';
+import { discoverHandlers, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '../../infra/lambda-bundle.ts';
+import { hubStackName, workerStackName } from '../../infra/stack-names.ts';
+import { providerAlias } from '../../infra/terraform.ts';
+import { loadDefinition } from '../../statemachines/load.ts';
+import { ECS_GPU_AMI_PARAMETER } from '../../worker/capacity.ts';
+import { WORKER_LAMBDAS } from '../../worker/stack.ts';
+import {
+  allResources,
+  type Fixture,
+  GIVEN_SUBNETS,
+  ROOT,
+  resources,
+  synthFixture,
+  type TfJson,
+} from './synth-fixture.ts';
+import { matchTemplate } from './template-match.ts';
+
+let fx: Fixture;
+const n = names('sptest');
+const HUB = hubStackName('sptest');
+const WEST = workerStackName('sptest', 'us-west-2');
+const EU = workerStackName('sptest', 'eu-west-1');
+
+beforeAll(async () => {
+  fx = await synthFixture();
+});
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+}
+const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const policies = (stacks: Record<string, TfJson>): { id: string; statements: PolicyStatement[] }[] =>
+  allResources(stacks, 'aws_iam_role_policy').map(([id, body]) => ({
+    id,
+    statements: (JSON.parse(body.policy as string) as { Statement: PolicyStatement[] }).Statement,
+  }));
+
+/** Actions AWS authorizes only on "*" (no resource type), the only ones allowed a "*" resource. */
+const STAR_RESOURCE_ACTIONS = [
+  /^ec2:Describe[A-Za-z]+$/,
+  /^ec2:GetSpotPlacementScores$/,
+  /^autoscaling:Describe[A-Za-z]+$/,
+  /^xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)$/,
+  /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/,
+  /^states:SendTask(Success|Failure|Heartbeat)$/,
+];
+
+describe('synthesized stacks', () => {
+  it('writes one hub stack and one stack per worker region', () => {
+    expect(Object.keys(fx.stacks).sort()).toEqual([EU, WEST, HUB].sort());
+    for (const s of fx.result.stacks)
+      expect(s.file).toBe(join(fx.dir, 'cdktf.out', 'stacks', s.name, 'cdk.tf.json'));
+  });
+
+  it('gives every region its own aliased provider and pins the range the offline provider meets', () => {
+    for (const stack of Object.values(fx.stacks)) {
+      expect(stack.terraform.required_providers.aws.version).toBe('>= 5.100, < 7');
+      const aliases = (stack.provider.aws as TfJson[]).map((p) => p.alias);
+      expect(new Set(aliases).size).toBe(aliases.length);
+      for (const p of stack.provider.aws as TfJson[]) expect(p.alias).toBe(providerAlias(p.region));
+    }
+    expect(((fx.stacks[WEST] as TfJson).provider.aws as TfJson[]).map((p) => p.region).sort()).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+  });
+
+  it('sets no per-resource region (an AWS provider 6 argument the 5.100 provider rejects)', () => {
+    for (const stack of Object.values(fx.stacks)) {
+      for (const bodies of Object.values(stack.resource as Record<string, Record<string, TfJson>>)) {
+        for (const body of Object.values(bodies)) expect(body).not.toHaveProperty('region');
+      }
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('grants no "*" action and no service-wide action in any policy', () => {
+    const all = policies(fx.stacks);
+    expect(all.length).toBeGreaterThan(10);
+    for (const { id, statements } of all) {
+      for (const s of statements.filter((st) => st.Effect === 'Allow')) {
+        for (const action of asList(s.Action)) {
+          expect(action, id).not.toContain('*');
+          expect(action, id).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+        }
+      }
+    }
+  });
+
+  it('uses a "*" resource only for actions AWS cannot scope to a resource', () => {
+    for (const { id, statements } of policies(fx.stacks)) {
+      for (const s of statements.filter((st) => asList(st.Resource).includes('*'))) {
+        for (const action of asList(s.Action)) {
+          expect(
+            STAR_RESOURCE_ACTIONS.some((re) => re.test(action)),
+            `${id}: ${action} on "*"`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('limits the GPU instance role to the checkpoint prefix of the bucket', () => {
+    for (const worker of [WEST, EU]) {
+      const role = policies({ w: fx.stacks[worker] as TfJson }).find((p) => p.id.includes('instance-role'));
+      expect(role, worker).toBeDefined();
+      const writes = role?.statements.filter((s) => asList(s.Action).includes('s3:PutObject')) ?? [];
+      expect(writes).toHaveLength(1);
+      expect(asList(writes[0]?.Resource ?? [])).toEqual([
+        expect.stringMatching(/^arn:aws:s3:::sptest-ckpt-.*\/checkpoints\/\*$/),
+      ]);
+      const list = role?.statements.find((s) => asList(s.Action).includes('s3:ListBucket')) as
+        | TfJson
+        | undefined;
+      expect(list?.Condition.StringLike['s3:prefix']).toEqual(['checkpoints/*', 'checkpoints/']);
+    }
+  });
+});
+
+describe('hub', () => {
+  it('routes the API with AWS_IAM authorization on every route', () => {
+    const routes = resources(fx.stacks[HUB] as TfJson, 'aws_apigatewayv2_route').map(([, r]) => r);
+    for (const r of routes) expect(r.authorization_type).toBe('AWS_IAM');
+    const present = discoverHandlers(ROOT, ['get-instance-details', 'toggle-provisioning']).present;
+    const expected = API_ROUTES.filter((r) =>
+      present.includes(r.handler === 'instances' ? 'get-instance-details' : 'toggle-provisioning'),
+    ).map((r) => r.routeKey);
+    expect(routes.map((r) => r.route_key).sort()).toEqual([...expected].sort());
+    if (present.length === 2)
+      expect(expected).toEqual(expect.arrayContaining(['GET /spot-instances', 'POST /spot-provisioning']));
+  });
+
+  it('keeps checkpoints encrypted, versioned, private, TLS-only and expiring old versions', () => {
+    const hub = fx.stacks[HUB] as TfJson;
+    const sse = resources(hub, 'aws_s3_bucket_server_side_encryption_configuration');
+    expect(sse).toHaveLength(1);
+    expect(sse[0]?.[1].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    expect(resources(hub, 'aws_s3_bucket_versioning')[0]?.[1].versioning_configuration.status).toBe(
+      'Enabled',
+    );
+    const block = resources(hub, 'aws_s3_bucket_public_access_block')[0]?.[1];
+    expect(block).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    const lifecycle = resources(hub, 'aws_s3_bucket_lifecycle_configuration')[0]?.[1];
+    expect(lifecycle?.rule[0].status).toBe('Enabled');
+    expect(lifecycle?.rule[0].noncurrent_version_expiration[0].noncurrent_days).toBeGreaterThan(0);
+    const policy = JSON.parse(resources(hub, 'aws_s3_bucket_policy')[0]?.[1].policy as string);
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it("delivers only this prefix's worker events to the capacity handler, disabled until provisioning is enabled", () => {
+    const [, rule] =
+      resources(fx.stacks[HUB] as TfJson, 'aws_cloudwatch_event_rule').find(
+        ([, r]) => r.name === n.workerEventsRule,
+      ) ?? [];
+    expect(JSON.parse(rule?.event_pattern as string)).toEqual({
+      source: ['spotplane.worker'],
+      detail: { prefix: ['sptest'] },
+    });
+    expect(rule?.state).toBe('DISABLED');
+    expect(rule?.lifecycle.ignore_changes).toEqual(['state']);
+  });
+
+  it('creates the provisioning switch disabled and leaves its value to the API afterwards', () => {
+    const params = resources(fx.stacks[HUB] as TfJson, 'aws_ssm_parameter').map(([, p]) => p);
+    const provisioning = params.find((p) => p.name === n.provisioningParameter);
+    expect(provisioning?.value).toBe('disabled');
+    expect(provisioning?.lifecycle.ignore_changes).toEqual(['value']);
+    expect(JSON.parse(params.find((p) => p.name === n.stateParameter)?.value as string).status).toBe(
+      'DISABLED',
+    );
+  });
+});
+
+describe('Lambdas', () => {
+  it('deploys every hub and worker handler in the tree on Node.js 22 arm64 with active tracing', () => {
+    const present = discoverHandlers(ROOT, [...HUB_LAMBDAS, ...WORKER_LAMBDAS]).present;
+    const deployed = allResources(fx.stacks, 'aws_lambda_function').map(([, f]) => f);
+    const perWorker = present.filter((p) => (WORKER_LAMBDAS as readonly string[]).includes(p)).length;
+    const perHub = present.length - perWorker;
+    expect(deployed).toHaveLength(perHub + 2 * perWorker);
+    expect(deployed.map((f) => f.function_name).sort()).toEqual(
+      [
+        ...present.filter((p) => (HUB_LAMBDAS as readonly string[]).includes(p)),
+        ...present.filter((p) => (WORKER_LAMBDAS as readonly string[]).includes(p)).flatMap((p) => [p, p]),
+      ]
+        .map((p) => `sptest-${p}`)
+        .sort(),
+    );
+    for (const f of deployed) {
+      expect(f.runtime).toBe(LAMBDA_RUNTIME);
+      expect(f.architectures).toEqual([LAMBDA_ARCHITECTURE]);
+      expect(f.tracing_config.mode).toBe('Active');
+      expect(JSON.parse(f.environment.variables.SPOTPLANE_CONFIG).prefix).toBe('sptest');
+    }
+  });
+
+  it('reports the handlers not written yet instead of deploying a placeholder', () => {
+    const { missing } = discoverHandlers(ROOT, [...HUB_LAMBDAS, ...WORKER_LAMBDAS]);
+    expect(fx.result.missing).toEqual(expect.arrayContaining(missing.map((m) => `lambdas/${m}/handler.ts`)));
+  });
+
+  it('bundles each handler into an ESM module that plain Node loads and that exports handler', () => {
+    const built = [...fx.result.artifacts.bundles.values()].map((b) =>
+      join(fx.dir, 'cdktf.out', '.build', 'lambdas', 'lambda-build', b.name, 'index.mjs'),
+    );
+    expect(built.length).toBeGreaterThan(0);
+    // A plain Node process, as in Lambda: no vitest transform, no tsx.
+    const script = `const files = JSON.parse(process.argv[1]);
+      const kinds = await Promise.all(files.map(async (f) => typeof (await import(f)).handler));
+      process.stdout.write(JSON.stringify(kinds));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(built)], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual(built.map(() => 'function'));
+  });
+});
+
+describe('state machines', () => {
+  const machinesIn = (stack: string) =>
+    resources(fx.stacks[stack] as TfJson, 'aws_sfn_state_machine').map(([, m]) => m);
+  const present = (Object.keys(MACHINE_FILES) as MachineKey[]).filter((k) =>
+    existsSync(join(ROOT, 'statemachines', MACHINE_FILES[k])),
+  );
+
+  it('deploys one Standard machine per statemachines/ file present, each logging ALL and traced', () => {
+    const hubCount = present.includes('orchestrator') ? 1 : 0;
+    expect(machinesIn(HUB)).toHaveLength(hubCount);
+    for (const w of [WEST, EU]) expect(machinesIn(w)).toHaveLength(present.length - hubCount);
+    for (const m of [HUB, WEST, EU].flatMap(machinesIn)) {
+      expect(m.type).toBe('STANDARD');
+      expect(m.logging_configuration.level).toBe('ALL');
+      expect(m.logging_configuration.include_execution_data).toBe(true);
+      expect(m.logging_configuration.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.arn\}:\*$/);
+      expect(m.tracing_configuration.enabled).toBe(true);
+    }
+  });
+
+  it('alarms on failed, timed-out and aborted executions of every machine', () => {
+    for (const stack of [HUB, WEST, EU]) {
+      const alarms = resources(fx.stacks[stack] as TfJson, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+      expect(alarms).toHaveLength(machinesIn(stack).length);
+      for (const a of alarms) {
+        const metrics = (a.metric_query as TfJson[]).filter((q) => q.metric).map((q) => q.metric.metric_name);
+        expect(metrics.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+      }
+    }
+  });
+
+  it('deploys exactly the statemachines/ file, each placeholder bound to one value', () => {
+    const hub = fx.stacks[HUB] as TfJson;
+    const fnArn = (stack: TfJson, fn: string) => {
+      const found = resources(stack, 'aws_lambda_function').find(
+        ([, f]) => f.function_name === `sptest-${fn}`,
+      );
+      return found ? `\${aws_lambda_function.${found[0]}.arn}` : undefined;
+    };
+    for (const key of present) {
+      const file = join(ROOT, 'statemachines', MACHINE_FILES[key]);
+      const template = JSON.parse(readFileSync(file, 'utf8'));
+      const stacks = key === 'orchestrator' ? [HUB] : [WEST, EU];
+      for (const stackName of stacks) {
+        const stack = fx.stacks[stackName] as TfJson;
+        const deployed = machinesIn(stackName).find((m) =>
+          m.name.endsWith(MACHINE_FILES[key].replace('.asl.json', '')),
+        );
+        expect(deployed, `${key} in ${stackName}`).toBeDefined();
+        const definition = JSON.parse(deployed?.definition as string);
+        const { bindings, mismatches } = matchTemplate(template, definition);
+        expect(mismatches, `${key} in ${stackName}`).toEqual([]);
+        if (bindings.has('Prefix')) expect(bindings.get('Prefix')).toBe('sptest');
+        if (bindings.has('HubBusName')) expect(bindings.get('HubBusName')).toBe(n.hubBus);
+        if (bindings.has('WorkerBusName')) expect(bindings.get('WorkerBusName')).toBe(n.workerBus);
+        if (bindings.has('AsgName')) expect(bindings.get('AsgName')).toBe(n.autoScalingGroup);
+        for (const [placeholder, fn] of [
+          ['StateStoreArn', 'state-store'],
+          ['RegionFinderArn', 'region-finder'],
+          ['GetInstanceFromAsgArn', 'get-instance-from-asg'],
+          ['AsgLaunchStatusArn', 'asg-launch-status'],
+          ['ClassifyCapacityEventArn', 'classify-capacity-event'],
+        ] as const) {
+          const arn = fnArn(stack, fn);
+          if (bindings.has(placeholder) && arn) expect(bindings.get(placeholder)).toBe(arn);
+        }
+        // The loader, given the values found, produces the deployed definition exactly.
+        const asStrings = Object.fromEntries(
+          [...bindings].map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+        );
+        expect(loadDefinition(file, asStrings)).toEqual(definition);
+      }
+    }
+    expect(hub).toBeDefined();
+  });
+});
+
+describe('workers', () => {
+  const worker = (name: string) => fx.stacks[name] as TfJson;
+
+  it('requires IMDSv2 with a hop limit of 2 on every launch template', () => {
+    const templates = allResources(fx.stacks, 'aws_launch_template').map(([, t]) => t);
+    expect(templates).toHaveLength(2);
+    for (const t of templates) {
+      expect(t.metadata_options).toMatchObject({
+        http_endpoint: 'enabled',
+        http_tokens: 'required',
+        http_put_response_hop_limit: 2,
+      });
+    }
+  });
+
+  it('boots the ECS GPU-optimized AMI from its public SSM parameter', () => {
+    for (const w of [WEST, EU]) {
+      const params = Object.values(worker(w).data.aws_ssm_parameter as Record<string, TfJson>);
+      expect(params.map((p) => p.name)).toEqual([ECS_GPU_AMI_PARAMETER]);
+      const [, template] = resources(worker(w), 'aws_launch_template')[0] ?? [];
+      expect(template?.image_id).toMatch(/^\$\{data\.aws_ssm_parameter\..+\.insecure_value\}$/);
+    }
+  });
+
+  it('runs a 100 % Spot, price-capacity-optimized group over several types with capacity rebalance', () => {
+    for (const w of [WEST, EU]) {
+      const [, asg] = resources(worker(w), 'aws_autoscaling_group')[0] ?? [];
+      expect(asg?.name).toBe(n.autoScalingGroup);
+      expect(asg?.capacity_rebalance).toBe(true);
+      const policy = asg?.mixed_instances_policy;
+      expect(policy.launch_template.override.map((o: TfJson) => o.instance_type)).toEqual(
+        fx.config.instanceTypes,
+      );
+      expect(policy.instances_distribution).toMatchObject({
+        on_demand_base_capacity: 0,
+        on_demand_percentage_above_base_capacity: 0,
+        spot_allocation_strategy: 'price-capacity-optimized',
+      });
+    }
+  });
+
+  it('uses the given subnets where given, and creates a VPC only where none were given', () => {
+    const [, west] = resources(worker(WEST), 'aws_autoscaling_group')[0] ?? [];
+    expect(west?.vpc_zone_identifier).toEqual(GIVEN_SUBNETS);
+    expect(resources(worker(WEST), 'aws_vpc')).toHaveLength(0);
+    const [, eu] = resources(worker(EU), 'aws_autoscaling_group')[0] ?? [];
+    expect(resources(worker(EU), 'aws_vpc')).toHaveLength(1);
+    expect(eu?.vpc_zone_identifier).toHaveLength(3);
+    for (const id of (eu as TfJson).vpc_zone_identifier as string[])
+      expect(id).toMatch(/^\$\{aws_subnet\..+\.id\}$/);
+  });
+
+  it('encrypts the model cache and mounts it into the SGLang container, with a GPU and a health check', () => {
+    for (const w of [WEST, EU]) {
+      expect(resources(worker(w), 'aws_efs_file_system')[0]?.[1].encrypted).toBe(true);
+      const [, task] = resources(worker(w), 'aws_ecs_task_definition')[0] ?? [];
+      const [container] = JSON.parse(task?.container_definitions as string);
+      expect(container.resourceRequirements).toEqual([{ type: 'GPU', value: '1' }]);
+      expect(container.healthCheck.command.join(' ')).toContain('/health');
+      const cacheVolume = ((task as TfJson).volume as TfJson[]).find((v) => v.efs_volume_configuration);
+      expect(cacheVolume?.efs_volume_configuration.transit_encryption).toBe('ENABLED');
+      expect(container.mountPoints.map((m: TfJson) => m.sourceVolume)).toContain(cacheVolume?.name);
+      expect(container.image).toBe(fx.config.container.image);
+    }
+  });
+
+  it('forwards hub requests only for its own region, from the hub bus through its own role', () => {
+    for (const [w, region] of [
+      [WEST, 'us-west-2'],
+      [EU, 'eu-west-1'],
+    ] as const) {
+      const rules = resources(worker(w), 'aws_cloudwatch_event_rule').map(([, r]) => r);
+      const hubRule = rules.find((r) => r.name === n.hubToWorkerRule(region));
+      expect(hubRule?.provider).toBe(`aws.${providerAlias('us-east-1')}`);
+      expect(hubRule?.event_bus_name).toBe(n.hubBus);
+      expect(JSON.parse(hubRule?.event_pattern as string)).toEqual({
+        source: [HUB_SOURCE],
+        detail: { prefix: ['sptest'], target_region: [region] },
+      });
+      for (const name of [n.launchRequestRule, n.teardownRequestRule]) {
+        const rule = rules.find((r) => r.name === name);
+        expect(JSON.parse(rule?.event_pattern as string).detail.target_region).toEqual([region]);
+      }
+      const targets = resources(worker(w), 'aws_cloudwatch_event_target').map(([, t]) => t);
+      const toWorker = targets.find((t) => t.target_id === 'worker-bus');
+      expect(toWorker?.role_arn).toMatch(/^\$\{aws_iam_role\..+\.arn\}$/);
+      const toHub = targets.find((t) => t.target_id === 'hub-bus');
+      expect(toHub?.arn).toMatch(/^arn:aws:events:us-east-1:.+:event-bus\/sptest-hub$/);
+      expect(toHub?.role_arn).not.toBe(toWorker?.role_arn);
+    }
+  });
+
+  it("sends interruption, state-change and this group's launch failures to the capacity monitor", () => {
+    const rules = resources(worker(WEST), 'aws_cloudwatch_event_rule').map(([, r]) => r);
+    const pattern = (name: string) => JSON.parse(rules.find((r) => r.name === name)?.event_pattern as string);
+    expect(pattern(n.interruptionRule)['detail-type']).toEqual(['EC2 Spot Instance Interruption Warning']);
+    expect(pattern(n.stateChangeRule).detail.state).toEqual(['shutting-down', 'terminated', 'stopping']);
+    expect(pattern(n.launchUnsuccessfulRule).detail.AutoScalingGroupName).toEqual([n.autoScalingGroup]);
+    // Rebalance recommendations are opt-in (useRebalanceRecommendation defaults to false).
+    expect(rules.find((r) => r.name === n.rebalanceRule)).toBeUndefined();
+  });
+});
