@@ -58,7 +58,8 @@ export async function uploadFile(
       queueSize: 4,
       abortController,
     });
-    const reading = pipeline(createReadStream(path), hasher);
+    // 1 MiB reads: fewer, larger chunks to hash and to assemble into parts.
+    const reading = pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), hasher);
     let result: Awaited<ReturnType<Upload['done']>>;
     try {
       result = await upload.done();

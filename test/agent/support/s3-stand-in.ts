@@ -1,10 +1,14 @@
 /** s3rver on 127.0.0.1 in a temporary directory, with an SDK v3 client set up the way the agent's is. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -44,11 +48,39 @@ export interface S3StandIn {
   close(): Promise<void>;
 }
 
+/** s3rver in this process: quick to start, for tests. */
 export async function startS3StandIn(bucket = 'spotplane-checkpoints'): Promise<S3StandIn> {
   const directory = await mkdtemp(join(tmpdir(), 'agent-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', directory, silent: true });
   const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  return standIn(`http://127.0.0.1:${port}`, bucket, async () => {
+    await server.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+}
+
+/**
+ * s3rver in a child process, like a remote S3: for the benchmark, so that the server's own hashing and
+ * disk writes do not share the agent's event loop and the figure measures the agent.
+ */
+export async function startS3StandInProcess(bucket = 'spotplane-checkpoints'): Promise<S3StandIn> {
+  const directory = await mkdtemp(join(tmpdir(), 'agent-s3-'));
+  const script = `const S3rver = require('s3rver');
+new S3rver({ port: 0, address: '127.0.0.1', directory: process.argv[1], silent: true })
+  .run().then((a) => process.stdout.write(a.port + '\\n'));`;
+  const child = spawn(process.execPath, ['-e', script, directory], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  return standIn(`http://127.0.0.1:${line.trim()}`, bucket, async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+    await rm(directory, { recursive: true, force: true });
+  });
+}
+
+async function standIn(endpoint: string, bucket: string, stop: () => Promise<void>): Promise<S3StandIn> {
   const client = standInClient(endpoint);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   return {
@@ -68,8 +100,7 @@ export async function startS3StandIn(bucket = 'spotplane-checkpoints'): Promise<
     },
     close: async () => {
       client.destroy();
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
+      await stop();
     },
   };
 }
