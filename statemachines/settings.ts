@@ -1,0 +1,23 @@
+/**
+ * The placeholder values a state machine takes from the configuration rather than from resource names,
+ * as strings (the form stacks pass). Spread them into the substitutions of `loadDefinition`.
+ */
+import type { Config } from '../core/config.ts';
+
+/** How long the Orchestrator waits for a region loss before it re-checks provisioning (no tight polling). */
+export const LOSS_CHECK_SECONDS = 3600;
+/** Loop cycles of one Orchestrator execution before it continues as a new one (bounds its history). */
+export const MAX_CYCLES = 100;
+
+export function orchestratorSettings(config: Config): Record<string, string> {
+  return {
+    TargetCapacity: String(config.targetCapacity),
+    LaunchTimeoutSeconds: String(config.launchTimeoutSeconds),
+    LaunchHeartbeatSeconds: String(config.launchHeartbeatSeconds),
+    RevertCheckSeconds: String(config.revertCheckSeconds),
+    LossCheckSeconds: String(LOSS_CHECK_SECONDS),
+    MaxCycles: String(MAX_CYCLES),
+    OnDemandFallback: String(config.onDemandFallback),
+    WorkerRegions: config.workerRegions.join(','),
+  };
+}

@@ -1,0 +1,164 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ASL placeholders are literal `${Name}` text.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
+import {
+  DefinitionError,
+  loadDefinition,
+  placeholdersIn,
+  STATE_MACHINE_FILES,
+  substituteDefinition,
+} from '../../statemachines/load.ts';
+import { orchestratorSettings } from '../../statemachines/settings.ts';
+import { loadOrchestrator, loadWorkerMachine } from './support/substitutions.ts';
+
+type State = Record<string, unknown>;
+type Machine = { States: Record<string, State> };
+
+const machines = {
+  orchestrator: () => loadOrchestrator({ workerRegions: ['us-west-2', 'eu-west-1'] }),
+  launch: () => loadWorkerMachine('launch', 'us-west-2'),
+  capacityMonitor: () => loadWorkerMachine('capacityMonitor', 'us-west-2'),
+  teardown: () => loadWorkerMachine('teardown', 'us-west-2'),
+};
+
+/** Every state, including those inside Map processors and Parallel branches. */
+function allStates(machine: Machine): [string, State][] {
+  const found: [string, State][] = [];
+  for (const [name, state] of Object.entries(machine.States)) {
+    found.push([name, state]);
+    const processor = (state.ItemProcessor ?? state.Iterator) as Machine | undefined;
+    if (processor) found.push(...allStates(processor));
+    for (const branch of (state.Branches as Machine[] | undefined) ?? []) found.push(...allStates(branch));
+  }
+  return found;
+}
+
+describe('state machine files', () => {
+  for (const [key, load] of Object.entries(machines)) {
+    describe(key, () => {
+      it('is valid Amazon States Language (asl-validator, paths and ARNs checked)', () => {
+        const definition = load();
+        const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+        expect(result.errorsText('\n')).toBe('');
+        expect(result.isValid).toBe(true);
+      });
+
+      it('gives every Task a TimeoutSeconds, and every callback task a numeric one', () => {
+        const tasks = allStates(load() as Machine).filter(([, s]) => s.Type === 'Task');
+        expect(tasks.length).toBeGreaterThan(0);
+        for (const [name, task] of tasks) {
+          expect(typeof task.TimeoutSeconds, `${name} TimeoutSeconds`).toBe('number');
+        }
+      });
+
+      it('uses JSONPath only and PascalCase aws-sdk parameters', () => {
+        const definition = load() as Machine & { QueryLanguage?: string };
+        expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+        for (const [name, state] of allStates(definition)) {
+          expect(state.QueryLanguage ?? 'JSONPath', name).toBe('JSONPath');
+          if (typeof state.Resource === 'string' && state.Resource.includes(':aws-sdk:')) {
+            for (const key of Object.keys(state.Parameters as object))
+              expect(key, `${name}.${key}`).toMatch(/^[A-Z]/);
+          }
+        }
+      });
+    });
+  }
+
+  it('bounds the launch wait of the Orchestrator by a timeout and a heartbeat', () => {
+    const launch = (machines.orchestrator() as Machine).States.Launch!;
+    expect(launch).toMatchObject({
+      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+      TimeoutSeconds: 900,
+      HeartbeatSeconds: 300,
+    });
+    const lossWait = (machines.orchestrator() as Machine).States.WaitForLoss!;
+    expect(lossWait).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSeconds: 3600,
+    });
+  });
+
+  it('derives the Orchestrator settings from the configuration, as strings a stack can pass', () => {
+    const config = parseConfig({
+      workerRegions: ['us-west-2', 'eu-west-1'],
+      onDemandFallback: true,
+      launchTimeoutSeconds: 600,
+    });
+    const settings = orchestratorSettings(config);
+    const definition = loadDefinition(STATE_MACHINE_FILES.orchestrator, {
+      ...settings,
+      StateStoreArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-state-store',
+      RegionFinderArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-region-finder',
+      HubBusName: 'spotplane-hub',
+      Prefix: 'spotplane',
+    }) as Machine;
+    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 600, HeartbeatSeconds: 300 });
+    expect(definition.States.OnDemandPolicy!.Parameters).toEqual({
+      allowed: true,
+      regions: ['us-west-2', 'eu-west-1'],
+    });
+  });
+});
+
+describe('loadDefinition', () => {
+  const text = JSON.stringify({
+    StartAt: 'W',
+    States: { W: { Type: 'Wait', Seconds: 60, Comment: 'in ${Region} for ${Prefix}', End: true } },
+  });
+
+  it('substitutes a whole-string placeholder with its typed value and interpolates the others', () => {
+    const definition = substituteDefinition(
+      JSON.stringify({
+        a: '${MaxCycles}',
+        b: '${OnDemandFallback}',
+        c: '${WorkerRegions}',
+        d: 'x-${Prefix}-y',
+        e: '${Prefix}',
+      }),
+      { MaxCycles: '7', OnDemandFallback: 'false', WorkerRegions: 'us-west-2, eu-west-1', Prefix: 'p' },
+    );
+    expect(definition).toEqual({ a: 7, b: false, c: ['us-west-2', 'eu-west-1'], d: 'x-p-y', e: 'p' });
+  });
+
+  it('reports every missing, unknown and ill-typed placeholder at once', () => {
+    let error: unknown;
+    try {
+      substituteDefinition(
+        JSON.stringify({ a: '${MaxCycles}', b: '${Region}' }),
+        { MaxCycles: 'many', Typo: 'x' },
+        'test.asl.json',
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as DefinitionError).problems).toEqual([
+      'Region: missing (used by test.asl.json)',
+      'Typo: unknown (test.asl.json does not use it)',
+      'MaxCycles: must be an integer (got "many")',
+    ]);
+  });
+
+  it('accepts unused substitutions when asked to', () => {
+    expect(() =>
+      substituteDefinition('{"a":"${Prefix}"}', { Prefix: 'p', Region: 'r' }, 'x', { allowUnused: true }),
+    ).not.toThrow();
+  });
+
+  it('loads a file by path or by its name in statemachines/, and says which file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotplane-asl-'));
+    const file = join(dir, 'wait.asl.json');
+    writeFileSync(file, text);
+    expect(placeholdersIn(text)).toEqual(['Prefix', 'Region']);
+    expect(loadDefinition(file, { Prefix: 'p', Region: 'r' })).toMatchObject({
+      States: { W: { Comment: 'in r for p' } },
+    });
+    expect(() => loadDefinition(join(dir, 'nope.asl.json'), {})).toThrow(/nope\.asl\.json/);
+    expect(() => substituteDefinition('{not json', {}, 'bad.asl.json')).toThrow(DefinitionError);
+  });
+});
