@@ -1,2 +1,127 @@
-// Placeholder until LocalCloud (issue 5) lands: says so instead of pretending to serve.
-console.log('spotplane local control plane: not implemented yet (LocalCloud is in progress).');
+/**
+ * `npm start`: the whole spotplane control plane on this machine — hub and worker regions in
+ * LocalCloud, the real state machines and handlers — served on http://127.0.0.1:8787.
+ *
+ * Environment: PORT (default 8787), SPOTPLANE_TIME_SCALE (default 10: simulated seconds per real
+ * second), SPOTPLANE_CONFIG (JSON configuration; default hub us-east-1, workers us-east-1, us-west-2,
+ * eu-west-1, eu-central-1), SPOTPLANE_LOG_LEVEL (Lambda logs: SILENT (default), INFO or DEBUG).
+ */
+import { type Config, ConfigError, configFromEnv, parseConfig } from '../core/config.ts';
+import { scaledClock } from './clock.ts';
+import { LocalControlPlane } from './cloud/control-plane.ts';
+import { createLocalServer } from './http-server.ts';
+
+const HELP = `Usage: npm start [-- --help]
+
+Runs the spotplane control plane locally (hub + worker regions in LocalCloud) and serves
+the product API, the local-only routes and a dashboard.
+
+Environment:
+  PORT                  port to listen on (default 8787)
+  SPOTPLANE_TIME_SCALE  simulated seconds per real second (default 10)
+  SPOTPLANE_CONFIG      configuration as JSON (default: hub us-east-1; workers us-east-1,
+                        us-west-2, eu-west-1, eu-central-1)
+  SPOTPLANE_LOG_LEVEL   Lambda logs: SILENT (default), INFO or DEBUG
+`;
+
+export const DEFAULT_LOCAL_CONFIG = {
+  hubRegion: 'us-east-1',
+  workerRegions: ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'],
+} as const;
+
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+interface Settings {
+  port: number;
+  scale: number;
+  config: Config;
+  logLevel: 'SILENT' | 'INFO' | 'DEBUG';
+}
+
+/** Reads and validates the environment once; every error names the variable. */
+export function settingsFromEnv(env: Record<string, string | undefined>): Settings {
+  const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new StartupError(`PORT must be an integer from 0 to 65535 (got ${JSON.stringify(env.PORT)})`);
+  }
+  const scale =
+    env.SPOTPLANE_TIME_SCALE === undefined || env.SPOTPLANE_TIME_SCALE === ''
+      ? 10
+      : Number(env.SPOTPLANE_TIME_SCALE);
+  if (!Number.isFinite(scale) || scale <= 0) {
+    throw new StartupError(
+      `SPOTPLANE_TIME_SCALE must be a positive number (got ${JSON.stringify(env.SPOTPLANE_TIME_SCALE)})`,
+    );
+  }
+  const logLevel = (env.SPOTPLANE_LOG_LEVEL ?? 'SILENT').toUpperCase();
+  if (logLevel !== 'SILENT' && logLevel !== 'INFO' && logLevel !== 'DEBUG') {
+    throw new StartupError(
+      `SPOTPLANE_LOG_LEVEL must be SILENT, INFO or DEBUG (got ${JSON.stringify(env.SPOTPLANE_LOG_LEVEL)})`,
+    );
+  }
+  const config = env.SPOTPLANE_CONFIG ? configFromEnv(env) : parseConfig(DEFAULT_LOCAL_CONFIG);
+  return { port, scale, config, logLevel };
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const unknown = argv.filter((a) => a !== '--');
+  if (unknown.length > 0) throw new StartupError(`unknown argument(s): ${unknown.join(' ')} (see --help)`);
+  const settings = settingsFromEnv(process.env);
+  // EMF metrics are for CloudWatch; locally they would only flood the console.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const clock = scaledClock(settings.scale);
+  const plane = await LocalControlPlane.create({
+    config: settings.config,
+    clock,
+    logLevel: settings.logLevel,
+  });
+  const server = createLocalServer(plane, (line) => console.error(line));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const url = `http://127.0.0.1:${port}`;
+  console.log(`spotplane local control plane on ${url}  (dashboard: ${url}/)`);
+  console.log(
+    `  hub ${settings.config.hubRegion}; workers ${settings.config.workerRegions.join(', ')}; time x${settings.scale}`,
+  );
+  if (plane.missing.length > 0) console.log(`  not wired yet (files missing): ${plane.missing.join(', ')}`);
+  console.log('Try:');
+  console.log(
+    `  curl -s -X POST ${url}/spot-provisioning -H 'content-type: application/json' -d '{"action":"enable"}'`,
+  );
+  console.log(`  curl -s ${url}/spot-instances`);
+  console.log('Ctrl-C stops it.');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    // Pending simulated timers would keep the process alive; nothing needs them once the server is closed.
+    setTimeout(() => process.exit(0), 2_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof StartupError || error instanceof ConfigError) {
+    console.error(`spotplane: ${error.message}`);
+  } else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error(`spotplane: port already in use (${error.message}); set PORT to another port`);
+  } else {
+    console.error('spotplane: failed to start:', error);
+  }
+  process.exit(1);
+});

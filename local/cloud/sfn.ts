@@ -20,6 +20,7 @@ import type {
   StopExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import type { TimerClock } from '../clock.ts';
+import type { LocalExecution } from '../sfn/runtime.ts';
 import { awsError } from './errors.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
@@ -54,7 +55,7 @@ export interface StepFunctionsRuntime {
   sendTaskSuccess(i: { taskToken: string; output: string }): unknown;
   sendTaskFailure(i: { taskToken: string; error?: string; cause?: string }): unknown;
   sendTaskHeartbeat(i: { taskToken: string }): unknown;
-  executions(): unknown[];
+  executions(): LocalExecution[];
 }
 
 export type StepFunctionsRuntimeFactory = (opts: {
