@@ -2,7 +2,7 @@
  * The deployment record (`<stateDir>/<prefix>.deployment.json`): what deploy.ts applied, so
  * teardown.ts can rebuild the same stacks for `terraform destroy` from only `--prefix`.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, parseConfig } from '../../core/config.ts';
 import { AWS_REGIONS } from '../../core/regions.ts';
@@ -17,6 +17,7 @@ export const recordPath = (stateDir: string, prefix: string) => join(stateDir, `
 export const statePath = (stateDir: string, stack: string) => join(stateDir, `${stack}.tfstate`);
 
 export function writeRecord(stateDir: string, record: DeploymentRecord): void {
+  mkdirSync(stateDir, { recursive: true });
   writeFileSync(recordPath(stateDir, record.config.prefix), `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -1,0 +1,170 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDeployArgs } from '../../infra/cli/args.ts';
+import { type DeployDeps, runDeploy } from '../../infra/cli/deploy-run.ts';
+import type { PreflightDeps } from '../../infra/cli/preflight.ts';
+import { recordPath } from '../../infra/cli/record.ts';
+import type { CommandResult } from '../../infra/cli/runner.ts';
+import { deferred, fakeSynth, type RecordedCall, recordingRunner } from './fakes.ts';
+
+const ok: CommandResult = { code: 0, stdout: '', stderr: '' };
+const args = parseDeployArgs([
+  '--hub',
+  'us-east-1',
+  '--worker',
+  'us-west-2',
+  '--worker',
+  'eu-west-1',
+  '--prefix',
+  'demo',
+]);
+
+const quotaDeps = (over: Partial<PreflightDeps> = {}): PreflightDeps => ({
+  callerIdentity: async () => ({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/me' }),
+  findTerraform: () => '/usr/bin/terraform',
+  spotQuota: async () => 64,
+  vcpus: async () => ({ 'g6.xlarge': 4, 'g5.xlarge': 4, 'g6e.xlarge': 4 }),
+  ...over,
+});
+
+function setup(
+  over: Partial<DeployDeps> = {},
+  respond?: (c: RecordedCall) => Promise<CommandResult> | CommandResult,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'spotplane-deploy-'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const runner = recordingRunner(
+    respond ??
+      ((c) =>
+        c.args[0] === 'output'
+          ? {
+              code: 0,
+              stdout: JSON.stringify({
+                api_url: { value: 'https://abc.execute-api.us-east-1.amazonaws.com' },
+              }),
+              stderr: '',
+            }
+          : ok),
+  );
+  const { synth, seen } = fakeSynth();
+  const deps: DeployDeps = {
+    rootDir: '/repo',
+    outdir: join(dir, 'cdktf.out'),
+    stateDir: join(dir, 'state'),
+    synth,
+    preflight: quotaDeps(),
+    run: runner.run,
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    ...over,
+  };
+  return { deps, out, err, calls: runner.calls, seen, dir };
+}
+
+describe('runDeploy', () => {
+  it('with --synth-only prints the stack files and touches neither AWS nor terraform', async () => {
+    let asked = false;
+    const { deps, out, calls } = setup({
+      preflight: quotaDeps({
+        callerIdentity: async () => {
+          asked = true;
+          throw new Error('no credentials');
+        },
+      }),
+    });
+    const code = await runDeploy({ ...args, synthOnly: true }, deps);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      `synthesized demo-hub: ${deps.outdir}/stacks/demo-hub/cdk.tf.json`,
+      `synthesized demo-worker-us-west-2: ${deps.outdir}/stacks/demo-worker-us-west-2/cdk.tf.json`,
+      `synthesized demo-worker-eu-west-1: ${deps.outdir}/stacks/demo-worker-eu-west-1/cdk.tf.json`,
+    ]);
+    expect(calls).toEqual([]);
+    expect(asked).toBe(false);
+  });
+
+  it('applies the hub before any worker, then prints the API URL', async () => {
+    const { deps, out, calls } = setup();
+    expect(await runDeploy(args, deps)).toBe(0);
+    const applies = calls.filter((c) => c.args[0] === 'apply').map((c) => c.stack);
+    expect(applies[0]).toBe('demo-hub');
+    expect(applies.slice(1).sort()).toEqual(['demo-worker-eu-west-1', 'demo-worker-us-west-2']);
+    // init runs before apply in each stack
+    for (const stack of ['demo-hub', 'demo-worker-us-west-2']) {
+      const mine = calls.filter((c) => c.stack === stack).map((c) => c.args[0]);
+      expect(mine.slice(0, 2)).toEqual(['init', 'apply']);
+    }
+    expect(out).toContain('API: https://abc.execute-api.us-east-1.amazonaws.com');
+  });
+
+  it('applies the workers in parallel', async () => {
+    const gates = new Map([
+      ['demo-worker-us-west-2', deferred<CommandResult>()],
+      ['demo-worker-eu-west-1', deferred<CommandResult>()],
+    ]);
+    const started: string[] = [];
+    const { deps } = setup({}, (c) => {
+      if (c.args[0] === 'apply' && gates.has(c.stack)) {
+        started.push(c.stack);
+        if (started.length === 2) for (const g of gates.values()) g.resolve(ok);
+        return (gates.get(c.stack) as { promise: Promise<CommandResult> }).promise;
+      }
+      return c.args[0] === 'output' ? { code: 0, stdout: '{}', stderr: '' } : ok;
+    });
+    // Deadlocks (and times out) if the second worker only starts after the first finished.
+    expect(await runDeploy(args, deps)).toBe(0);
+    expect(started.sort()).toEqual(['demo-worker-eu-west-1', 'demo-worker-us-west-2']);
+  });
+
+  it('stops before the workers when the hub fails, and exits non-zero', async () => {
+    const { deps, err, calls } = setup({}, (c) =>
+      c.stack === 'demo-hub' && c.args[0] === 'apply' ? { code: 1, stdout: '', stderr: 'boom' } : ok,
+    );
+    expect(await runDeploy(args, deps)).toBe(1);
+    expect(calls.some((c) => c.stack.startsWith('demo-worker'))).toBe(false);
+    expect(err.join('\n')).toMatch(/demo-hub: terraform apply failed \(exit 1\); workers not applied/);
+  });
+
+  it('reports every failed worker and exits non-zero', async () => {
+    const { deps, err } = setup({}, (c) =>
+      c.stack.startsWith('demo-worker') && c.args[0] === 'apply'
+        ? { code: 1, stdout: '', stderr: '' }
+        : c.args[0] === 'output'
+          ? { code: 0, stdout: '{}', stderr: '' }
+          : ok,
+    );
+    expect(await runDeploy(args, deps)).toBe(1);
+    expect(err.filter((l) => /demo-worker-.*terraform apply failed/.test(l))).toHaveLength(2);
+  });
+
+  it('refuses to apply while source files are missing, naming them', async () => {
+    const { synth } = fakeSynth(['lambdas/state-store/handler.ts']);
+    const { deps, err, calls } = setup({ synth });
+    expect(await runDeploy(args, deps)).toBe(1);
+    expect(err.join('\n')).toContain('lambdas/state-store/handler.ts');
+    expect(calls).toEqual([]);
+  });
+
+  it('records the deployment so teardown can rebuild it from the prefix alone', async () => {
+    const { deps } = setup();
+    await runDeploy(args, deps);
+    const record = JSON.parse(readFileSync(recordPath(deps.stateDir, 'demo'), 'utf8'));
+    expect(record.config.workerRegions).toEqual(['us-west-2', 'eu-west-1']);
+  });
+
+  it('warns about a Spot quota too low for the target capacity, per region', async () => {
+    const { deps, err } = setup({
+      preflight: quotaDeps({ spotQuota: async (region) => (region === 'eu-west-1' ? 0 : 64) }),
+    });
+    expect(await runDeploy(args, deps)).toBe(0);
+    const warnings = err.filter((l) => l.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /eu-west-1: "All G and VT Spot Instance Requests" quota is 0 vCPUs, below the 4 vCPUs/,
+    );
+    expect(warnings[0]).toContain('--quota-code L-3819A6DF');
+  });
+});

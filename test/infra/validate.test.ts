@@ -1,0 +1,93 @@
+/**
+ * `deploy.ts --synth-only` end to end, then `terraform validate` on every stack it wrote. Runs
+ * whenever terraform is on PATH (offline through the provider mirror when present); skips otherwise.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findTerraform } from '../../infra/cli/aws.ts';
+import { deployMain } from '../../infra/cli/main.ts';
+import { terraformEnv, type ValidateResult, validateStack } from '../../infra/terraform-validate.ts';
+
+const terraform = findTerraform();
+const cwd = mkdtempSync(join(tmpdir(), 'spotplane-cli-'));
+const out: string[] = [];
+const err: string[] = [];
+let exitCode: number;
+let synthMs: number;
+
+beforeAll(async () => {
+  const started = performance.now();
+  exitCode = await deployMain(
+    [
+      '--hub',
+      'us-east-1',
+      '--hub-as-worker',
+      '--worker',
+      'us-west-2',
+      '--prefix',
+      'spval',
+      '--subnets',
+      'us-west-2=subnet-0a1b2c3d4e5f60718,subnet-0f1e2d3c4b5a69788',
+      '--synth-only',
+    ],
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    cwd,
+  );
+  synthMs = performance.now() - started;
+});
+
+const stackFiles = () => out.flatMap((l) => /^synthesized (\S+): (.+)$/.exec(l)?.slice(1, 3) ?? []);
+
+describe('deploy.ts --synth-only', () => {
+  it('writes cdktf.out/stacks/<stack>/cdk.tf.json for the hub and each worker and prints the paths', () => {
+    expect(exitCode).toBe(0);
+    const lines = out.filter((l) => l.startsWith('synthesized '));
+    expect(lines).toHaveLength(3);
+    for (const stack of ['spval-hub', 'spval-worker-us-east-1', 'spval-worker-us-west-2']) {
+      const file = join(cwd, 'cdktf.out', 'stacks', stack, 'cdk.tf.json');
+      expect(lines).toContain(`synthesized ${stack}: ${file}`);
+      expect(existsSync(file)).toBe(true);
+    }
+    expect(synthMs).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!terraform)('terraform validate', () => {
+  const results = new Map<string, ValidateResult>();
+
+  beforeAll(async () => {
+    const { env } = terraformEnv();
+    const files = stackFiles();
+    const stacks = files.filter((_, i) => i % 2 === 0);
+    // Two at a time: the machine (and CI's) has two cores.
+    for (let i = 0; i < stacks.length; i += 2) {
+      const batch = stacks.slice(i, i + 2);
+      const done = await Promise.all(
+        batch.map((s) =>
+          validateStack(terraform as string, join(cwd, 'cdktf.out', 'stacks', s as string), env),
+        ),
+      );
+      batch.forEach((s, j) => {
+        results.set(s as string, done[j] as ValidateResult);
+      });
+    }
+  }, 240_000);
+
+  it.each(['spval-hub', 'spval-worker-us-east-1', 'spval-worker-us-west-2'])(
+    'accepts %s without errors or warnings',
+    (stack) => {
+      const result = results.get(stack);
+      expect(result?.errors).toEqual([]);
+      expect(result?.warnings).toEqual([]);
+      expect(result?.valid).toBe(true);
+    },
+  );
+});
+
+if (!terraform) {
+  describe('terraform validate', () => {
+    it.skip('skipped: neither terraform nor tofu is on PATH (install Terraform >= 1.5 to run it)', () => {});
+  });
+}
