@@ -1,6 +1,8 @@
 /** Where checkpoints live in S3: `<prefix>/<job_id>/YYYY/MM/DD/HHMMSSZ/`, UTC, so keys sort by time. */
 
 export const METADATA_FILE = 'metadata.json';
+/** A restore downloads into `<checkpoint_dir>/.restoring-<pid>/` first; uploads never include it. */
+export const RESTORE_STAGING_PREFIX = '.restoring-';
 
 /** `<prefix>/<job_id>/` (no leading slash; an empty prefix puts jobs at the top of the bucket). */
 export function jobRoot(prefix: string, jobId: string): string {

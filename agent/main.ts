@@ -107,12 +107,10 @@ async function runWatch(rt: Runtime, o: CliOverrides): Promise<number> {
     { ...rt, s3: await rt.s3(), instanceId: () => rt.imds.instanceId() },
     o.stopSignal,
   );
-  if (outcome.result === 'handled') {
-    // Exiting would let systemd restart the watcher and handle the same notice again.
-    await (o.stayResident ?? waitForAbort)(o.stopSignal);
-    return outcome.upload === 'ok' ? 0 : 1;
-  }
-  return 0;
+  if (outcome.result === 'stopped') return 0;
+  // Exiting would let systemd restart the watcher and act on the same notice again.
+  await (o.stayResident ?? waitForAbort)(o.stopSignal);
+  return outcome.result === 'handled' && outcome.upload === 'fail' ? 1 : 0;
 }
 
 async function runCheckpoint(rt: Runtime): Promise<number> {

@@ -2,16 +2,18 @@
  * Restore at boot. S3 is the source of truth: the newest complete folder of the job wins. The local copy
  * is used only when S3 cannot be reached and the copy's metadata.json names the same job.
  */
+
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { AgentClock } from './clock.ts';
 import type { AgentConfig } from './config.ts';
-import { RestoreError, S3UnreachableError } from './errors.ts';
-import { jobRoot, latestCompleteFolder } from './layout.ts';
+import { ChecksumMismatchError, RestoreError, S3UnreachableError } from './errors.ts';
+import { jobRoot, latestCompleteFolder, RESTORE_STAGING_PREFIX } from './layout.ts';
 import type { AgentLog } from './log.ts';
 import { readLocalMetadata } from './metadata.ts';
 import { describe, UPLOAD_BACKOFF_MS } from './upload.ts';
@@ -68,28 +70,52 @@ async function listJobKeys(deps: RestoreDeps, root: string): Promise<string[]> {
   return keys;
 }
 
-/** Downloads every key of `folder` into `target` (which must not exist yet). */
-async function download(deps: RestoreDeps, folder: string, keys: string[], target: string): Promise<void> {
-  await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
-  for (const key of keys) {
-    const path = join(target, ...key.slice(folder.length).split('/'));
-    await mkdir(dirname(path), { recursive: true });
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.config.s3_bucket, Key: key }));
-    if (!object.Body) throw new Error(`GetObject ${key} returned no body`);
-    await pipeline(object.Body as Readable, createWriteStream(path));
+/** Streams one object to `path`, checking its length and (for a single-part object) its MD5 ETag. */
+async function downloadObject(deps: RestoreDeps, key: string, path: string): Promise<void> {
+  const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.config.s3_bucket, Key: key }));
+  if (!object.Body) throw new Error(`GetObject ${key} returned no body`);
+  const md5 = createHash('md5');
+  let bytes = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      md5.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  await pipeline(object.Body as Readable, count, createWriteStream(path));
+  if (object.ContentLength !== undefined && bytes !== object.ContentLength) {
+    throw new Error(`GetObject ${key}: got ${bytes} bytes, expected ${object.ContentLength}`);
+  }
+  // A multipart ETag ("...-N") depends on the part size of the upload, so only the length can be checked.
+  const etag = object.ETag?.replace(/"/g, '');
+  if (etag && !etag.includes('-') && etag !== md5.digest('hex')) {
+    throw new ChecksumMismatchError(key, [etag], md5.digest('hex'));
   }
 }
 
-/** Replaces checkpoint_dir with `fresh` so that a crash half way never leaves a mix of two checkpoints. */
-async function swapIn(dir: string, fresh: string, pid: number): Promise<void> {
-  const old = `${dir}.old-${pid}`;
-  await rm(old, { recursive: true, force: true });
-  await rename(dir, old).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
-  await rename(fresh, dir);
-  await rm(old, { recursive: true, force: true });
+/** Downloads every key of `folder` into `staging` (emptied first). */
+async function download(deps: RestoreDeps, folder: string, keys: string[], staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const key of keys) {
+    const path = join(staging, ...key.slice(folder.length).split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await downloadObject(deps, key, path);
+  }
+}
+
+/**
+ * Replaces the contents of checkpoint_dir with those of `staging` (inside it). Entries are renamed,
+ * never copied, and the directory itself stays put: it may be a mount point.
+ */
+async function swapIn(dir: string, staging: string): Promise<void> {
+  const stagingName = relative(dir, staging);
+  for (const entry of await readdir(dir)) {
+    if (entry !== stagingName) await rm(join(dir, entry), { recursive: true, force: true });
+  }
+  for (const entry of await readdir(staging)) await rename(join(staging, entry), join(dir, entry));
+  await rm(staging, { recursive: true, force: true });
 }
 
 async function fallBackToLocal(deps: RestoreDeps, unreachable: S3UnreachableError): Promise<RestoreOutcome> {
@@ -134,7 +160,7 @@ export async function restore(deps: RestoreDeps): Promise<RestoreOutcome> {
     deps.log.info(`no checkpoint for job ${config.job_id} in ${where}; nothing to restore`);
     return { source: 'NONE' };
   }
-  const fresh = `${config.checkpoint_dir}.restoring-${deps.pid}`;
+  const fresh = join(config.checkpoint_dir, `${RESTORE_STAGING_PREFIX}${deps.pid}`);
   const chosen = latest;
   try {
     await withBackoff(deps, `downloading s3://${config.s3_bucket}/${chosen.folder}`, () =>
@@ -150,7 +176,7 @@ export async function restore(deps: RestoreDeps): Promise<RestoreOutcome> {
       },
     );
   }
-  await swapIn(config.checkpoint_dir, fresh, deps.pid);
+  await swapIn(config.checkpoint_dir, fresh);
   deps.log.info(`restored ${chosen.keys.length} file(s) from s3://${config.s3_bucket}/${chosen.folder}`);
   deps.log.state('S3_SOURCE');
   return { source: 'S3_SOURCE', folder: chosen.folder, files: chosen.keys.length };

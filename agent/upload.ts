@@ -12,7 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { EtagHasher, etagMatches } from './checksum.ts';
 import type { AgentClock } from './clock.ts';
 import { ChecksumMismatchError, UploadFailedError } from './errors.ts';
-import { METADATA_FILE } from './layout.ts';
+import { METADATA_FILE, RESTORE_STAGING_PREFIX } from './layout.ts';
 import type { AgentLog } from './log.ts';
 import type { CheckpointMetadata } from './metadata.ts';
 
@@ -34,7 +34,7 @@ export async function listCheckpointFiles(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((path) => path !== METADATA_FILE)
+    .filter((path) => path !== METADATA_FILE && !path.startsWith(RESTORE_STAGING_PREFIX))
     .sort();
 }
 
@@ -96,8 +96,13 @@ export async function uploadCheckpoint(
 ): Promise<{ files: number; attempts: number }> {
   const partSize = deps.partSize ?? DEFAULT_PART_SIZE;
   await mkdir(job.dir, { recursive: true });
+  const data = await listCheckpointFiles(job.dir);
+  if (data.length === 0) {
+    // A folder with only metadata.json would count as the newest checkpoint and hide the last good one.
+    throw new UploadFailedError(`${job.dir} holds no checkpoint files; nothing uploaded`, 0);
+  }
   await writeFile(join(job.dir, METADATA_FILE), `${JSON.stringify(job.metadata, null, 2)}\n`);
-  const files = [...(await listCheckpointFiles(job.dir)), METADATA_FILE];
+  const files = [...data, METADATA_FILE];
   const done = new Set<string>();
   let lastError: unknown;
   for (let attempt = 1; attempt <= UPLOAD_BACKOFF_MS.length + 1; attempt++) {

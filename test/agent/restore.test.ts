@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { virtualClock } from '../../local/clock.ts';
 import { fakeProcesses } from './support/fakes.ts';
 import { type Harness, harness } from './support/harness.ts';
+import { startImdsStandIn } from './support/imds-stand-in.ts';
 import { deadEndpoint, type S3StandIn, standInClient, startS3StandIn } from './support/s3-stand-in.ts';
 
 let s3: S3StandIn;
@@ -74,6 +75,7 @@ describe('agent restore', () => {
     await s3.put(`${root}2026/11/23/235959Z/metadata.json`, metadata('job-r1', '2026-11-23T23:59:59Z'));
     await writeFile(join(h.checkpointDir, 'stale.bin'), 'from an older run');
     await configure('job-r1');
+    const inode = (await stat(h.checkpointDir)).ino;
 
     const { code } = await restoreWith();
 
@@ -84,7 +86,8 @@ describe('agent restore', () => {
       'model.bin': 'step-900',
       'nested/opt.bin': 'opt-900',
     });
-    expect((await readdir(h.root)).filter((name) => /restoring|old/.test(name))).toEqual([]);
+    // The directory itself is kept (it may be a mount point); only its contents change.
+    expect((await stat(h.checkpointDir)).ino).toBe(inode);
   });
 
   it('prefers S3 over a valid local copy of the same job', async () => {
@@ -188,5 +191,34 @@ describe('agent restore', () => {
     expect((await restoreWith()).code).toBe(0);
 
     expect((await readFile(join(h.checkpointDir, 'shards', 'big.bin'))).equals(big)).toBe(true);
+  });
+
+  it('reaches S3 through AWS_ENDPOINT_URL_S3 (path-style) and finds the region through IMDS', async () => {
+    await s3.put('ckpt/job-env/2026/11/24/070000Z/model.bin', 'via-env');
+    await s3.put(
+      'ckpt/job-env/2026/11/24/070000Z/metadata.json',
+      metadata('job-env', '2026-11-24T07:00:00Z'),
+    );
+    await configure('job-env');
+    const imds = await startImdsStandIn();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    vi.stubEnv('AWS_PROFILE', '');
+    const clock = virtualClock('2026-11-24T12:00:00Z');
+    try {
+      const code = await h.run(
+        ['restore', '--config', h.configFile],
+        { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.endpoint },
+        { clock, processes: fakeProcesses(clock) },
+      );
+
+      expect(code).toBe(0);
+      expect(h.states()).toEqual(['2026-11-24T12:00:00Z S3_SOURCE']);
+      expect(await readFile(join(h.checkpointDir, 'model.bin'), 'utf8')).toBe('via-env');
+      expect(imds.requests.some((r) => r.path === '/latest/meta-data/placement/region')).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      await imds.close();
+    }
   });
 });

@@ -115,7 +115,7 @@ describe('agent watch', () => {
       clock,
       s3: s3.client,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
-      runner: fakeRunner(clock, () => 0),
+      runner: fakeRunner(clock, writesCheckpoint()),
       stayResident: async () => {},
     });
 
@@ -245,7 +245,7 @@ describe('agent watch', () => {
       clock,
       s3: s3.client,
       processes,
-      runner: fakeRunner(clock, () => 0),
+      runner: fakeRunner(clock, writesCheckpoint()),
       stayResident: async () => {},
     });
 
@@ -333,6 +333,57 @@ describe('agent watch', () => {
     expect(processes.signals).toEqual([]);
     expect(runner.calls).toEqual([]);
     expect(h.states()).toEqual([]);
+    expect(existsSync(h.lockFile)).toBe(false);
+  });
+
+  it('uploads nothing when the checkpoint directory is empty, so the last good checkpoint stays the newest', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    await s3.put('ckpt/job-empty-dir/2026/11/24/090000Z/model.bin', 'good');
+    await h.writeConfig(baseConfig('job-empty-dir'));
+    noticeOnPoll(1);
+
+    const code = await h.run(['watch', '--config', h.configFile], env(), {
+      clock,
+      s3: s3.client,
+      processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
+      runner: fakeRunner(clock, () => 1),
+      stayResident: async () => {},
+    });
+
+    expect(code).toBe(1);
+    expect(h.states()).toEqual([
+      '2026-11-24T10:00:00Z DETECTED',
+      '2026-11-24T10:00:00Z CHECKPOINT_START',
+      '2026-11-24T10:00:00Z UPLOAD_FAIL',
+      '2026-11-24T10:00:00Z SHUTDOWN',
+    ]);
+    expect(h.stdout.join('\n')).toContain('checkpoint command ended with exit code 1');
+    expect(await s3.keys('ckpt/job-empty-dir/')).toEqual(['ckpt/job-empty-dir/2026/11/24/090000Z/model.bin']);
+  });
+
+  it('runs a manual checkpoint without signalling the workload and releases the lock afterwards', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    await h.writeConfig(baseConfig('job-manual'));
+    const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID });
+    const runner = fakeRunner(clock, writesCheckpoint());
+
+    const code = await h.run(['checkpoint', '--config', h.configFile], env(), {
+      clock,
+      s3: s3.client,
+      processes,
+      runner,
+    });
+
+    expect(code).toBe(0);
+    expect(h.states()).toEqual([
+      '2026-11-24T10:00:00Z CHECKPOINT_START',
+      '2026-11-24T10:00:00Z CHECKPOINT_OK',
+      '2026-11-24T10:00:00Z UPLOAD_OK',
+    ]);
+    expect(processes.signals).toEqual([]);
+    expect(JSON.parse(await s3.text('ckpt/job-manual/2026/11/24/100000Z/metadata.json')).action).toBe(
+      'manual',
+    );
     expect(existsSync(h.lockFile)).toBe(false);
   });
 });
