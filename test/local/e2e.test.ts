@@ -1,0 +1,117 @@
+/**
+ * End to end on LocalCloud: the real state machine files and handlers, driven through the HTTP API on a
+ * virtual clock (no sleeps; simulated minutes take milliseconds).
+ */
+import { describe, expect, it } from 'vitest';
+import { deployment, WORKERS } from './e2e-harness.ts';
+
+describe('spotplane on LocalCloud (end to end)', () => {
+  it('wires every state machine and handler (nothing missing)', async () => {
+    const { plane } = await deployment();
+    expect(plane.missing).toEqual([]);
+  });
+
+  it('enable -> RUNNING in the best region, with a healthy container there and nowhere else', async () => {
+    const d = await deployment();
+    const enabled = await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    const status = await d.api('GET', '/spot-instances');
+
+    expect(enabled.statusCode).toBe(200);
+    expect(status.body).toMatchObject({ provisioning: 'enabled', status: 'RUNNING', region: 'us-west-2' });
+    expect(status.body.instances).toHaveLength(1);
+    expect(status.body.instances[0]).toMatchObject({ lifecycle: 'spot', instance_type: 'g6.xlarge' });
+    expect(d.healthy('us-west-2')).toBe(true);
+    expect(d.region('eu-west-1').asg_desired).toBe(0);
+    expect(d.region('us-east-1').asg_desired).toBe(0);
+  });
+
+  it('interrupt -> FAILING_OVER -> RUNNING in the next region; the new one is up before the old is torn down', async () => {
+    const d = await deployment();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+
+    d.plane.cloud.interrupt('us-west-2');
+    const statuses = new Set<string>();
+    let newHealthyAt: number | null = null;
+    let oldTornDownAt: number | null = null;
+    await d.until('RUNNING in eu-west-1 and us-west-2 torn down', () => {
+      const now = d.clock.now().getTime();
+      statuses.add(d.hubState().status);
+      if (newHealthyAt === null && d.healthy('eu-west-1')) newHealthyAt = now;
+      if (oldTornDownAt === null && d.region('us-west-2').asg_desired === 0) oldTornDownAt = now;
+      return (
+        d.hubState().status === 'RUNNING' && d.hubState().region === 'eu-west-1' && oldTornDownAt !== null
+      );
+    });
+    const status = await d.api('GET', '/spot-instances');
+
+    expect(statuses.has('FAILING_OVER')).toBe(true);
+    expect(status.body).toMatchObject({ status: 'RUNNING', region: 'eu-west-1' });
+    expect(status.body.excluded_regions.map((e: { region: string }) => e.region)).toContain('us-west-2');
+    expect(newHealthyAt).not.toBeNull();
+    expect(newHealthyAt!).toBeLessThanOrEqual(oldTornDownAt!);
+    expect(d.region('us-west-2').ecs_tasks).toEqual([]);
+  });
+
+  it('skips a best region whose Spot capacity is exhausted and lists it in excluded_regions', async () => {
+    const d = await deployment();
+    d.plane.cloud.setMarket('us-west-2', { capacityAvailable: false });
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    const status = await d.api('GET', '/spot-instances');
+
+    expect(status.body.region).toBe('eu-west-1');
+    const excluded = status.body.excluded_regions.find((e: { region: string }) => e.region === 'us-west-2');
+    expect(excluded?.reason).toContain('InsufficientInstanceCapacity');
+    expect(d.region('us-west-2').asg_desired).toBe(0);
+    expect(d.region('us-west-2').instances).toEqual([]);
+  });
+
+  it('disable with teardown leaves nothing running: desired 0 and no ECS task in every region, no execution', async () => {
+    const d = await deployment();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    const disabled = await d.api('POST', '/spot-provisioning', { action: 'disable', teardown: true });
+    await d.until(
+      'every region torn down',
+      () =>
+        WORKERS.every((r) => d.region(r).asg_desired === 0 && d.region(r).ecs_tasks.length === 0) &&
+        d.runningExecutions().length === 0 &&
+        d.hubState().teardown_pending.length === 0,
+    );
+    await d.clock.advance(5 * 60_000);
+    const status = await d.api('GET', '/spot-instances');
+
+    expect(disabled.statusCode).toBe(200);
+    for (const r of WORKERS) {
+      expect(d.region(r).asg_desired).toBe(0);
+      expect(d.region(r).ecs_tasks).toEqual([]);
+      expect(d.region(r).instances).toEqual([]);
+    }
+    expect(d.runningExecutions()).toEqual([]);
+    expect(status.body).toMatchObject({
+      provisioning: 'disabled',
+      status: 'DISABLED',
+      region: null,
+      instances: [],
+    });
+  });
+
+  it('a second enable starts no second orchestration', async () => {
+    const d = await deployment();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.clock.advance(1_000);
+    const again = await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    const orchestrations = d.plane.cloud
+      .region('us-east-1')
+      .sfn.runtime.executions()
+      .filter((e) => e.stateMachineArn.endsWith(':spotplane-orchestrator'));
+
+    expect(again.statusCode).toBe(200);
+    expect(again.body.message).toMatch(/no second/i);
+    expect(orchestrations).toHaveLength(1);
+    expect(d.region('us-west-2').asg_desired).toBe(1);
+  });
+});
