@@ -22,7 +22,7 @@ import type { TimerClock } from '../clock.ts';
 import type { LocalFunction } from '../lambdas.ts';
 import { createLocalCloud } from './index.ts';
 import type { LocalCloud } from './local-cloud.ts';
-import type { MarketInputs } from './market.ts';
+import type { LaunchTiming, MarketInputs } from './market.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -102,6 +102,10 @@ export interface ControlPlaneOptions {
   /** Initial market per region (defaults above, else seeded). */
   markets?: Record<string, Partial<MarketInputs>>;
   capacityPool?: number;
+  /** Price walk step (default 15 min); `Infinity` freezes prices so only `setMarket` moves them. */
+  priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded ranges. */
+  launchTiming?: Partial<LaunchTiming>;
   /** Lambda log level; SILENT keeps tests and the server's console quiet. */
   logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
   /** Where `statemachines/` and `lambdas/` are (the repository root). */
@@ -138,6 +142,8 @@ export class LocalControlPlane {
       instanceTypes: opts.config.instanceTypes,
       markets,
       capacityPool: opts.capacityPool,
+      priceStepMs: opts.priceStepMs,
+      launchTiming: opts.launchTiming,
     });
     this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
   }

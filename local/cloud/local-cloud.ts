@@ -12,7 +12,7 @@ import { Ec2Service } from './ec2.ts';
 import { EcsService } from './ecs.ts';
 import { awsError, type ServiceName } from './errors.ts';
 import { type BusEvent, EventBridgeService } from './eventbridge.ts';
-import { type MarketInputs, RegionMarket } from './market.ts';
+import { type LaunchTiming, type MarketInputs, RegionMarket } from './market.ts';
 import { localClients } from './sdk-clients.ts';
 import { SfnService, type StepFunctionsRuntimeFactory } from './sfn.ts';
 import { dispatchTask } from './sfn-dispatch.ts';
@@ -29,6 +29,10 @@ export interface LocalCloudOptions {
   markets?: Record<string, Partial<MarketInputs>>;
   /** Instances each region can hold while capacity is available. */
   capacityPool?: number;
+  /** Price walk step (default 15 min); `Infinity` freezes prices so only `setMarket` moves them. */
+  priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded 60-90 s boot and 30-60 s container start + health. */
+  launchTiming?: Partial<LaunchTiming>;
   stepFunctions: StepFunctionsRuntimeFactory;
   lambdas?: LambdaRegistry;
 }
@@ -116,6 +120,8 @@ export class LocalCloud {
       instanceTypes: this.instanceTypes,
       initial: this.opts.markets?.[region],
       capacityPool: this.opts.capacityPool,
+      priceStepMs: this.opts.priceStepMs,
+      timing: this.opts.launchTiming,
     });
     let events: EventBridgeService | undefined;
     const ctx: RegionContext = {

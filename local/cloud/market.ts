@@ -23,7 +23,16 @@ export interface MarketOptions {
   initial?: Partial<MarketInputs>;
   /** Instances the region can hold at once while capacity is available. */
   capacityPool?: number;
+  /** Time between two steps of the price walk; `Infinity` freezes prices (a trace sets them instead). */
   priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded ranges (e.g. a benchmark's "boot + ready = 90 s"). */
+  timing?: Partial<LaunchTiming>;
+}
+
+export interface LaunchTiming {
+  bootMs: number;
+  containerStartMs: number;
+  healthyAfterMs: number;
 }
 
 export interface PriceRecord {
@@ -84,6 +93,7 @@ export class RegionMarket {
   private score: number;
   private available: boolean;
   private readonly pool: number;
+  private readonly fixedTiming: Partial<LaunchTiming>;
   private used = 0;
   /** Price level (first type, cheapest AZ) from `at` on; newest last. */
   private readonly levels: { at: number; level: number }[] = [];
@@ -97,7 +107,9 @@ export class RegionMarket {
     this.walk = seededRandom(opts.seed, `price/${opts.region}`);
     this.timing = seededRandom(opts.seed, `timing/${opts.region}`);
     this.stepMs = opts.priceStepMs ?? 15 * 60_000;
+    if (!(this.stepMs > 0)) throw new RangeError(`priceStepMs must be positive (got ${opts.priceStepMs})`);
     this.pool = opts.capacityPool ?? 4;
+    this.fixedTiming = opts.timing ?? {};
     const initial = seededRandom(opts.seed, `initial/${opts.region}`);
     this.score = opts.initial?.placementScore ?? Math.round(initial.between(4, 9.99));
     this.available = opts.initial?.capacityAvailable ?? true;
@@ -107,7 +119,7 @@ export class RegionMarket {
     const start = this.clock.now().getTime() - 24 * 3_600_000;
     this.levels.push({ at: start, level });
     this.lastStep = start;
-    this.catchUp();
+    if (Number.isFinite(this.stepMs)) this.catchUp();
   }
 
   inputs(): MarketInputs {
@@ -180,16 +192,19 @@ export class RegionMarket {
 
   /** Instance boot until InService: 60-90 s. */
   bootMs(): number {
+    if (this.fixedTiming.bootMs !== undefined) return this.fixedTiming.bootMs;
     return Math.round(this.timing.between(60_000, 90_000));
   }
 
   /** Image pull and container start until RUNNING: 20-40 s. */
   containerStartMs(): number {
+    if (this.fixedTiming.containerStartMs !== undefined) return this.fixedTiming.containerStartMs;
     return Math.round(this.timing.between(20_000, 40_000));
   }
 
   /** RUNNING until the health check passes: 10-20 s (start + health = 30-60 s). */
   healthyAfterMs(): number {
+    if (this.fixedTiming.healthyAfterMs !== undefined) return this.fixedTiming.healthyAfterMs;
     return Math.round(this.timing.between(10_000, 20_000));
   }
 
@@ -213,6 +228,7 @@ export class RegionMarket {
 
   /** Applies the walk's steps up to now; lazily, so the result does not depend on who asks when. */
   private catchUp(): void {
+    if (!Number.isFinite(this.stepMs)) return;
     const now = this.clock.now().getTime();
     const od = onDemandPrice(this.instanceTypes[0]!);
     while (this.lastStep + this.stepMs <= now) {

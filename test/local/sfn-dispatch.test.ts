@@ -165,4 +165,28 @@ describe('Market model', () => {
     expect(right).toMatchObject({ spotPrice: 0.5, placementScore: 2 });
     expect(Math.abs(later - 0.5)).toBeLessThan(0.05);
   });
+
+  it('freezes prices with an infinite price step, so only setMarket moves them', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const cloud = createLocalCloud({
+      clock,
+      priceStepMs: Number.POSITIVE_INFINITY,
+      markets: { 'eu-west-1': { spotPrice: 0.4 } },
+    });
+    await clock.advance(6 * 3_600_000);
+    const frozen = cloud.region('eu-west-1').market.inputs().spotPrice;
+    cloud.setMarket('eu-west-1', { spotPrice: 0.2 });
+    expect(frozen).toBe(0.4);
+    expect(cloud.region('eu-west-1').market.inputs().spotPrice).toBe(0.2);
+  });
+
+  it('uses fixed launch timings when given, the seeded 60-90 s boot otherwise', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const fixed = createLocalCloud({ clock, launchTiming: { bootMs: 45_000 }, markets: { 'us-east-1': {} } });
+    const seeded = createLocalCloud({ clock, markets: { 'us-east-1': {} } });
+    const boot = seeded.region('us-east-1').market.bootMs();
+    expect(fixed.region('us-east-1').market.bootMs()).toBe(45_000);
+    expect(boot).toBeGreaterThanOrEqual(60_000);
+    expect(boot).toBeLessThanOrEqual(90_000);
+  });
 });
