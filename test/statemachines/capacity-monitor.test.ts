@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { statesEntered } from './support/history.ts';
+import { WorkerWorld } from './support/worker-world.ts';
+
+const REGION = 'eu-west-1';
+
+describe('CapacityMonitor', () => {
+  it('tells the hub the region is lost on an interruption warning for one of our instances', async () => {
+    const world = new WorkerWorld(REGION);
+    const ours = world.addRunningInstance();
+    const arn = world.start('capacityMonitor', 'aws.ec2', 'EC2 Spot Instance Interruption Warning', {
+      'instance-id': ours,
+      'instance-action': 'terminate',
+    });
+    const execution = await world.finish(arn);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.eventsOfType('Region Lost').map((e) => e.detail)).toEqual([
+      { prefix: 'spotplane', region: REGION, reason: 'SpotInterruption', instance_id: ours },
+    ]);
+    expect(statesEntered(execution)).toEqual(['Classify', 'IsRegionLost', 'ReportRegionLost']);
+    // The classifier received the raw AWS event.
+    expect(world.callsOf('lambda:invoke')[0]!.input).toMatchObject({
+      Payload: { source: 'aws.ec2', detail: { 'instance-id': ours } },
+    });
+  });
+
+  it('reports a terminated instance of ours with its reason', async () => {
+    const world = new WorkerWorld(REGION);
+    const ours = world.addRunningInstance();
+    await world.finish(
+      world.start('capacityMonitor', 'aws.ec2', 'EC2 Instance State-change Notification', {
+        'instance-id': ours,
+        state: 'terminated',
+      }),
+    );
+    expect(world.eventsOfType('Region Lost')[0]!.detail).toMatchObject({
+      reason: 'InstanceTerminated',
+      instance_id: ours,
+    });
+  });
+
+  it('ignores instances outside this ASG, and rebalance recommendations while they are off', async () => {
+    const world = new WorkerWorld(REGION);
+    const ours = world.addRunningInstance();
+    const foreign = await world.finish(
+      world.start('capacityMonitor', 'aws.ec2', 'EC2 Spot Instance Interruption Warning', {
+        'instance-id': 'i-0fffffffffffffff',
+        'instance-action': 'terminate',
+      }),
+    );
+    const rebalance = await world.finish(
+      world.start('capacityMonitor', 'aws.ec2', 'EC2 Instance Rebalance Recommendation', {
+        'instance-id': ours,
+      }),
+    );
+    for (const execution of [foreign, rebalance]) {
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(statesEntered(execution)).toEqual(['Classify', 'IsRegionLost', 'Ignored']);
+    }
+    expect(world.eventsOfType('Region Lost')).toEqual([]);
+  });
+});
