@@ -36,7 +36,7 @@ const isObject = (v: Json | undefined): v is JsonObject =>
 
 /** Every Task state's Resource and Parameters, including those inside Parallel branches and Map processors. */
 export function taskStates(
-  definition: JsonObject,
+  definition: Readonly<Record<string, unknown>>,
 ): { name: string; resource: string; parameters: JsonObject }[] {
   const found: { name: string; resource: string; parameters: JsonObject }[] = [];
   const visit = (machine: JsonObject) => {
@@ -56,7 +56,7 @@ export function taskStates(
       if (isObject(processor)) visit(processor);
     }
   };
-  visit(definition);
+  visit(definition as JsonObject);
   return found;
 }
 
@@ -83,7 +83,10 @@ function granted(ctx: AslPermissionContext, state: string, action: string): read
 }
 
 /** The statements a machine's role needs for the Tasks in `definition` (logging and tracing are added by the construct). */
-export function aslPermissions(definition: JsonObject, ctx: AslPermissionContext): Statement[] {
+export function aslPermissions(
+  definition: Readonly<Record<string, unknown>>,
+  ctx: AslPermissionContext,
+): Statement[] {
   const byAction = new Map<string, Set<string>>();
   const grant = (action: string, resources: readonly string[]) => {
     const set = byAction.get(action) ?? new Set<string>();

@@ -57,7 +57,7 @@ export class StateMachine extends Construct {
       name: `/aws/vendedlogs/states/${props.name}`,
       retentionInDays: props.logRetentionDays,
     });
-    this.statements = aslPermissions(props.definition as never, {
+    this.statements = aslPermissions(props.definition, {
       ...props.permissions,
       machine: props.name,
       selfArn: props.selfArn,

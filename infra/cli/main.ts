@@ -1,6 +1,9 @@
 /** Entry points of deploy.ts and teardown.ts: parse, run, turn expected errors into messages and exit codes. */
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentConfigError } from '../../agent/errors.ts';
+import { ConfigError } from '../../core/config.ts';
+import { DefinitionError } from '../../statemachines/load.ts';
 import { synthesize } from '../app.ts';
 import { InfraError } from '../errors.ts';
 import { DEPLOY_USAGE, parseDeployArgs, parseTeardownArgs, TEARDOWN_USAGE, UsageError } from './args.ts';
@@ -38,7 +41,10 @@ function report(error: unknown, io: CliIo, usage: string): number {
     error instanceof PreflightError ||
     error instanceof InfraError ||
     error instanceof CommandFailedError ||
-    error instanceof ProvisioningError
+    error instanceof ProvisioningError ||
+    error instanceof DefinitionError ||
+    error instanceof AgentConfigError ||
+    error instanceof ConfigError
   ) {
     io.err(`error: ${error.message}`);
     return 1;
