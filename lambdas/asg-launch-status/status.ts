@@ -26,15 +26,13 @@ async function activitiesSince(deps: WorkerDeps, since: Date): Promise<ScalingAc
   const found: ScalingActivity[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_ACTIVITY_PAGES; page++) {
-    const out = await deps.clients
-      .autoScaling(deps.region)
-      .send(
-        new DescribeScalingActivitiesCommand({
-          AutoScalingGroupName: deps.asgName,
-          MaxRecords: 50,
-          NextToken: nextToken,
-        }),
-      );
+    const out = await deps.clients.autoScaling(deps.region).send(
+      new DescribeScalingActivitiesCommand({
+        AutoScalingGroupName: deps.asgName,
+        MaxRecords: 50,
+        NextToken: nextToken,
+      }),
+    );
     const activities = (out.Activities ?? []).map(toActivity);
     found.push(...activities);
     nextToken = out.NextToken;
