@@ -72,7 +72,10 @@ async function listJobKeys(deps: RestoreDeps, root: string): Promise<string[]> {
 
 /** Streams one object to `path`, checking its length and (for a single-part object) its MD5 ETag. */
 async function downloadObject(deps: RestoreDeps, key: string, path: string): Promise<void> {
-  const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.config.s3_bucket, Key: key }));
+  // With checksum mode on, the SDK checks the object's stored CRC32/SHA256 (when S3 has one) as it streams.
+  const object = await deps.s3.send(
+    new GetObjectCommand({ Bucket: deps.config.s3_bucket, Key: key, ChecksumMode: 'ENABLED' }),
+  );
   if (!object.Body) throw new Error(`GetObject ${key} returned no body`);
   const md5 = createHash('md5');
   let bytes = 0;
@@ -87,10 +90,13 @@ async function downloadObject(deps: RestoreDeps, key: string, path: string): Pro
   if (object.ContentLength !== undefined && bytes !== object.ContentLength) {
     throw new Error(`GetObject ${key}: got ${bytes} bytes, expected ${object.ContentLength}`);
   }
-  // A multipart ETag ("...-N") depends on the part size of the upload, so only the length can be checked.
+  // A multipart ETag ("...-N") depends on the upload's part size and an SSE-KMS ETag is no MD5: only a
+  // plain single-part ETag can be compared.
   const etag = object.ETag?.replace(/"/g, '');
-  if (etag && !etag.includes('-') && etag !== md5.digest('hex')) {
-    throw new ChecksumMismatchError(key, [etag], md5.digest('hex'));
+  const kms = object.ServerSideEncryption?.startsWith('aws:kms') ?? false;
+  const digest = md5.digest('hex');
+  if (etag && !kms && !etag.includes('-') && etag !== digest) {
+    throw new ChecksumMismatchError(key, [`ETag ${etag}`], `MD5 ${digest}`);
   }
 }
 

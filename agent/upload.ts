@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { EtagHasher, etagMatches } from './checksum.ts';
+import { ObjectHasher } from './checksum.ts';
 import type { AgentClock } from './clock.ts';
 import { ChecksumMismatchError, UploadFailedError } from './errors.ts';
 import { METADATA_FILE, RESTORE_STAGING_PREFIX } from './layout.ts';
@@ -46,7 +46,7 @@ export async function uploadFile(
   path: string,
   options: { partSize: number; signal?: AbortSignal },
 ): Promise<void> {
-  const hasher = new EtagHasher(options.partSize);
+  const hasher = new ObjectHasher(options.partSize);
   const abortController = new AbortController();
   const onAbort = () => abortController.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -70,8 +70,8 @@ export async function uploadFile(
       throw error;
     }
     await reading;
-    const expected = hasher.expectedEtags();
-    if (!etagMatches(result.ETag, expected)) throw new ChecksumMismatchError(key, expected, result.ETag);
+    const verdict = hasher.verify(result);
+    if (!verdict.ok) throw new ChecksumMismatchError(key, verdict.expected, verdict.actual);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

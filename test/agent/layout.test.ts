@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { EtagHasher, etagMatches } from '../../agent/checksum.ts';
 import { utcSeconds } from '../../agent/clock.ts';
 import { checkpointFolder, jobRoot, latestCompleteFolder, parseCheckpointKey } from '../../agent/layout.ts';
 import { lineLog, stateLine } from '../../agent/log.ts';
@@ -52,39 +48,5 @@ describe('agent log', () => {
     lineLog({ now: () => new Date('2026-11-24T10:00:01Z') }, (l) => lines.push(l)).state('UPLOAD_OK');
     expect(lines).toEqual(['[UTC 2026-11-24T10:00:01Z] STATE: UPLOAD_OK']);
     expect(utcSeconds(new Date('2026-01-02T03:04:05.000Z'))).toBe('2026-01-02T03:04:05Z');
-  });
-});
-
-describe('EtagHasher', () => {
-  const md5 = (b: Buffer) => createHash('md5').update(b).digest();
-
-  async function hash(data: Buffer, partSize: number, chunk: number): Promise<string[]> {
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < data.length; i += chunk) chunks.push(data.subarray(i, i + chunk));
-    const hasher = new EtagHasher(partSize);
-    hasher.resume();
-    await pipeline(Readable.from(chunks), hasher);
-    return hasher.expectedEtags();
-  }
-
-  it('expects the plain MD5 for a single part', async () => {
-    const data = Buffer.from('hello');
-    expect(await hash(data, 10, 2)).toEqual([md5(data).toString('hex')]);
-  });
-
-  it('also expects the multipart ETag (MD5 of part MD5s, "-N") whatever the chunking', async () => {
-    const data = Buffer.from(Array.from({ length: 25 }, (_, i) => i));
-    const parts = [data.subarray(0, 10), data.subarray(10, 20), data.subarray(20)];
-    const composite = `${createHash('md5')
-      .update(Buffer.concat(parts.map(md5)))
-      .digest('hex')}-3`;
-    const whole = md5(data).toString('hex');
-    for (const chunk of [1, 3, 7, 25]) expect(await hash(data, 10, chunk)).toEqual([whole, composite]);
-  });
-
-  it('compares ETags without quotes', () => {
-    expect(etagMatches('"abc"', ['abc'])).toBe(true);
-    expect(etagMatches('"abd"', ['abc'])).toBe(false);
-    expect(etagMatches(undefined, ['abc'])).toBe(false);
   });
 });
