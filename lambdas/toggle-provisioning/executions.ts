@@ -14,14 +14,16 @@ export async function* runningExecutions(sfn: SFNClient, stateMachineArn: string
       }),
     );
     for (const execution of page.executions ?? []) {
-      if (execution.executionArn) yield execution.executionArn;
+      if (execution.executionArn) {
+        yield { arn: execution.executionArn, startDate: new Date(execution.startDate ?? 0) };
+      }
     }
     nextToken = page.nextToken;
   } while (nextToken);
 }
 
 export async function firstRunningExecution(sfn: SFNClient, stateMachineArn: string): Promise<string | null> {
-  for await (const arn of runningExecutions(sfn, stateMachineArn, 1)) return arn;
+  for await (const execution of runningExecutions(sfn, stateMachineArn, 1)) return execution.arn;
   return null;
 }
 
@@ -33,13 +35,38 @@ export async function stopAllExecutions(
 ): Promise<string[]> {
   // Collect first: stopping while paging would shift the pages under the token.
   const arns: string[] = [];
-  for await (const arn of runningExecutions(sfn, stateMachineArn)) arns.push(arn);
-  for (const executionArn of arns) {
-    try {
-      await sfn.send(new StopExecutionCommand({ executionArn, error: 'ProvisioningDisabled', cause }));
-    } catch (error) {
-      if (!isAwsError(error, 'ExecutionDoesNotExist')) throw error;
-    }
-  }
+  for await (const execution of runningExecutions(sfn, stateMachineArn)) arns.push(execution.arn);
+  for (const executionArn of arns) await stopExecution(sfn, executionArn, 'ProvisioningDisabled', cause);
   return arns;
+}
+
+async function stopExecution(sfn: SFNClient, executionArn: string, error: string, cause: string) {
+  try {
+    await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+  } catch (err) {
+    if (!isAwsError(err, 'ExecutionDoesNotExist')) throw err;
+  }
+}
+
+/**
+ * Two `enable`s at the same moment can each find nothing running and each start one. Both then call
+ * this: every caller keeps the same execution (the oldest; ties by ARN) and stops the rest, so exactly
+ * one Orchestrator survives. Returns the one kept.
+ */
+export async function keepOldestExecution(sfn: SFNClient, stateMachineArn: string): Promise<string | null> {
+  const running: { arn: string; startDate: Date }[] = [];
+  for await (const execution of runningExecutions(sfn, stateMachineArn)) {
+    if (!running.some((r) => r.arn === execution.arn)) running.push(execution);
+  }
+  running.sort((a, b) => a.startDate.getTime() - b.startDate.getTime() || a.arn.localeCompare(b.arn));
+  const [oldest, ...duplicates] = running;
+  for (const duplicate of duplicates) {
+    await stopExecution(
+      sfn,
+      duplicate.arn,
+      'DuplicateOrchestration',
+      `a concurrent enable started ${oldest?.arn}`,
+    );
+  }
+  return oldest?.arn ?? null;
 }

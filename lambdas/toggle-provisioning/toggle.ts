@@ -13,7 +13,7 @@ import { apiGatewayHandler } from '../shared/http.ts';
 import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
 import { makeObservability, type Observability, observe } from '../shared/observability.ts';
-import { firstRunningExecution, stopAllExecutions } from './executions.ts';
+import { firstRunningExecution, keepOldestExecution, stopAllExecutions } from './executions.ts';
 import { requestTeardown } from './teardown-events.ts';
 
 export interface ToggleDeps extends HandlerDeps {
@@ -47,6 +47,11 @@ async function enable(deps: ToggleDeps, obs: Observability): Promise<string> {
       }),
     );
     obs.logger.info('orchestration started', { execution: started.executionArn });
+    const kept = await keepOldestExecution(sfn, deps.orchestratorArn);
+    if (kept !== null && kept !== started.executionArn) {
+      obs.logger.warn('a concurrent enable won; stopped ours', { execution: started.executionArn, kept });
+      return `Provisioning is already enabled and an orchestration is running (${kept}); no second one was started.`;
+    }
     const pending =
       state.teardown_pending.length > 0
         ? ` Teardown still pending in ${state.teardown_pending.join(', ')}.`

@@ -32,6 +32,7 @@ const hubRules = [
 
 let store: ReturnType<typeof fakeParameterStore>;
 let running: string[];
+const startDates = new Map<string, Date>();
 
 /** A tiny Step Functions: StartExecution adds a RUNNING execution that ListExecutions then reports. */
 function fakeStepFunctions(pageSize?: number) {
@@ -40,11 +41,21 @@ function fakeStepFunctions(pageSize?: number) {
     const start = input.nextToken ? Number(input.nextToken) : 0;
     const page = running.slice(start, start + size);
     const next = start + size < running.length ? String(start + size) : undefined;
-    return { executions: page.map((executionArn) => ({ executionArn, status: 'RUNNING' })), nextToken: next };
+    return {
+      executions: page.map((executionArn) => ({
+        executionArn,
+        status: 'RUNNING' as const,
+        startDate: startDates.get(executionArn) ?? new Date(0),
+      })),
+      nextToken: next,
+    };
   });
   aws.mocks.sfn.on(StartExecutionCommand).callsFake(async (input) => {
     const executionArn = `${input.stateMachineArn}:${input.name}`.replace(':stateMachine:', ':execution:');
+    // Same name while running: AWS answers with the same execution instead of starting another.
+    if (running.includes(executionArn)) return { executionArn, startDate: new Date() };
     running.push(executionArn);
+    startDates.set(executionArn, new Date(1_000 + running.length));
     return { executionArn, startDate: new Date() };
   });
   aws.mocks.sfn.on(StopExecutionCommand).callsFake(async (input) => {
@@ -73,6 +84,7 @@ const post = async (body: unknown, h = handler()) => {
 beforeEach(() => {
   aws.reset();
   running = [];
+  startDates.clear();
   store = fakeParameterStore(aws.mocks.ssm);
   fakeStepFunctions();
   aws.mocks.eventBridge.on(EnableRuleCommand).resolves({});
@@ -110,6 +122,39 @@ describe('ToggleProvisioning enable', () => {
     expect(second.json.message).toMatch(/no second one was started/);
     expect(aws.mocks.sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
     expect(running).toHaveLength(1);
+  });
+
+  it('leaves exactly one execution when two enables race past the running check', async () => {
+    // Two warm Lambdas a few milliseconds apart: both see nothing running before either has started.
+    const at = (iso: string) =>
+      makeHandler({
+        clients: aws.clients,
+        config,
+        clock: clockAt(iso),
+        orchestratorArn,
+        observability: quietObservability(),
+      });
+    const [first, second] = await Promise.all([
+      post({ action: 'enable' }, at('2026-11-24T10:00:00.001Z')),
+      post({ action: 'enable' }, at('2026-11-24T10:00:00.002Z')),
+    ]);
+
+    expect(aws.mocks.sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+    expect(running).toHaveLength(1);
+    const stopped = aws.mocks.sfn.commandCalls(StopExecutionCommand).map((c) => c.args[0].input);
+    // Each request stops the same newer execution; the second stop finds it already stopped.
+    expect(new Set(stopped.map((i) => i.executionArn)).size).toBe(1);
+    expect(stopped.every((i) => i.error === 'DuplicateOrchestration')).toBe(true);
+    const messages = [first.json.message, second.json.message];
+    expect(messages.filter((m) => /orchestration started/.test(m))).toHaveLength(1);
+    expect(messages.filter((m) => /no second one was started/.test(m))).toHaveLength(1);
+  });
+
+  it('starts the same execution, not a second, for two enables in the same millisecond', async () => {
+    const h = handler();
+    await Promise.all([post({ action: 'enable' }, h), post({ action: 'enable' }, h)]);
+    expect(running).toHaveLength(1);
+    expect(aws.mocks.sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
   });
 
   it('does not reset the status of a running orchestration on a second enable', async () => {
