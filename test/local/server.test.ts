@@ -3,10 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../core/config.ts';
 import { virtualClock } from '../../local/clock.ts';
 import { LocalControlPlane } from '../../local/cloud/control-plane.ts';
+import type { localState } from '../../local/cloud/views.ts';
 import { createLocalServer } from '../../local/http-server.ts';
 import { settingsFromEnv } from '../../local/server-settings.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+interface ErrorBody {
+  message: string;
+  errors: string[];
+}
+type StateBody = ReturnType<typeof localState>;
+const body = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('local HTTP server', () => {
   let base: string;
@@ -48,22 +56,22 @@ describe('local HTTP server', () => {
     const unknown = await fetch(`${base}/nope`);
     const wrongMethod = await fetch(`${base}/spot-provisioning`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors.join(' ')).toContain('action');
+    expect((await body<ErrorBody>(bad)).errors.join(' ')).toContain('action');
     expect(unknown.status).toBe(404);
     expect(wrongMethod.status).toBe(405);
   });
 
   it('reports each region with its market, capacity, ASG and tasks in /_local/state', async () => {
-    const state = await (await fetch(`${base}/_local/state`)).json();
-    expect(state.regions.map((r: { region: string }) => r.region)).toEqual(['us-east-1', 'us-west-2']);
+    const state = await body<StateBody>(await fetch(`${base}/_local/state`));
+    expect(state.regions.map((r) => r.region)).toEqual(['us-east-1', 'us-west-2']);
     expect(state.regions[1]).toMatchObject({
       asg_desired: 0,
       instances: [],
       ecs_tasks: [],
       capacity_available: true,
     });
-    expect(typeof state.regions[1].placement_score).toBe('number');
-    expect(typeof state.regions[1].spot_price).toBe('number');
+    expect(typeof state.regions[1]?.placement_score).toBe('number');
+    expect(typeof state.regions[1]?.spot_price).toBe('number');
     expect(state.ssm_parameters['/spotplane/provisioning']).toBe('disabled');
     expect(state.rules.length).toBeGreaterThan(0);
     expect(state.executions).toEqual([]);
@@ -77,9 +85,9 @@ describe('local HTTP server', () => {
     ['/_local/market', '{"region":"us-west-2","spot_price":-1}', 'spot_price'],
     ['/_local/market', '{"region":"us-west-2","price":1}', 'price'],
     ['/_local/market', 'not json', 'body'],
-  ])('answers POST %s %s with a 400 naming %s', async (path, body, field) => {
-    const res = await post(path, body);
-    const json = await res.json();
+  ])('answers POST %s %s with a 400 naming %s', async (path, payload, field) => {
+    const res = await post(path, payload);
+    const json = await body<ErrorBody>(res);
     expect(res.status).toBe(400);
     expect(json.errors.join(' ')).toContain(field);
   });
@@ -105,7 +113,7 @@ describe('local HTTP server', () => {
     const west = plane.cloud.region('us-west-2').market.inputs();
     expect([market.status, capacity.status, interrupt.status]).toEqual([200, 200, 200]);
     expect(west).toEqual({ placementScore: 2, spotPrice: 0.81, capacityAvailable: false });
-    expect((await interrupt.json()).message).toMatch(/nothing to interrupt/);
+    expect((await body<ErrorBody>(interrupt)).message).toMatch(/nothing to interrupt/);
   });
 });
 

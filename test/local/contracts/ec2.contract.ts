@@ -95,13 +95,11 @@ export function ec2Contract(name: string, makeTarget: TargetFactory): void {
         .autoScaling(t.region)
         .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: 1 }));
       await t.advance(120_000);
-      const out = await t.clients
-        .ec2(t.region)
-        .send(
-          new DescribeInstancesCommand({
-            Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [t.asgName] }],
-          }),
-        );
+      const out = await t.clients.ec2(t.region).send(
+        new DescribeInstancesCommand({
+          Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [t.asgName] }],
+        }),
+      );
       const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
       expect(instances).toHaveLength(1);
       expect(instances[0]).toMatchObject({ State: { Name: 'running', Code: 16 }, InstanceLifecycle: 'spot' });
