@@ -4,7 +4,7 @@
  * folder complete. Whole-folder retries back off 1 s, 2 s, 4 s; a failure never touches the local copy.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -38,7 +38,14 @@ export async function listCheckpointFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Streams one file to `key` and checks the ETag S3 reports against the bytes that were sent. */
+/** S3 allows at most 10,000 parts, so a file above 10,000 x `preferred` gets proportionally larger parts. */
+export const MAX_PARTS = 10_000;
+export function partSizeFor(bytes: number, preferred: number): number {
+  const needed = Math.ceil(bytes / MAX_PARTS);
+  return needed <= preferred ? preferred : Math.ceil(needed / (1024 * 1024)) * 1024 * 1024;
+}
+
+/** Streams one file to `key` and checks the checksum S3 reports against the bytes that were sent. */
 export async function uploadFile(
   s3: S3Client,
   bucket: string,
@@ -46,7 +53,8 @@ export async function uploadFile(
   path: string,
   options: { partSize: number; signal?: AbortSignal },
 ): Promise<void> {
-  const hasher = new ObjectHasher(options.partSize);
+  const partSize = partSizeFor((await stat(path)).size, options.partSize);
+  const hasher = new ObjectHasher(partSize);
   const abortController = new AbortController();
   const onAbort = () => abortController.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -54,7 +62,7 @@ export async function uploadFile(
     const upload = new Upload({
       client: s3,
       params: { Bucket: bucket, Key: key, Body: hasher },
-      partSize: options.partSize,
+      partSize,
       queueSize: 4,
       abortController,
     });

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { etagMatches, ObjectHasher } from '../../agent/checksum.ts';
+import { partSizeFor } from '../../agent/upload.ts';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
 const crc = (b: Buffer) => {
@@ -66,5 +67,21 @@ describe('ObjectHasher', () => {
     expect(etagMatches('"abc"', ['abc'])).toBe(true);
     expect(etagMatches('"abd"', ['abc'])).toBe(false);
     expect(etagMatches(undefined, ['abc'])).toBe(false);
+  });
+});
+
+describe('partSizeFor', () => {
+  const MiB = 1024 * 1024;
+  it('keeps the preferred part size while the file fits in 10,000 parts', () => {
+    expect(partSizeFor(1024 * MiB, 16 * MiB)).toBe(16 * MiB);
+    expect(partSizeFor(10_000 * 16 * MiB, 16 * MiB)).toBe(16 * MiB);
+  });
+
+  it('grows parts (whole MiB) so that a huge checkpoint never needs more than 10,000', () => {
+    const size = 500 * 1024 * MiB;
+    const part = partSizeFor(size, 16 * MiB);
+    expect(part % MiB).toBe(0);
+    expect(Math.ceil(size / part)).toBeLessThanOrEqual(10_000);
+    expect(part).toBe(52 * MiB);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -121,5 +121,30 @@ describe('agent CLI', () => {
     await writeFile(file, JSON.stringify(minimal));
     expect(await runCli(['idle-check', '--config', file], {}, io())).toBe(2);
     expect(out.join('\n')).toContain('needs an "idle" block');
+  });
+
+  it('runs one idle check with the real probes and records the streak', async () => {
+    const file = join(dir, 'agent.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...minimal,
+        idle: {
+          boot_grace_seconds: 0,
+          idle_checks_before_shutdown: 1000,
+          cpu_threshold_percent: 100,
+          state_file: join(dir, 'idle-state.json'),
+          lock_file: join(dir, 'idle.lock'),
+          // Never a real shutdown from a test, whatever the probes see.
+          shutdown_command: 'true',
+        },
+      }),
+    );
+
+    expect(await runCli(['idle-check', '--config', file], {}, io())).toBe(0);
+
+    expect(out.join('\n')).toMatch(/INFO: idle check: (idle 1\/1000|active \()/);
+    const state = JSON.parse(await readFile(join(dir, 'idle-state.json'), 'utf8'));
+    expect(state.cpu.total).toBeGreaterThan(0);
   });
 });
