@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_EVENT_TYPES, parseEvent } from '../../core/events/index.ts';
 import {
@@ -191,5 +192,49 @@ describe('parseEvent on events it cannot use', () => {
       source: 'aws.autoscaling',
       detailType: 'EC2 Instance Launch Unsuccessful',
     });
+  });
+});
+
+describe('parseEvent under random input', () => {
+  const kinds = new Set([
+    'spot-interruption-warning',
+    'rebalance-recommendation',
+    'instance-state-change',
+    'launch-unsuccessful',
+    'launch-requested',
+    'teardown-requested',
+    'launch-succeeded',
+    'launch-failed',
+    'launch-heartbeat',
+    'region-lost',
+    'teardown-completed',
+    'unknown',
+    'malformed',
+  ]);
+  const envelopes = fc.constantFrom(
+    spotInterruptionWarningSample,
+    rebalanceRecommendationSample,
+    stateChangeSample,
+    launchUnsuccessfulSample,
+    worker(LAUNCH_SUCCEEDED, {}),
+    worker(REGION_LOST, {}),
+  );
+
+  it('never throws and always answers a known kind, whatever the detail holds', () => {
+    fc.assert(
+      fc.property(envelopes, fc.jsonValue({ maxDepth: 3 }), (envelope, detail) => {
+        expect(kinds.has(parseEvent({ ...envelope, detail }).kind)).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('never throws on arbitrary values', () => {
+    fc.assert(
+      fc.property(fc.anything(), (raw) => {
+        expect(kinds.has(parseEvent(raw).kind)).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
