@@ -55,6 +55,13 @@ export class Execution {
   private readonly controller = new AbortController();
   private resolveDone!: () => void;
   private abortLibrary: () => void = () => {};
+  /**
+   * The library's log is read asynchronously, so a task can report before its TaskStateEntered has
+   * been read. Task events wait here until the log has caught up with the task's state.
+   */
+  private readonly entered = new Map<string, number>();
+  private readonly begun = new Map<string, number>();
+  private readonly held = new Map<string, HistoryEvent[]>();
   private cancelTimeout: () => void = () => {};
 
   constructor(init: ExecutionInit) {
@@ -104,7 +111,8 @@ export class Execution {
       executionArn: this.executionArn,
       executionToken: init.executionToken,
       signal: this.controller.signal,
-      record: (event) => this.append(event),
+      beginTask: (stateName) => this.begun.set(stateName, (this.begun.get(stateName) ?? 0) + 1),
+      record: (event) => this.recordTaskEvent(event),
     };
     const handlers: Handlers = {};
     for (const [stateName, info] of this.prepared.states) {
@@ -145,6 +153,7 @@ export class Execution {
     })();
     void Promise.allSettled([run.result, history]).then(([result]) => {
       if (this.status !== 'RUNNING') return;
+      for (const name of [...this.held.keys()]) this.release(name);
       if (result.status === 'fulfilled') {
         const output = JSON.stringify(result.value ?? null);
         this.append({ type: 'ExecutionSucceeded', output: result.value ?? null });
@@ -169,9 +178,25 @@ export class Execution {
     this.resolveDone();
   }
 
-  private append(event: NewHistoryEvent): void {
+  private append(event: NewHistoryEvent & { timestamp?: Date }): void {
     if (this.status !== 'RUNNING') return;
     this.events.push({ id: this.events.length + 1, timestamp: this.clock.now(), ...event });
+  }
+
+  private recordTaskEvent(event: NewHistoryEvent): void {
+    const name = event.stateName ?? '';
+    if ((this.begun.get(name) ?? 0) > (this.entered.get(name) ?? 0)) {
+      // The timestamp is taken now, when it happened; only the position waits.
+      this.held.set(name, [...(this.held.get(name) ?? []), { id: 0, timestamp: this.clock.now(), ...event }]);
+      return;
+    }
+    this.append(event);
+  }
+
+  private release(stateName: string): void {
+    const held = this.held.get(stateName) ?? [];
+    this.held.delete(stateName);
+    for (const { id: _, ...event } of held) this.append(event);
   }
 
   private typeOf(stateName: string): string {
@@ -183,15 +208,19 @@ export class Execution {
     const index = event.index === undefined ? {} : { index: event.index };
     const state = event.state;
     switch (event.type) {
-      case 'StateEntered':
-        if (state)
-          this.append({
-            type: `${this.typeOf(state.name)}StateEntered`,
-            stateName: state.name,
-            input: state.input,
-            ...index,
-          });
+      case 'StateEntered': {
+        if (!state) return;
+        this.append({
+          type: `${this.typeOf(state.name)}StateEntered`,
+          stateName: state.name,
+          input: state.input,
+          ...index,
+        });
+        const entered = (this.entered.get(state.name) ?? 0) + 1;
+        this.entered.set(state.name, entered);
+        if (entered >= (this.begun.get(state.name) ?? 0)) this.release(state.name);
         return;
+      }
       case 'StateExited':
         if (state)
           this.append({

@@ -19,6 +19,8 @@ export interface ExecutionScope {
   executionToken: string;
   /** Aborted when the execution stops or times out. */
   signal: AbortSignal;
+  /** Called once per visit of a Task state (not per retry), before its first event. */
+  beginTask(stateName: string): void;
   record(event: NewHistoryEvent): void;
 }
 
@@ -33,9 +35,6 @@ const CALLBACK_SUFFIX = '.waitForTaskToken';
 
 /** The error that ends a task when its execution is stopped: no Catch or Retry may act on it. */
 const stopped = () => new TaskError('States.Aborted', 'The execution was stopped', { catchable: false });
-
-/** Lets the library's queued events (e.g. TaskStateEntered) reach the history before the task's own. */
-const yieldToEventLog = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function replaceToken(value: unknown, from: string, to: string): unknown {
   if (typeof value === 'string') return value.includes(from) ? value.replaceAll(from, () => to) : value;
@@ -63,6 +62,7 @@ export class TaskRunner {
   /** Runs a Task state, retrying per its Retry field; the library applies Catch to what this throws. */
   async runTask(scope: ExecutionScope, stateName: string, spec: TaskSpec, input: unknown): Promise<unknown> {
     const attempts: number[] = [];
+    scope.beginTask(stateName);
     for (;;) {
       try {
         return await this.attempt(scope, stateName, spec, input);
@@ -120,7 +120,6 @@ export class TaskRunner {
   }
 
   private async attempt(scope: ExecutionScope, stateName: string, spec: TaskSpec, rawInput: unknown) {
-    await yieldToEventLog();
     if (scope.signal.aborted) throw stopped();
     const { clock, dispatch, region, tokens } = this.deps;
     const callback = spec.resource.endsWith(CALLBACK_SUFFIX);
