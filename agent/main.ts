@@ -37,6 +37,11 @@ Options:
   --help          show this help
 Environment: AWS_EC2_METADATA_SERVICE_ENDPOINT (IMDS), AWS_ENDPOINT_URL_S3 (S3, path-style), AWS_REGION.`;
 
+const CLI_OPTIONS = {
+  config: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
 const COMMANDS = ['watch', 'checkpoint', 'restore', 'idle-check', 'package'] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -164,19 +169,9 @@ export async function runCli(
   io: CliIo,
   overrides: CliOverrides = {},
 ): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: { config: { type: 'string' }; out: { type: 'string' }; help: { type: 'boolean' } };
-      allowPositionals: true;
-    }>
-  >;
+  let parsed: { values: { config?: string; out?: string; help?: boolean }; positionals: string[] };
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: [...argv], options: CLI_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${usage}`);
     return 2;
