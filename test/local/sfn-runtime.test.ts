@@ -603,6 +603,22 @@ describe('LocalStepFunctions', () => {
       expect(h.clock.pendingTimers()).toBe(0);
     });
 
+    it('leaves a finished execution as it is, and close() aborts every running one', async () => {
+      const h = harness();
+      const done = await h.run({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+      const finished = await h.finish(done.executionArn);
+      expect(h.sfn.stopExecution({ executionArn: done.executionArn }).stopDate).toEqual(finished.stopDate);
+      expect(h.sfn.describeExecution(done).status).toBe('SUCCEEDED');
+      const waiting = await h.run({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
+      const asking = await h.run({
+        StartAt: 'A',
+        States: { A: { Type: 'Task', Resource: CALLBACK, TimeoutSeconds: 60, End: true } },
+      });
+      h.sfn.close();
+      for (const e of [waiting, asking]) expect(h.sfn.describeExecution(e).status).toBe('ABORTED');
+      expect(h.clock.pendingTimers()).toBe(0);
+    });
+
     it('aborts an execution sleeping in a Wait state', async () => {
       const h = harness();
       const { executionArn } = await h.run({
@@ -628,6 +644,17 @@ describe('LocalStepFunctions', () => {
       expect(() => h.sfn.createStateMachine('has space', waiting)).toThrow(
         expect.objectContaining({ name: 'InvalidName' }),
       );
+      expect(() =>
+        h.sfn.createStateMachine('paths', {
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: INVOKE, TimeoutSecondsPath: '$.t', End: true } },
+        }),
+      ).toThrow(
+        expect.objectContaining({
+          name: 'InvalidDefinition',
+          message: expect.stringContaining('TimeoutSecondsPath'),
+        }),
+      );
       const { stateMachineArn } = h.sfn.createStateMachine('m', waiting);
       expect(h.sfn.createStateMachine('m', waiting).stateMachineArn).toBe(stateMachineArn);
       expect(() => h.sfn.createStateMachine('m', { ...waiting, Comment: 'changed' })).toThrow(
@@ -635,6 +662,9 @@ describe('LocalStepFunctions', () => {
       );
       expect(() => h.sfn.startExecution({ stateMachineArn: `${stateMachineArn}-x` })).toThrow(
         expect.objectContaining({ name: 'StateMachineDoesNotExist' }),
+      );
+      expect(() => h.sfn.startExecution({ stateMachineArn, name: 'a/b' })).toThrow(
+        expect.objectContaining({ name: 'InvalidName' }),
       );
       expect(() => h.sfn.startExecution({ stateMachineArn, input: '{oops' })).toThrow(
         expect.objectContaining({ name: 'InvalidExecutionInput' }),
