@@ -47,24 +47,16 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
     'state-store': [readWrite(state, provisioning)],
     'toggle-provisioning': [
       readWrite(state, provisioning),
-      {
-        actions: ['events:EnableRule', 'events:DisableRule', 'events:DescribeRule'],
-        resources: ctx.ruleArns,
-      },
+      { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
       { actions: ['events:PutEvents'], resources: [hub.eventBus(n.hubBus)] },
       { actions: ['states:StartExecution', 'states:ListExecutions'], resources: [orchestrator] },
-      {
-        actions: ['states:StopExecution', 'states:DescribeExecution'],
-        resources: [hub.executions(n.orchestratorStateMachine)],
-      },
+      { actions: ['states:StopExecution'], resources: [hub.executions(n.orchestratorStateMachine)] },
     ],
-    'get-instance-details': [
-      { actions: ['ssm:GetParameter'], resources: [state, provisioning] },
-      // DescribeInstances has no resource-level permissions.
-      { actions: ['ec2:DescribeInstances'], resources: ['*'] },
-    ],
+    'get-instance-details': [{ actions: ['ssm:GetParameter'], resources: [state, provisioning] }],
     'spot-capacity-handler': [
-      readWrite(state),
+      readWrite(state, provisioning),
+      // After the last teardown confirmation it switches the hub rules off.
+      { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
       {
         // Callback tokens of service-integration tasks have no resource IAM can name: AWS requires "*".
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],

@@ -14,6 +14,7 @@ import { providerAlias } from '../../infra/terraform.ts';
 import { loadDefinition } from '../../statemachines/load.ts';
 import { ECS_GPU_AMI_PARAMETER } from '../../worker/capacity.ts';
 import { WORKER_LAMBDAS } from '../../worker/stack.ts';
+import { actionsIn } from './sdk-actions.ts';
 import {
   allResources,
   type Fixture,
@@ -24,6 +25,14 @@ import {
   type TfJson,
 } from './synth-fixture.ts';
 import { matchTemplate } from './template-match.ts';
+
+/**
+ * Calls present in a bundle that the function never makes: the shared HubStore can write, but
+ * GET /spot-instances only reads, so its role stays read-only.
+ */
+const NEVER_CALLED: Record<string, string[]> = { 'get-instance-details': ['ssm:PutParameter'] };
+/** What every function's role has besides its SDK calls. */
+const BASELINE = /^(logs:(CreateLogStream|PutLogEvents)|xray:[A-Za-z]+)$/;
 
 let fx: Fixture;
 const n = names('sptest');
@@ -56,6 +65,22 @@ const STAR_RESOURCE_ACTIONS = [
   /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/,
   /^states:SendTask(Success|Failure|Heartbeat)$/,
 ];
+
+function allowedActions(stack: TfJson, functionName: string): Set<string> {
+  const [fnId] =
+    resources(stack, 'aws_lambda_function').find(([, f]) => f.function_name === functionName) ?? [];
+  expect(fnId, functionName).toBeDefined();
+  // The function construct's id prefixes its role policy's id (both live under the same construct).
+  const construct = (fnId as string).replace(/_function_[0-9A-F]+$/, '');
+  const [, policy] =
+    resources(stack, 'aws_iam_role_policy').find(([id]) => id.startsWith(`${construct}_role_policy`)) ?? [];
+  expect(policy, `${functionName} role policy`).toBeDefined();
+  const statements = JSON.parse(policy?.policy as string).Statement as {
+    Effect: string;
+    Action: string[] | string;
+  }[];
+  return new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
+}
 
 describe('synthesized stacks', () => {
   it('writes one hub stack and one stack per worker region', () => {
@@ -413,5 +438,45 @@ describe('workers', () => {
     expect(pattern(n.launchUnsuccessfulRule).detail.AutoScalingGroupName).toEqual([n.autoScalingGroup]);
     // Rebalance recommendations are opt-in (useRebalanceRecommendation defaults to false).
     expect(rules.find((r) => r.name === n.rebalanceRule)).toBeUndefined();
+  });
+});
+
+describe('Lambda roles', () => {
+  const each = (
+    check: (name: string, stackName: string, needed: Set<string>, allowed: Set<string>) => void,
+  ) => {
+    let checked = 0;
+    for (const bundle of fx.result.artifacts.bundles.values()) {
+      const needed = new Set(
+        bundle.sources
+          .flatMap((file) => actionsIn(readFileSync(join(ROOT, file), 'utf8')))
+          .filter((a) => !(NEVER_CALLED[bundle.name] ?? []).includes(a)),
+      );
+      for (const [stackName, stack] of Object.entries(fx.stacks)) {
+        const fn = `sptest-${bundle.name}`;
+        if (!resources(stack, 'aws_lambda_function').some(([, f]) => f.function_name === fn)) continue;
+        check(bundle.name, stackName, needed, allowedActions(stack, fn));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(fx.result.artifacts.bundles.size);
+  };
+
+  it('allow every SDK call their bundled sources make', () => {
+    each((name, stack, needed, allowed) => {
+      expect(
+        [...needed].filter((a) => !allowed.has(a)),
+        `${name} in ${stack}`,
+      ).toEqual([]);
+    });
+  });
+
+  it('allow nothing their sources never call (least privilege)', () => {
+    each((name, stack, needed, allowed) => {
+      expect(
+        [...allowed].filter((a) => !needed.has(a) && !BASELINE.test(a)),
+        `${name} in ${stack}`,
+      ).toEqual([]);
+    });
   });
 });

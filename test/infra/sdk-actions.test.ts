@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { actionsIn } from './sdk-actions.ts';
+
+describe('actionsIn', () => {
+  it('finds the commands a source file sends', () => {
+    const source = `import { GetParameterCommand, type PutParameterCommandInput, PutParameterCommand } from '@aws-sdk/client-ssm';
+      // new DescribeInstancesCommand({}) in a comment is not imported, so it does not count
+      await ssm.send(new GetParameterCommand({})); await ssm.send(new PutParameterCommand({}));`;
+    expect(actionsIn(source)).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+  });
+});

@@ -1,0 +1,36 @@
+/** The IAM actions a TypeScript source file's AWS SDK v3 commands need, found by scanning its imports. */
+
+/** IAM service prefix of each SDK client package. */
+const IAM_PREFIX: Record<string, string> = {
+  'client-ec2': 'ec2',
+  'client-ssm': 'ssm',
+  'client-sfn': 'states',
+  'client-eventbridge': 'events',
+  'client-auto-scaling': 'autoscaling',
+  'client-ecs': 'ecs',
+  'client-s3': 's3',
+  'client-lambda': 'lambda',
+};
+
+/** IAM actions a source file's SDK commands need. */
+export function actionsIn(source: string): string[] {
+  const imported = new Map<string, string>();
+  for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+    const prefix = IAM_PREFIX[m[2] as string];
+    if (!prefix) continue;
+    for (const raw of (m[1] as string).split(',')) {
+      const name =
+        raw
+          .replace(/^\s*type\s+/, '')
+          .split(/\s+as\s+/)[0]
+          ?.trim() ?? '';
+      if (name.endsWith('Command')) imported.set(name, prefix);
+    }
+  }
+  const actions = new Set<string>();
+  for (const m of source.matchAll(/new ([A-Za-z]+Command)\(/g)) {
+    const prefix = imported.get(m[1] as string);
+    if (prefix) actions.add(`${prefix}:${(m[1] as string).slice(0, -'Command'.length)}`);
+  }
+  return [...actions].sort();
+}
