@@ -53,8 +53,14 @@ export const instanceIn = (region: string, lifecycle: 'spot' | 'on-demand' = 'sp
 
 const payload = (value: unknown) => ({ ExecutedVersion: '$LATEST', StatusCode: 200, Payload: value });
 
+export interface HubWorldOptions {
+  clock?: VirtualClock;
+  /** Delivers hub events elsewhere (e.g. to real worker machines) instead of the scripted workers. */
+  route?: (detailType: string, detail: Record<string, unknown>) => void;
+}
+
 export class HubWorld {
-  readonly clock: VirtualClock = virtualClock('2026-11-24T10:00:00Z');
+  readonly clock: VirtualClock;
   readonly sfn: LocalStepFunctions;
   readonly orchestratorArn: string;
   provisioning: 'enabled' | 'disabled' = 'enabled';
@@ -67,7 +73,11 @@ export class HubWorld {
   readonly launches: { region: string; lifecycle: string; token: string; at: Date }[] = [];
   private seq = 0;
 
-  constructor(settings: OrchestratorSettings) {
+  private readonly route: HubWorldOptions['route'];
+
+  constructor(settings: OrchestratorSettings, options: HubWorldOptions = {}) {
+    this.clock = options.clock ?? virtualClock('2026-11-24T10:00:00Z');
+    this.route = options.route;
     this.preference = [...settings.workerRegions];
     this.state = { ...initialHubState(this.clock.now()), status: 'PROVISIONING' };
     this.sfn = new LocalStepFunctions({
@@ -97,6 +107,31 @@ export class HubWorld {
 
   async runUntil(predicate: () => boolean, maxSeconds: number): Promise<boolean> {
     return this.clock.runUntil(predicate, maxSeconds * 1000);
+  }
+
+  /** SpotCapacityHandler for Launch Succeeded / Failed / Heartbeat: answers the launch task's token. */
+  workerReported(detailType: string, detail: Record<string, unknown>): void {
+    const token = detail.task_token as string;
+    try {
+      if (detailType === 'Launch Succeeded') {
+        this.sfn.sendTaskSuccess({
+          taskToken: token,
+          output: JSON.stringify({ region: detail.region, instances: detail.instances }),
+        });
+      } else if (detailType === 'Launch Failed') {
+        this.sfn.sendTaskFailure({
+          taskToken: token,
+          error: detail.error as string,
+          cause: detail.cause as string,
+        });
+      } else if (detailType === 'Launch Heartbeat') {
+        this.sfn.sendTaskHeartbeat({ taskToken: token });
+      } else if (detailType === 'Region Lost') {
+        this.loseRegion(detail.region as string, detail.reason as string);
+      }
+    } catch (error) {
+      if (!(error instanceof Error && ['TaskTimedOut', 'InvalidToken'].includes(error.name))) throw error;
+    }
   }
 
   /** SpotCapacityHandler's Region Lost path: releases the loss token when the current region is lost. */
@@ -140,6 +175,9 @@ export class HubWorld {
             detail: entry.Detail,
           });
           if (entry.DetailType === 'Launch Requested') this.launchRequested(entry.Detail);
+          const { DetailType, Detail } = entry;
+          // EventBridge delivers asynchronously, after PutEvents has returned.
+          if (this.route) queueMicrotask(() => this.route?.(DetailType, Detail));
         }
         return { Entries: [{ EventId: `event-${this.seq}` }], FailedEntryCount: 0 };
       }
@@ -212,6 +250,7 @@ export class HubWorld {
     const lifecycle = detail.lifecycle as 'spot' | 'on-demand';
     const token = detail.task_token as string;
     this.launches.push({ region, lifecycle, token, at: this.clock.now() });
+    if (this.route) return;
     const scripted = this.workers.get(region);
     const applies = scripted?.kind !== 'fail' || !scripted.lifecycle || scripted.lifecycle === lifecycle;
     const script: WorkerScript = scripted && applies ? scripted : { kind: 'succeed', afterSeconds: 180 };

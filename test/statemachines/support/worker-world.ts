@@ -52,8 +52,14 @@ export interface WorkerEvent {
 
 const payload = (value: unknown) => ({ ExecutedVersion: '$LATEST', StatusCode: 200, Payload: value });
 
+export interface WorkerWorldOptions {
+  clock?: VirtualClock;
+  /** Delivers worker events to the hub (the forwarding rule) besides recording them. */
+  route?: (detailType: string, detail: Record<string, unknown>) => void;
+}
+
 export class WorkerWorld {
-  readonly clock: VirtualClock = virtualClock('2026-11-24T10:00:00Z');
+  readonly clock: VirtualClock;
   readonly sfn: LocalStepFunctions;
   readonly machines: { launch: string; capacityMonitor: string; teardown: string };
   /** The group that exists in this region (the machines are configured with `spotplane-gpu`). */
@@ -71,6 +77,8 @@ export class WorkerWorld {
   private instanceCount = 0;
   private readonly subs: Record<string, unknown>;
 
+  private readonly route: WorkerWorldOptions['route'];
+
   constructor(
     readonly region: string,
     public behaviour: RegionBehaviour = {
@@ -79,7 +87,10 @@ export class WorkerWorld {
       healthySeconds: 60,
       terminateSeconds: 45,
     },
+    options: WorkerWorldOptions = {},
   ) {
+    this.clock = options.clock ?? virtualClock('2026-11-24T10:00:00Z');
+    this.route = options.route;
     this.subs = workerSubstitutions(region);
     this.sfn = new LocalStepFunctions({
       region,
@@ -186,6 +197,9 @@ export class WorkerWorld {
             detailType: entry.DetailType,
             detail: entry.Detail,
           });
+          const { DetailType, Detail } = entry;
+          // EventBridge delivers asynchronously, after PutEvents has returned.
+          if (this.route) queueMicrotask(() => this.route?.(DetailType, Detail));
         }
         return { Entries: [{ EventId: `event-${this.seq}` }], FailedEntryCount: 0 };
       case 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup':
