@@ -35,6 +35,11 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
     actions: ['ssm:GetParameter', 'ssm:PutParameter'],
     resources: parameters,
   });
+  const sendTask: Statement = {
+    // Callback tokens of service-integration tasks have no resource IAM can name: AWS requires "*".
+    actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+    resources: ['*'],
+  };
   return {
     'region-finder': [
       {
@@ -44,7 +49,8 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
       { actions: ['ssm:GetParameter'], resources: [state, provisioning] },
       readWrite(scoreCache),
     ],
-    'state-store': [readWrite(state, provisioning)],
+    // Releasing a superseded loss token (shared/loss.ts) completes the Orchestrator's waiting task.
+    'state-store': [readWrite(state, provisioning), sendTask],
     'toggle-provisioning': [
       readWrite(state, provisioning),
       { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
@@ -57,11 +63,7 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
       readWrite(state, provisioning),
       // After the last teardown confirmation it switches the hub rules off.
       { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
-      {
-        // Callback tokens of service-integration tasks have no resource IAM can name: AWS requires "*".
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: ['*'],
-      },
+      sendTask,
     ],
   };
 }

@@ -6,8 +6,14 @@
 import { InfraError } from './errors.ts';
 import type { Statement } from './iam.ts';
 
+/** Resources of one action, with conditions when AWS scopes the action by a condition key instead. */
+export interface ConditionalGrant {
+  resources: readonly string[];
+  conditions: NonNullable<Statement['conditions']>;
+}
+
 /** IAM resources per IAM action for the SDK integrations a machine may use (`"*"` only where AWS requires). */
-export type Grants = Readonly<Record<string, readonly string[]>>;
+export type Grants = Readonly<Record<string, readonly string[] | ConditionalGrant>>;
 
 export interface AslPermissionContext {
   /** Machine name, for error messages. */
@@ -72,9 +78,13 @@ function literal(ctx: AslPermissionContext, state: string, params: JsonObject, k
   return value;
 }
 
-function granted(ctx: AslPermissionContext, state: string, action: string): readonly string[] {
+function granted(
+  ctx: AslPermissionContext,
+  state: string,
+  action: string,
+): readonly string[] | ConditionalGrant {
   const resources = ctx.grants[action];
-  if (!resources || resources.length === 0) {
+  if (!resources || ('resources' in resources ? resources.resources : resources).length === 0) {
     throw new InfraError(
       `${ctx.machine}: state "${state}" calls ${action}, which the stack does not grant: add it to the machine's grants`,
     );
@@ -88,7 +98,12 @@ export function aslPermissions(
   ctx: AslPermissionContext,
 ): Statement[] {
   const byAction = new Map<string, Set<string>>();
-  const grant = (action: string, resources: readonly string[]) => {
+  const conditional = new Map<string, ConditionalGrant>();
+  const grant = (action: string, resources: readonly string[] | ConditionalGrant) => {
+    if ('resources' in resources) {
+      conditional.set(action, resources);
+      return;
+    }
     const set = byAction.get(action) ?? new Set<string>();
     for (const r of resources) set.add(r);
     byAction.set(action, set);
@@ -137,5 +152,10 @@ export function aslPermissions(
     statement.actions.push(action);
     grouped.set(key, statement);
   }
-  return [...grouped.values()];
+  const withConditions = [...conditional].map(([action, g]) => ({
+    actions: [action],
+    resources: [...g.resources],
+    conditions: g.conditions,
+  }));
+  return [...grouped.values(), ...withConditions];
 }

@@ -186,7 +186,8 @@ export class WorkerStack extends TerraformStack {
       'iam:PassRole': passRoles,
       'ecs:StopTask': [here.ecsTasks(n.ecsCluster)],
       'ecs:DescribeTasks': [here.ecsTasks(n.ecsCluster)],
-      'ecs:ListTasks': [here.ecsContainerInstances(n.ecsCluster)],
+      // ListTasks has no resource of its own when listing a cluster: AWS scopes it by the ecs:cluster key.
+      'ecs:ListTasks': { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': ecs.clusterArn } } },
       'ecs:ListContainerInstances': [here.ecsCluster(n.ecsCluster)],
       'ecs:DescribeContainerInstances': [here.ecsContainerInstances(n.ecsCluster)],
     };

@@ -63,6 +63,15 @@ describe('aslPermissions', () => {
     );
   });
 
+  it('keeps a condition-scoped grant in its own statement', () => {
+    const conditions = { ArnEquals: { 'ecs:cluster': 'arn:cluster' } };
+    const statements = aslPermissions(machine({ A: task('arn:aws:states:::aws-sdk:ecs:listTasks') }), {
+      ...ctx,
+      grants: { 'ecs:ListTasks': { resources: ['*'], conditions } },
+    });
+    expect(statements).toEqual([{ actions: ['ecs:ListTasks'], resources: ['*'], conditions }]);
+  });
+
   it('grants continue-as-new on the machine itself', () => {
     const statements = aslPermissions(
       machine({
