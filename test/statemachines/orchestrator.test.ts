@@ -330,6 +330,28 @@ describe('Orchestrator', () => {
     world.sfn.close();
   });
 
+  it('backs off while the RegionFinder fails, without falling back to on-demand', async () => {
+    const world = new HubWorld({ workerRegions: REGIONS, onDemandFallback: true });
+    world.start();
+    await world.runUntil(() => isWaitingForLoss(world), HOUR);
+    world.finderError = 'RegionFinderError';
+    world.loseRegion('us-west-2');
+    await world.runUntil(() => world.state.status === 'NOT_AVAILABLE', HOUR);
+    await world.clock.advance(15 * 60_000);
+    expect(world.launches).toHaveLength(1);
+    expect(world.state.status).toBe('NOT_AVAILABLE');
+    const execution = world.latest();
+    // Each failed search is followed by a growing wait, as when no region qualifies.
+    expect(eventsOf(execution, 'TaskFailed', 'FindRegion').length).toBeGreaterThanOrEqual(4);
+    expect(waitDurations(execution, 'Backoff').slice(0, 4)).toEqual([30, 60, 120, 240]);
+    expect(statesEntered(execution)).not.toContain('OnDemandPolicy');
+    world.finderError = null;
+    expect(
+      await world.runUntil(() => isWaitingForLoss(world) && world.state.region === 'eu-west-1', HOUR),
+    ).toBe(true);
+    world.sfn.close();
+  });
+
   it('continues as a new execution after MaxCycles, carrying the running region without relaunching', async () => {
     const world = new HubWorld({ workerRegions: REGIONS, maxCycles: 3, lossCheckSeconds: 600 });
     const first = world.start();

@@ -68,6 +68,8 @@ export class HubWorld {
   readonly events: HubEvent[] = [];
   /** Regions the finder may choose, best first (a placement-score order). */
   preference: string[];
+  /** Makes the RegionFinder Lambda fail (e.g. the EC2 API is down), as a Lambda error. */
+  finderError: string | null = null;
   readonly workers = new Map<string, WorkerScript>();
   /** Launch Requested events each region received, with the token to answer. */
   readonly launches: { region: string; lifecycle: string; token: string; at: Date }[] = [];
@@ -156,7 +158,10 @@ export class HubWorld {
         const fn = input.FunctionName;
         if (fn === hubFunctions.stateStore)
           return payload(this.stateStore(input.Payload as Record<string, unknown>));
-        if (fn === hubFunctions.regionFinder) return payload(this.regionFinder());
+        if (fn === hubFunctions.regionFinder) {
+          if (this.finderError) throw new TaskError(this.finderError, 'region finder failed');
+          return payload(this.regionFinder());
+        }
         throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${String(fn)}`);
       }
       case 'arn:aws:states:::events:putEvents':
