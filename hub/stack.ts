@@ -26,6 +26,18 @@ import { HUB_LAMBDAS, type HubLambda, hubLambdaStatements } from './permissions.
 
 export const LOG_RETENTION_DAYS = 30;
 
+/**
+ * The API's functions stay within API Gateway's 30 s integration limit; RegionFinder queries every
+ * candidate region (scores, then prices per region) and gets more room.
+ */
+export const HUB_LAMBDA_TIMEOUT_SECONDS: Record<HubLambda, number> = {
+  'region-finder': 90,
+  'state-store': 30,
+  'toggle-provisioning': 29,
+  'get-instance-details': 29,
+  'spot-capacity-handler': 60,
+};
+
 export interface HubStackProps {
   config: Config;
   artifacts: Artifacts;
@@ -99,6 +111,7 @@ export class HubStack extends TerraformStack {
           config,
           statements: statements[name],
           environment: { ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine) },
+          timeoutSeconds: HUB_LAMBDA_TIMEOUT_SECONDS[name],
           logRetentionDays: LOG_RETENTION_DAYS,
         }),
       );

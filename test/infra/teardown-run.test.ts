@@ -151,3 +151,23 @@ describe('runTeardown', () => {
     expect(t.err.join('\n')).toMatch(/no deployment record demo\.deployment\.json/);
   });
 });
+
+describe('disableProvisioning', () => {
+  it('gives up after a bounded number of polls and lets teardown destroy anyway', async () => {
+    const t = setup({ statuses: ['TEARING_DOWN'] });
+    deployed(t.stateDir);
+    expect(await runTeardown({ help: false, prefix: 'demo' }, t.deps)).toBe(0);
+    expect(t.sleeps.length).toBe(80);
+    expect(t.err.join('\n')).toMatch(/did not confirm the teardown in time; destroying anyway/);
+    expect(t.calls.filter((c) => c.args[0] === 'destroy')).toHaveLength(3);
+  });
+
+  it('reports a non-200 answer from the toggle function with its message', async () => {
+    const t = setup({
+      invoke: async () => ({ statusCode: 400, body: JSON.stringify({ message: 'bad request', errors: [] }) }),
+    });
+    deployed(t.stateDir);
+    await runTeardown({ help: false, prefix: 'demo' }, t.deps);
+    expect(t.err.join('\n')).toMatch(/demo-toggle-provisioning answered 400: bad request/);
+  });
+});
