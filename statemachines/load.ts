@@ -7,6 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DefinitionError } from './errors.ts';
+
+export { DefinitionError };
 
 export const STATE_MACHINE_FILES = {
   orchestrator: 'orchestrator.asl.json',
@@ -34,18 +37,6 @@ export const TYPED_PLACEHOLDERS: Readonly<Record<string, PlaceholderType>> = {
 
 export type SubstitutionValue = string | number | boolean | readonly string[];
 export type Substitutions = Readonly<Record<string, SubstitutionValue>>;
-
-/** A definition that cannot be loaded; `problems` names each missing, unknown or ill-typed placeholder. */
-export class DefinitionError extends Error {
-  override readonly name = 'DefinitionError';
-  constructor(
-    message: string,
-    readonly problems: readonly string[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 const WHOLE_PLACEHOLDER = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/;
