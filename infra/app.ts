@@ -2,7 +2,7 @@
  * Synthesizes one deployment: the hub stack and one stack per worker region, written as Terraform
  * JSON under `<outdir>/stacks/<stack>/cdk.tf.json`. Needs no cloud credentials.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App } from 'cdktn';
 import type { Config } from '../core/config.ts';
@@ -68,7 +68,6 @@ export async function buildArtifacts(rootDir: string, workDir: string): Promise<
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const { config, outdir } = options;
-  mkdirSync(options.stateDir, { recursive: true });
   const artifacts = options.artifacts ?? (await buildArtifacts(options.rootDir, join(outdir, '.build')));
   const app = new App({ outdir, skipValidation: false });
   const stacks: SynthesizedStack[] = [];
