@@ -63,6 +63,14 @@ export const hubStateSchema = z.object({
   /** Worker regions asked to tear down that have not confirmed yet. */
   teardown_pending: z.array(z.string()),
   updated_at: z.string(),
+  /**
+   * Region losses reported while no Orchestrator task was waiting for one (latest per region), e.g. one
+   * that arrived between recording the region and registering `loss_token`; registering the token for
+   * that region then answers it at once.
+   */
+  pending_losses: z
+    .array(z.object({ region: z.string(), reason: z.string(), instance_id: z.string().nullable() }))
+    .optional(),
 });
 export type HubState = z.infer<typeof hubStateSchema>;
 

@@ -46,11 +46,18 @@ export function recordRunning(
   running: { region: string; lifecycle: Lifecycle; instances: InstanceDetail[] },
   now: Date,
 ): HubState {
+  // A loss remembered for exactly these instances (lost before they were recorded) must survive; any
+  // other is about a region or instances that are no longer current.
+  const ids = new Set(running.instances.map((i) => i.instance_id));
+  const stillCurrent = (state.pending_losses ?? []).filter(
+    (loss) => loss.region === running.region && loss.instance_id !== null && ids.has(loss.instance_id),
+  );
   return touch(state, now, {
     status: 'RUNNING',
     region: running.region,
     lifecycle: running.lifecycle,
     instances: running.instances,
+    pending_losses: stillCurrent,
   });
 }
 
@@ -62,7 +69,7 @@ export const clearLossToken = (state: HubState, now: Date): HubState =>
 
 /** `enable`: the Orchestrator is about to start; a pending teardown keeps being tracked. */
 export const provisioningEnabled = (state: HubState, now: Date): HubState =>
-  touch(state, now, { status: 'PROVISIONING', loss_token: null });
+  touch(state, now, { status: 'PROVISIONING', loss_token: null, pending_losses: [] });
 
 /**
  * `disable`: no Orchestrator waits any more (its token is dropped). With teardown regions the status is
@@ -73,10 +80,13 @@ export function provisioningDisabled(
   now: Date,
   teardownRegions: readonly string[],
 ): HubState {
-  if (teardownRegions.length === 0) return touch(state, now, { status: 'DISABLED', loss_token: null });
+  if (teardownRegions.length === 0) {
+    return touch(state, now, { status: 'DISABLED', loss_token: null, pending_losses: [] });
+  }
   return touch(state, now, {
     status: 'TEARING_DOWN',
     loss_token: null,
+    pending_losses: [],
     teardown_pending: [...new Set(teardownRegions)],
   });
 }
@@ -103,18 +113,52 @@ export const teardownFinished = (before: HubState, after: HubState): boolean =>
 
 export type RegionLostDecision =
   | { action: 'RELEASE_LOSS_TOKEN'; token: string }
-  | { action: 'IGNORE'; reason: 'TEARING_DOWN' | 'NOT_CURRENT_REGION' | 'NO_WAITING_ORCHESTRATOR' };
+  | { action: 'REMEMBER' }
+  | { action: 'IGNORE'; reason: 'TEARING_DOWN' | 'NOT_CURRENT_REGION' };
 
 /**
- * Whether a `Region Lost` report ends the Orchestrator's "wait for loss" task. Only a loss of the
- * region we run in counts (an old region lost after failover is stale news), and never during teardown,
- * where instances vanish on purpose.
+ * What a `Region Lost` report does. The loss of the region we run in ends the Orchestrator's "wait for
+ * loss" task. When no task waits yet (the loss came between recording the region and registering the
+ * token, or during a failover launch) it is remembered, so registering the token answers at once. A
+ * loss of another region while a task waits is stale news (an old region after failover); during a
+ * teardown instances vanish on purpose.
  */
 export function decideRegionLost(state: HubState, lost: Pick<RegionLost, 'region'>): RegionLostDecision {
   if (state.status === 'TEARING_DOWN') return { action: 'IGNORE', reason: 'TEARING_DOWN' };
+  if (state.loss_token === null) return { action: 'REMEMBER' };
   if (state.region !== lost.region) return { action: 'IGNORE', reason: 'NOT_CURRENT_REGION' };
-  if (state.loss_token === null) return { action: 'IGNORE', reason: 'NO_WAITING_ORCHESTRATOR' };
   return { action: 'RELEASE_LOSS_TOKEN', token: state.loss_token };
+}
+
+export type Loss = Pick<RegionLost, 'region' | 'reason' | 'instance_id'>;
+
+/** Remembers a loss nobody waited for; a later report for the same region replaces the earlier one. */
+export const rememberLoss = (state: HubState, loss: Loss, now: Date): HubState =>
+  touch(state, now, {
+    pending_losses: [
+      ...(state.pending_losses ?? []).filter((l) => l.region !== loss.region),
+      { region: loss.region, reason: loss.reason, instance_id: loss.instance_id },
+    ],
+  });
+
+/**
+ * A waiting loss token together with a remembered loss of the region it waits on: the pair to answer
+ * (and then clear with `lossSettled`). Null when there is nothing to settle.
+ */
+export function lossToSettle(state: HubState): { token: string; loss: Loss } | null {
+  if (state.status === 'TEARING_DOWN' || state.loss_token === null) return null;
+  const loss = (state.pending_losses ?? []).find((l) => l.region === state.region);
+  return loss ? { token: state.loss_token, loss } : null;
+}
+
+/** Before answering `token`: forget it and the losses (unless a newer token replaced it meanwhile). */
+export const lossSettled = (state: HubState, token: string, now: Date): HubState =>
+  state.loss_token === token ? touch(state, now, { loss_token: null, pending_losses: [] }) : state;
+
+/** The answer could not be sent: put the token and the loss back so a retry can send it. */
+export function lossUnsettled(state: HubState, pair: { token: string; loss: Loss }, now: Date): HubState {
+  if (state.loss_token !== null) return state;
+  return rememberLoss(touch(state, now, { loss_token: pair.token }), pair.loss, now);
 }
 
 /** First wait when no region qualifies; each further attempt doubles it up to the configured cap. */

@@ -7,10 +7,11 @@
 import middy from '@middy/core';
 import { parseEvent } from '../../core/events/index.ts';
 import type { HubState } from '../../core/messages.ts';
-import { clearLossToken, decideRegionLost, teardownCompleted } from '../../core/state.ts';
+import { decideRegionLost, rememberLoss, teardownCompleted } from '../../core/state.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
+import { settleLoss } from '../shared/loss.ts';
 import {
   countMetric,
   METRIC,
@@ -18,7 +19,7 @@ import {
   type Observability,
   observe,
 } from '../shared/observability.ts';
-import { sendFailure, sendHeartbeat, sendSuccess, type TokenOutcome } from './tokens.ts';
+import { sendFailure, sendHeartbeat, sendSuccess, type TokenOutcome } from '../shared/task-tokens.ts';
 
 /** Read-back-and-redo bound for a teardown confirmation racing another writer. */
 const MAX_CONFIRM_ATTEMPTS = 3;
@@ -101,13 +102,11 @@ async function regionLost(
   if (decision.action === 'IGNORE')
     return { outcome: 'IGNORED', kind: 'region-lost', reason: decision.reason };
 
-  // Answer first, clear after: if we crash in between, the retry finds the token stale and clears it.
-  const output = { region: lost.region, reason: lost.reason, instance_id: lost.instance_id };
-  const sent = await sendSuccess(deps.clients.sfn(deps.config.hubRegion), decision.token, output);
-  await store.update((state, now) =>
-    state.loss_token === decision.token ? clearLossToken(state, now) : state,
-  );
-  if (sent.delivered) countMetric(obs.metrics, METRIC.failovers);
+  // Remembered either way: if the answer below fails, the retry (or the token's registration) finds it.
+  await store.update((state, now) => rememberLoss(state, lost, now));
+  const sent = await settleLoss(deps, store, obs);
+  if (sent === null)
+    return { outcome: 'RECORDED', kind: 'region-lost', detail: 'no task waiting yet; remembered' };
   return tokenResult('region-lost', sent);
 }
 

@@ -3,4 +3,4 @@
  * tokens acknowledged (retrying them could never succeed). What it lets through is retryable AWS
  * trouble, so that Lambda's asynchronous retries (EventBridge invokes it asynchronously) try again.
  */
-export const STALE_TOKEN_ERRORS = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'] as const;
+export { STALE_TOKEN_ERRORS } from '../shared/task-tokens.ts';

@@ -15,7 +15,8 @@ import {
 } from '../../core/state.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { HubStore } from '../shared/hub-store.ts';
-import { makeObservability, observe } from '../shared/observability.ts';
+import { settleLoss } from '../shared/loss.ts';
+import { makeObservability, type Observability, observe } from '../shared/observability.ts';
 import { parseStateStoreInput, type StateStoreInput } from './input.ts';
 
 export type StateStoreOutput =
@@ -26,6 +27,7 @@ export type StateStoreOutput =
 export async function runAction(
   deps: HandlerDeps,
   store: HubStore,
+  obs: Observability,
   input: StateStoreInput,
 ): Promise<StateStoreOutput> {
   const { config } = deps;
@@ -48,8 +50,12 @@ export async function runAction(
           now,
         ),
       );
-    case 'register_loss_token':
-      return store.update((state, now) => registerLossToken(state, input.task_token, now));
+    case 'register_loss_token': {
+      const registered = await store.update((state, now) => registerLossToken(state, input.task_token, now));
+      // The loss may already have been reported: then this task is answered before it starts waiting.
+      const settled = await settleLoss(deps, store, obs);
+      return settled === null ? registered : store.state();
+    }
     case 'next_backoff':
       return { seconds: nextBackoffSeconds(input.attempt, config.maxBackoffSeconds) };
   }
@@ -76,7 +82,7 @@ export function makeHandler(deps: HandlerDeps) {
     )
     .handler(async (event) => {
       const input = parseStateStoreInput(event);
-      const output = await runAction(deps, store, input);
+      const output = await runAction(deps, store, obs, input);
       obs.logger.info('state-store action done', { action: input.action });
       return output;
     });

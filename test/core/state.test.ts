@@ -6,12 +6,16 @@ import {
   decideRegionLost,
   exclude,
   isoUtc,
+  lossSettled,
+  lossToSettle,
+  lossUnsettled,
   nextBackoffSeconds,
   provisioningDisabled,
   provisioningEnabled,
   publicStatus,
   recordRunning,
   registerLossToken,
+  rememberLoss,
   setStatus,
   teardownCompleted,
   teardownFinished,
@@ -180,10 +184,16 @@ describe('decideRegionLost', () => {
     ],
     ['another region', running, 'eu-west-1', { action: 'IGNORE', reason: 'NOT_CURRENT_REGION' }],
     [
-      'no waiting Orchestrator',
+      'no waiting Orchestrator (remembered for later)',
       { ...running, loss_token: null },
       'us-west-2',
-      { action: 'IGNORE', reason: 'NO_WAITING_ORCHESTRATOR' },
+      { action: 'REMEMBER' },
+    ],
+    [
+      'another region while none waits',
+      { ...running, loss_token: null },
+      'eu-west-1',
+      { action: 'REMEMBER' },
     ],
     [
       'a teardown',
@@ -232,5 +242,76 @@ describe('publicStatus', () => {
   it('shows no instances when no region runs', () => {
     const view = publicStatus('disabled', { ...running, region: null }, later);
     expect(view).toMatchObject({ region: null, instances: [] });
+  });
+});
+
+describe('losses nobody waited for', () => {
+  const lossWest = { region: 'us-west-2', reason: 'SpotInterruption', instance_id: 'i-0abc' };
+  const lossEu = { region: 'eu-west-1', reason: 'InstanceTerminated', instance_id: 'i-0old' };
+  const notWaiting = { ...running, loss_token: null };
+
+  it('remembers the latest loss per region', () => {
+    const once = rememberLoss(notWaiting, lossWest, t0);
+    const twice = rememberLoss(
+      rememberLoss(once, lossEu, t0),
+      { ...lossWest, reason: 'InstanceTerminated' },
+      later,
+    );
+    expect(twice.pending_losses).toEqual([lossEu, { ...lossWest, reason: 'InstanceTerminated' }]);
+  });
+
+  it('settles a remembered loss of the current region once a token is registered', () => {
+    const state = registerLossToken(rememberLoss(notWaiting, lossWest, t0), 'tok', later);
+    expect(lossToSettle(state)).toEqual({ token: 'tok', loss: lossWest });
+    expect(lossSettled(state, 'tok', later)).toMatchObject({ loss_token: null, pending_losses: [] });
+  });
+
+  it.each([
+    ['no token is registered', rememberLoss(notWaiting, lossWest, t0)],
+    ['only another region was lost', registerLossToken(rememberLoss(notWaiting, lossEu, t0), 'tok', t0)],
+    [
+      'the hub is tearing down',
+      {
+        ...registerLossToken(rememberLoss(notWaiting, lossWest, t0), 'tok', t0),
+        status: 'TEARING_DOWN' as const,
+      },
+    ],
+    ['nothing was remembered', registerLossToken(notWaiting, 'tok', t0)],
+  ])('has nothing to settle when %s', (_label, state) => {
+    expect(lossToSettle(state)).toBeNull();
+  });
+
+  it('puts token and loss back when the answer could not be sent', () => {
+    const waiting = registerLossToken(rememberLoss(notWaiting, lossWest, t0), 'tok', t0);
+    const pair = lossToSettle(waiting)!;
+    const restored = lossUnsettled(lossSettled(waiting, 'tok', t0), pair, later);
+    expect(lossToSettle(restored)).toEqual(pair);
+    const newer = registerLossToken(lossSettled(waiting, 'tok', t0), 'newer', later);
+    expect(lossUnsettled(newer, pair, later)).toBe(newer);
+  });
+
+  it('leaves a newer token alone when settling an older one', () => {
+    const state = registerLossToken(rememberLoss(notWaiting, lossWest, t0), 'newer', t0);
+    expect(lossSettled(state, 'older', later)).toBe(state);
+  });
+
+  it('keeps, when recording a region, only a loss of the very instances recorded', () => {
+    const remembered = rememberLoss(rememberLoss(notWaiting, lossWest, t0), lossEu, t0);
+    expect(
+      recordRunning(remembered, { region: 'us-west-2', lifecycle: 'spot', instances: [instance] }, later)
+        .pending_losses,
+    ).toEqual([lossWest]);
+    const otherInstance = { ...instance, instance_id: 'i-0new' };
+    expect(
+      recordRunning(remembered, { region: 'us-west-2', lifecycle: 'spot', instances: [otherInstance] }, later)
+        .pending_losses,
+    ).toEqual([]);
+  });
+
+  it('forgets remembered losses on enable and disable', () => {
+    const remembered = rememberLoss(notWaiting, lossWest, t0);
+    expect(provisioningEnabled(remembered, later).pending_losses).toEqual([]);
+    expect(provisioningDisabled(remembered, later, []).pending_losses).toEqual([]);
+    expect(provisioningDisabled(remembered, later, ['us-west-2']).pending_losses).toEqual([]);
   });
 });

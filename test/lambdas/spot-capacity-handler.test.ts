@@ -163,10 +163,25 @@ describe('SpotCapacityHandler Region Lost', () => {
   it.each([
     ['another region', running, 'eu-west-1', 'NOT_CURRENT_REGION'],
     ['a teardown', { ...running, status: 'TEARING_DOWN' as const }, 'us-west-2', 'TEARING_DOWN'],
-    ['no waiting Orchestrator', { ...running, loss_token: null }, 'us-west-2', 'NO_WAITING_ORCHESTRATOR'],
   ])('ignores a loss during %s', async (_label, state, region, reason) => {
     store.setState(state);
     expect(await invoke(lost(region))).toEqual({ outcome: 'IGNORED', kind: 'region-lost', reason });
+    expect(aws.mocks.sfn.calls()).toHaveLength(0);
+  });
+
+  it('remembers a loss that arrives before the Orchestrator waits for one, without answering anything', async () => {
+    store.setState({ ...running, loss_token: null });
+
+    const result = await invoke(lost('us-west-2'));
+
+    expect(result).toEqual({
+      outcome: 'RECORDED',
+      kind: 'region-lost',
+      detail: 'no task waiting yet; remembered',
+    });
+    expect(store.state().pending_losses).toEqual([
+      { region: 'us-west-2', reason: 'SpotInterruption', instance_id: 'i-0abc' },
+    ]);
     expect(aws.mocks.sfn.calls()).toHaveLength(0);
   });
 
@@ -175,6 +190,21 @@ describe('SpotCapacityHandler Region Lost', () => {
     aws.mocks.sfn.on(SendTaskSuccessCommand).rejects(awsError('TaskTimedOut'));
     expect(await invoke(lost('us-west-2'))).toMatchObject({ outcome: 'TOKEN_GONE' });
     expect(store.state().loss_token).toBeNull();
+  });
+
+  it('writes nothing after answering, so it cannot overwrite what the answered Orchestrator writes next', async () => {
+    store.setState(running);
+    let writesBeforeAnswer = -1;
+    aws.mocks.sfn.on(SendTaskSuccessCommand).callsFake(async () => {
+      writesBeforeAnswer = aws.mocks.ssm.commandCalls(PutParameterCommand).length;
+      expect(store.state()).toMatchObject({ loss_token: null, pending_losses: [] });
+      return {};
+    });
+
+    await invoke(lost('us-west-2'));
+
+    expect(writesBeforeAnswer).toBeGreaterThan(0);
+    expect(aws.mocks.ssm.commandCalls(PutParameterCommand)).toHaveLength(writesBeforeAnswer);
   });
 
   it('keeps the token when the answer was throttled, so the retry can deliver it', async () => {

@@ -1,3 +1,4 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type HubState, initialHubState } from '../../core/messages.ts';
@@ -77,6 +78,50 @@ describe('state-store', () => {
 
     await invoke({ action: 'register_loss_token', task_token: 'tok-1', region: 'us-west-2' });
     expect(store.state()).toMatchObject({ loss_token: 'tok-1', status: 'RUNNING' });
+  });
+
+  it('register_loss_token answers at once when the region was already reported lost', async () => {
+    let writesBeforeAnswer = -1;
+    aws.mocks.sfn.on(SendTaskSuccessCommand).callsFake(async () => {
+      writesBeforeAnswer = aws.mocks.ssm.commandCalls(PutParameterCommand).length;
+      return {};
+    });
+    await invoke({ action: 'record_running', region: 'us-west-2', lifecycle: 'spot', instances: [instance] });
+    store.setState({
+      ...store.state(),
+      pending_losses: [
+        { region: 'us-west-2', reason: 'SpotInterruption', instance_id: instance.instance_id },
+      ],
+    });
+
+    const state = (await invoke({
+      action: 'register_loss_token',
+      task_token: 'tok-2',
+      region: 'us-west-2',
+    })) as HubState;
+
+    const sent = aws.mocks.sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(sent?.taskToken).toBe('tok-2');
+    expect(JSON.parse(sent?.output ?? '')).toEqual({
+      region: 'us-west-2',
+      reason: 'SpotInterruption',
+      instance_id: 'i-0abc',
+    });
+    expect(state).toMatchObject({ loss_token: null, pending_losses: [] });
+    expect(store.state()).toMatchObject({ loss_token: null, pending_losses: [] });
+    // Nothing written after the answer: the answered Orchestrator writes the state next.
+    expect(aws.mocks.ssm.commandCalls(PutParameterCommand)).toHaveLength(writesBeforeAnswer);
+  });
+
+  it('register_loss_token keeps waiting when only another region was reported lost', async () => {
+    await invoke({ action: 'record_running', region: 'us-west-2', lifecycle: 'spot', instances: [instance] });
+    store.setState({
+      ...store.state(),
+      pending_losses: [{ region: 'eu-west-1', reason: 'x', instance_id: null }],
+    });
+    await invoke({ action: 'register_loss_token', task_token: 'tok-3', region: 'us-west-2' });
+    expect(aws.mocks.sfn.calls()).toHaveLength(0);
+    expect(store.state().loss_token).toBe('tok-3');
   });
 
   it('keeps other fields when it changes one', async () => {

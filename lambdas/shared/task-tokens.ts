@@ -5,8 +5,10 @@ import {
   SendTaskSuccessCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { errorName, isAwsError } from '../shared/aws-errors.ts';
-import { STALE_TOKEN_ERRORS } from './errors.ts';
+import { errorName, isAwsError } from './aws-errors.ts';
+
+/** Answers to a task that already ended: nothing is left to tell it, so they are acknowledged, not retried. */
+export const STALE_TOKEN_ERRORS = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'] as const;
 
 export type TokenOutcome = { delivered: true } | { delivered: false; error: string };
 
