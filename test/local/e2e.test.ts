@@ -114,4 +114,44 @@ describe('spotplane on LocalCloud (end to end)', () => {
     expect(orchestrations).toHaveLength(1);
     expect(d.region('us-west-2').asg_desired).toBe(1);
   });
+
+  it('fails over twice in a row, each time to the next region still eligible', async () => {
+    const d = await deployment();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    d.plane.cloud.interrupt('us-west-2');
+    await d.until(
+      'RUNNING in eu-west-1',
+      () => d.hubState().status === 'RUNNING' && d.hubState().region === 'eu-west-1',
+    );
+    d.plane.cloud.interrupt('eu-west-1');
+    await d.until(
+      'RUNNING in us-east-1',
+      () => d.hubState().status === 'RUNNING' && d.hubState().region === 'us-east-1',
+    );
+
+    expect(
+      d
+        .hubState()
+        .excluded_regions.map((e) => e.region)
+        .sort(),
+    ).toEqual(['eu-west-1', 'us-west-2']);
+    expect(d.healthy('us-east-1')).toBe(true);
+  });
+
+  it('uses an excluded region again once its exclusion has expired', async () => {
+    const d = await deployment({ exclusionTtlSeconds: 600 });
+    d.plane.cloud.setMarket('us-west-2', { capacityAvailable: false });
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING in eu-west-1', () => d.hubState().status === 'RUNNING');
+    d.plane.cloud.setMarket('us-west-2', { capacityAvailable: true });
+    await d.clock.advance(15 * 60_000);
+    d.plane.cloud.interrupt('eu-west-1');
+    await d.until(
+      'RUNNING in us-west-2',
+      () => d.hubState().status === 'RUNNING' && d.hubState().region === 'us-west-2',
+    );
+
+    expect(d.hubState().excluded_regions.map((e) => e.region)).toEqual(['eu-west-1']);
+  });
 });
