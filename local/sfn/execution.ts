@@ -1,8 +1,10 @@
 /** One running execution: drives the library's run, keeps the AWS-style event history and the final status. */
-import type { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import type { TimerClock } from '../clock.ts';
+import { TaskError } from './errors.ts';
+import { nextRetry } from './retry.ts';
 import type { ExecutionScope, NewHistoryEvent, TaskRunner } from './task-runner.ts';
-import { CLOCK_START_TIME_FIELD, type PreparedDefinition } from './transform.ts';
+import { CLOCK_START_TIME_FIELD, type PreparedDefinition, type RetryingSpec } from './transform.ts';
 import type { ExecutionStatus, HistoryEvent, LocalExecution } from './types.ts';
 
 type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
@@ -123,13 +125,12 @@ export class Execution {
         handlers[stateName] = (input) => init.runner.runWait(scope, input) as Promise<Json>;
       } else if (spec.kind === 'result') {
         handlers[stateName] = () => structuredClone(spec.result) as Json;
+      } else if (spec.kind === 'retrying') {
+        handlers[stateName] = (input) => this.runRetrying(stateName, spec, input, options);
       }
     }
-    const run = init.machine.run(JSON.parse(init.input), {
-      overrides: {
-        taskResourceLocalHandlers: handlers,
-        retryIntervalOverrides: this.prepared.retryIntervalOverrides,
-      },
+    const options: RunOptions = {
+      overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
       context: {
         Execution: {
@@ -140,7 +141,8 @@ export class Execution {
         StateMachine: { Id: this.stateMachineArn, Name: init.stateMachineName },
         Task: { Token: init.executionToken },
       },
-    });
+    };
+    const run = init.machine.run(JSON.parse(init.input), options);
     this.abortLibrary = run.abort;
     const timeout = this.prepared.timeoutSeconds;
     if (timeout !== undefined) {
@@ -166,6 +168,66 @@ export class Execution {
         this.close('FAILED', { error, cause });
       }
     });
+  }
+
+  /**
+   * Runs a Map/Parallel state that has a Retry as a one-state machine of its own, retrying it per its
+   * Retry field with pauses on the clock. Its inner events join this execution's history.
+   */
+  private async runRetrying(
+    stateName: string,
+    spec: RetryingSpec,
+    input: Json,
+    options: RunOptions,
+  ): Promise<Json> {
+    const machine = new StateMachine(
+      spec.machine as unknown as ConstructorParameters<typeof StateMachine>[0],
+      {
+        validationOptions: { noValidate: true },
+      },
+    );
+    const attempts: number[] = [];
+    const signal = this.controller.signal;
+    const stopped = () => new TaskError('States.Aborted', 'The execution was stopped', { catchable: false });
+    for (;;) {
+      if (signal.aborted) throw stopped();
+      const run = machine.run(input, options);
+      const onStop = () => run.abort();
+      signal.addEventListener('abort', onStop, { once: true });
+      const history = (async () => {
+        for await (const event of run.eventLogs) {
+          // The state itself shows once, from the outer log; its iterations and inner states show here.
+          if (
+            event.type.startsWith('State') &&
+            'state' in event &&
+            event.state.name === stateName &&
+            event.index === undefined
+          )
+            continue;
+          this.fromLibrary(event as LibraryEvent);
+        }
+      })();
+      try {
+        const output = await run.result;
+        await history;
+        if (signal.aborted) throw stopped();
+        return output;
+      } catch (caught) {
+        await history;
+        if (signal.aborted) throw stopped();
+        const error = (caught as { cause?: unknown }).cause ?? caught;
+        const name = error instanceof Error ? error.name : 'States.Runtime';
+        const retry = nextRetry(spec.retry, attempts, name);
+        if (!retry) throw error;
+        try {
+          await this.clock.sleep(retry.delayMs, signal);
+        } catch {
+          throw stopped();
+        }
+      } finally {
+        signal.removeEventListener('abort', onStop);
+      }
+    }
   }
 
   private close(status: ExecutionStatus, details: { output?: string; error?: string; cause?: string }): void {

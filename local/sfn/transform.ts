@@ -1,8 +1,8 @@
 /**
  * Rewrites a definition before `aws-local-stepfunctions` runs it, so that every wait happens on the
  * runtime's clock instead of the library's global timers: Wait states become Tasks answered by the
- * runtime, Task timeouts/heartbeats/retries move into the runtime's task wrapper, Map/Parallel retry
- * pauses are overridden to 0 (their retries are immediate: a known limit). It also works around two
+ * runtime, Task timeouts/heartbeats/retries move into the runtime's task wrapper, Map/Parallel states
+ * with a Retry are run and retried by the runtime. It also works around two
  * library bugs where it differs from AWS (type tests given `false`, a falsy Pass `Result`). The
  * original states are kept by name, so the event history shows the states as written.
  */
@@ -19,6 +19,8 @@ interface Catcher {
 export const LOCAL_WAIT_RESOURCE = 'arn:aws:states:::spotplane.local:wait';
 /** Resource of the Tasks that stand in for Pass states with a falsy Result. */
 export const LOCAL_RESULT_RESOURCE = 'arn:aws:states:::spotplane.local:result';
+/** Resource of the Tasks that stand in for Map/Parallel states with a Retry. */
+export const LOCAL_RETRY_RESOURCE = 'arn:aws:states:::spotplane.local:retry';
 
 const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'];
 
@@ -80,6 +82,15 @@ export interface ResultSpec {
   kind: 'result';
   result: unknown;
 }
+/**
+ * A Map or Parallel state with a Retry: the runtime runs the state itself as a one-state machine and
+ * retries it, pausing on the clock (the library would pause on a global timer).
+ */
+export interface RetryingSpec {
+  kind: 'retrying';
+  retry: Retrier[];
+  machine: JsonObject;
+}
 export interface OtherSpec {
   kind: 'other';
 }
@@ -87,14 +98,12 @@ export interface OtherSpec {
 export interface StateInfo {
   /** The state's type in the original definition (a Wait stays a Wait here). */
   type: string;
-  spec: TaskSpec | WaitSpec | ResultSpec | OtherSpec;
+  spec: TaskSpec | WaitSpec | ResultSpec | RetryingSpec | OtherSpec;
 }
 
 export interface PreparedDefinition {
   runnable: JsonObject;
   states: ReadonlyMap<string, StateInfo>;
-  /** Zero pauses for every Map/Parallel state with a Retry (their retries are not clock-driven). */
-  retryIntervalOverrides: Record<string, number>;
   timeoutSeconds?: number;
 }
 
@@ -147,11 +156,7 @@ function taskForLibrary(name: string, state: JsonObject): { runnable: JsonObject
   return { runnable, spec };
 }
 
-function prepareStates(
-  states: unknown,
-  info: Map<string, StateInfo>,
-  overrides: Record<string, number>,
-): JsonObject {
+function prepareStates(states: unknown, info: Map<string, StateInfo>): JsonObject {
   if (!isObject(states)) throw new SfnError('InvalidDefinition', '"States" must be an object');
   const out: JsonObject = {};
   for (const [name, raw] of Object.entries(states)) {
@@ -176,30 +181,39 @@ function prepareStates(
     }
     const state: JsonObject = { ...raw };
     if (type === 'Choice' && Array.isArray(raw.Choices)) state.Choices = raw.Choices.map(fixTypeTests);
-    if ((type === 'Map' || type === 'Parallel') && Array.isArray(raw.Retry)) overrides[name] = 0;
     if (type === 'Map') {
       for (const key of ['ItemProcessor', 'Iterator']) {
         const processor = raw[key];
-        if (isObject(processor)) state[key] = prepareMachine(processor, info, overrides);
+        if (isObject(processor)) state[key] = prepareMachine(processor, info);
       }
     }
     if (type === 'Parallel' && Array.isArray(raw.Branches)) {
       state.Branches = raw.Branches.map((b: unknown) => {
         if (!isObject(b)) throw invalid(name, 'every branch must be an object');
-        return prepareMachine(b, info, overrides);
+        return prepareMachine(b, info);
       });
+    }
+    if ((type === 'Map' || type === 'Parallel') && Array.isArray(raw.Retry)) {
+      const { Retry, Catch, Next, End, Comment, ...body } = state;
+      const machine = { StartAt: name, States: { [name]: { ...body, End: true } } };
+      info.set(name, { type, spec: { kind: 'retrying', retry: Retry as Retrier[], machine } });
+      const task: JsonObject = {
+        Type: 'Task',
+        Resource: LOCAL_RETRY_RESOURCE,
+        TimeoutSeconds: LIBRARY_TASK_TIMEOUT_SECONDS,
+      };
+      for (const [key, value] of Object.entries({ Catch, Next, End, Comment }))
+        if (value !== undefined) task[key] = value;
+      out[name] = task;
+      continue;
     }
     out[name] = state;
   }
   return out;
 }
 
-function prepareMachine(
-  machine: JsonObject,
-  info: Map<string, StateInfo>,
-  overrides: Record<string, number>,
-): JsonObject {
-  return { ...machine, States: prepareStates(machine.States, info, overrides) };
+function prepareMachine(machine: JsonObject, info: Map<string, StateInfo>): JsonObject {
+  return { ...machine, States: prepareStates(machine.States, info) };
 }
 
 /** Points every `$$.Execution.StartTime` reference at the clock-based start time the runtime provides. */
@@ -218,10 +232,9 @@ function useClockStartTime(value: unknown): unknown {
 /** Prepares a (validated) definition for the library; throws `InvalidDefinition` on what it cannot run. */
 export function prepareDefinition(definition: JsonObject): PreparedDefinition {
   const info = new Map<string, StateInfo>();
-  const overrides: Record<string, number> = {};
-  const { TimeoutSeconds, ...machine } = definition;
-  const runnable = useClockStartTime(prepareMachine(machine, info, overrides)) as JsonObject;
-  const prepared: PreparedDefinition = { runnable, states: info, retryIntervalOverrides: overrides };
+  const { TimeoutSeconds, ...machine } = useClockStartTime(definition) as JsonObject;
+  const runnable = prepareMachine(machine, info);
+  const prepared: PreparedDefinition = { runnable, states: info };
   if (typeof TimeoutSeconds === 'number') prepared.timeoutSeconds = TimeoutSeconds;
   return prepared;
 }

@@ -363,6 +363,84 @@ describe('LocalStepFunctions', () => {
       ]);
     });
 
+    it('retries a Map state on the clock, with its iterations in the history', async () => {
+      let calls = 0;
+      const h = harness(async () => {
+        calls += 1;
+        if (calls <= 2) throw failing('Flaky');
+        return 'ok';
+      });
+      const { executionArn } = await h.run(
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemsPath: '$.items',
+              ItemProcessor: {
+                StartAt: 'One',
+                States: { One: { Type: 'Task', Resource: INVOKE, End: true } },
+              },
+              Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 3 }],
+              Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Gave up' }],
+              ResultPath: '$.results',
+              Next: 'Done',
+            },
+            Done: { Type: 'Succeed' },
+            'Gave up': { Type: 'Fail', Error: 'GaveUp' },
+          },
+        },
+        { items: [1] },
+      );
+      const described = await h.finish(executionArn);
+      expect(described.status).toBe('SUCCEEDED');
+      expect(JSON.parse(described.output!)).toEqual({ items: [1], results: ['ok'] });
+      const events = h.history(executionArn);
+      expect(at(events, 'TaskScheduled', 'One')).toEqual([
+        '2026-11-24T10:00:00.000Z',
+        '2026-11-24T10:00:10.000Z',
+        '2026-11-24T10:00:30.000Z',
+      ]);
+      expect(types(events).filter((t) => t === 'MapStateEntered:Each')).toHaveLength(1);
+      expect(types(events).filter((t) => t === 'MapIterationStarted:Each')).toHaveLength(3);
+      expect(types(events).slice(-4)).toEqual([
+        'MapStateExited:Each',
+        'SucceedStateEntered:Done',
+        'SucceedStateExited:Done',
+        'ExecutionSucceeded',
+      ]);
+    });
+
+    it('hands a Map to its Catch once its retries are spent', async () => {
+      const h = harness(async () => {
+        throw failing('Flaky');
+      });
+      const { executionArn } = await h.run(
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemProcessor: {
+                StartAt: 'One',
+                States: { One: { Type: 'Task', Resource: INVOKE, End: true } },
+              },
+              Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 2 }],
+              Catch: [{ ErrorEquals: ['Flaky'], Next: 'Gave up' }],
+              End: true,
+            },
+            'Gave up': { Type: 'Fail', Error: 'GaveUp' },
+          },
+        },
+        [1, 2],
+      );
+      expect(await h.finish(executionArn)).toMatchObject({ status: 'FAILED', error: 'GaveUp' });
+      expect(h.calls.length).toBeGreaterThanOrEqual(3);
+      expect(at(h.history(executionArn), 'FailStateEntered', 'Gave up')).toEqual([
+        '2026-11-24T10:00:30.000Z',
+      ]);
+    });
+
     it('stops the execution after its own TimeoutSeconds with TIMED_OUT', async () => {
       const h = harness();
       const { executionArn } = await h.run({
