@@ -10,7 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import type { PublicStatus } from '../../core/state.ts';
-import { virtualClock } from '../../local/clock.ts';
+import { type VirtualClock, virtualClock } from '../../local/clock.ts';
 import { LocalControlPlane } from '../../local/cloud/control-plane.ts';
 import { type ExecutionView, executionHistory, type localState } from '../../local/cloud/views.ts';
 import { DASHBOARD_POLL_MS } from '../../local/dashboard/client-script.ts';
@@ -575,13 +575,14 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
   });
 
   describe('against a real local deployment (virtual clock)', () => {
-    let server: Server;
+    let server: Server | undefined;
     let base: string;
     let plane: LocalControlPlane;
-    const clock = virtualClock('2026-11-24T10:00:00Z');
+    let clock: VirtualClock;
 
-    beforeAll(async () => {
-      if (NO_BROWSER) return;
+    /** A fresh deployment: us-west-2 clearly best, then eu-west-1; prices frozen so cells are exact. */
+    async function deploy(): Promise<void> {
+      clock = virtualClock('2026-11-24T10:00:00Z');
       plane = await LocalControlPlane.create({
         config: parseConfig({
           hubRegion: 'us-east-1',
@@ -589,20 +590,35 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         }),
         clock,
         seed: 'dashboard',
-        markets: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+        markets: {
+          'us-west-2': { placementScore: 9, spotPrice: 0.3 },
+          'eu-west-1': { placementScore: 8, spotPrice: 0.33 },
+          'us-east-1': { placementScore: 6, spotPrice: 0.31 },
+        },
         priceStepMs: Number.POSITIVE_INFINITY,
         logLevel: 'SILENT',
       });
       server = createLocalServer(plane);
       base = await listen(server);
+    }
+    afterEach(async () => {
+      const closing = server;
+      server = undefined;
+      if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
     });
-    afterAll(async () => {
-      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+
+    const hubStatus = (): { status?: string; region?: string | null } =>
+      JSON.parse(plane.cloud.region('us-east-1').ssm.values()[plane.names.stateParameter] ?? '{}');
+    /** Runs simulated time until `predicate` holds, then lets the page poll once. */
+    async function advanceUntil(what: string, predicate: () => boolean): Promise<void> {
+      if (!(await clock.runUntil(predicate, 30 * 60_000))) throw new Error(`never reached: ${what}`);
+      await page.clock.runFor(DASHBOARD_POLL_MS);
+    }
 
     it.skipIf(NO_BROWSER)(
       "shows the real state, answers from the real routes, and a real execution's events",
       async () => {
+        await deploy();
         await open(`${base}/`, '2026-11-24T10:00:00Z');
         await waitFor('#status', /^DISABLED$/);
         expect(
@@ -625,10 +641,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await page.getByRole('button', { name: 'Enable', exact: true }).click();
         await waitFor('#message.ok', 'Enable:');
         const orchestration = () => executionHistory(plane).find((e) => e.machine.endsWith('-orchestrator'));
-        expect(await clock.runUntil(() => (orchestration()?.events.length ?? 0) >= 3, 10 * 60_000)).toBe(
-          true,
-        );
-        await page.clock.runFor(DASHBOARD_POLL_MS);
+        await advanceUntil('an orchestration with events', () => (orchestration()?.events.length ?? 0) >= 3);
 
         const row = page.locator('#executions-body tr', { hasText: 'spotplane-orchestrator' });
         await row.waitFor();
@@ -640,6 +653,43 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         expect(events[0]).toBe('ExecutionStarted');
         expect(events.length).toBeGreaterThanOrEqual(3);
         expect(await text('#provisioning')).toBe('enabled');
+      },
+    );
+
+    it.skipIf(NO_BROWSER)(
+      'follows Enable to RUNNING, and an Interrupt to a failover with the region excluded',
+      async () => {
+        await deploy();
+        await open(`${base}/`, '2026-11-24T10:00:00Z');
+        await waitFor('#status', /^DISABLED$/);
+
+        await page.getByRole('button', { name: 'Enable', exact: true }).click();
+        await advanceUntil('RUNNING', () => hubStatus().status === 'RUNNING');
+
+        await waitFor('#status', /^RUNNING$/);
+        expect(await text('#region')).toBe('us-west-2');
+        expect(await page.locator('#instances-body tr').allInnerTexts()).toEqual([
+          expect.stringMatching(/^i-\S+\s+g6\.xlarge\s+us-west-2[a-z]\s+spot/),
+        ]);
+        expect(await regionRow('us-west-2').locator('td').nth(6).innerText()).toBe('RUNNING · HEALTHY');
+
+        await regionRow('us-west-2').getByRole('button', { name: 'Interrupt' }).click();
+        await waitFor('#message.ok', 'Interruption Warning for 1 instance(s) in us-west-2');
+        await advanceUntil(
+          'RUNNING in eu-west-1 with us-west-2 torn down',
+          () =>
+            hubStatus().status === 'RUNNING' &&
+            hubStatus().region === 'eu-west-1' &&
+            plane.cloud.region('us-west-2').ecs.liveTasks().length === 0,
+        );
+
+        await waitFor('#region', /^eu-west-1$/);
+        expect(await page.locator('#excluded-body tr').allInnerTexts()).toEqual([
+          expect.stringMatching(/^us-west-2\s/),
+        ]);
+        expect(await regionRow('us-west-2').getAttribute('class')).toBe('excluded');
+        expect(await regionRow('eu-west-1').getAttribute('class')).toBe('current');
+        expect(await regionRow('us-west-2').locator('td').nth(6).innerText()).toBe('–');
       },
     );
   });
