@@ -192,7 +192,10 @@ export class TaskRunner {
         region,
         signal: controller.signal,
       };
-      dispatch(taskToken ? { ...call, taskToken } : call).then(
+      // A dispatcher that throws instead of rejecting fails the task the same way.
+      new Promise<unknown>((resolveCall) =>
+        resolveCall(dispatch(taskToken ? { ...call, taskToken } : call)),
+      ).then(
         (result) => {
           if (taskToken) {
             if (open)

@@ -635,6 +635,21 @@ describe('LocalStepFunctions', () => {
       }
     });
 
+    it('fails the task and closes its token when the dispatcher throws instead of rejecting', async () => {
+      const h = harness((() => {
+        throw new TaskError('EventBridge.InternalException', 'sync failure');
+      }) as unknown as TaskDispatcher);
+      const { executionArn } = await h.run(callbackMachine);
+      expect(await h.finish(executionArn)).toMatchObject({
+        status: 'FAILED',
+        error: 'EventBridge.InternalException',
+      });
+      expect(() => h.sfn.sendTaskHeartbeat({ taskToken: h.calls[0]!.taskToken! })).toThrow(
+        expect.objectContaining({ name: 'TaskTimedOut' }),
+      );
+      expect(h.clock.pendingTimers()).toBe(0);
+    });
+
     it('fails the task when the dispatcher cannot deliver the callback request', async () => {
       const h = harness(async () => {
         throw new TaskError('EventBridge.ResourceNotFoundException', 'no such bus');
