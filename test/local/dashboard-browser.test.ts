@@ -456,6 +456,22 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
       );
     });
 
+    it.skipIf(NO_BROWSER)('filters the run history and opens an execution from the keyboard', async () => {
+      fx = newFixtures();
+      await open(`${base}/`);
+      await page.locator('#executions-body tr[data-arn$=":enable-1"]').waitFor();
+
+      await page.getByLabel('filter executions').fill('orchestrator');
+      expect(await page.locator('#executions-body tr').count()).toBe(1);
+      expect(await text('#exec-count')).toBe('1 of 2 execution(s), newest first');
+      await page.locator('#executions-body tr[data-arn$=":enable-1"]').focus();
+      await page.keyboard.press('Enter');
+
+      await waitFor('#events-title', 'Events: spotplane-orchestrator · enable-1');
+      await page.getByLabel('filter executions').fill('no such machine');
+      expect(await text('#executions-body')).toBe('No execution matches the filter.');
+    });
+
     it.skipIf(NO_BROWSER)(
       'Interrupt posts the region to /_local/interrupt and shows the answer',
       async () => {
