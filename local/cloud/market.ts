@@ -115,11 +115,11 @@ export class RegionMarket {
     this.available = opts.initial?.capacityAvailable ?? true;
     const od = onDemandPrice(this.instanceTypes[0]!);
     const level = opts.initial?.spotPrice ?? round4(od * initial.between(0.28, 0.45));
-    // History starts a day back so a price query over the last hours always finds records.
-    const start = this.clock.now().getTime() - 24 * 3_600_000;
-    this.levels.push({ at: start, level });
-    this.lastStep = start;
-    if (Number.isFinite(this.stepMs)) this.catchUp();
+    // The initial price holds for the day before the start (so a query over the last hours finds a
+    // record) and is the price at the start; the walk moves it from then on.
+    const now = this.clock.now().getTime();
+    this.levels.push({ at: now - 24 * 3_600_000, level });
+    this.lastStep = now;
   }
 
   inputs(): MarketInputs {

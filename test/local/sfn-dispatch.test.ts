@@ -155,6 +155,15 @@ describe('Market model', () => {
     expect(new Set(a).size).toBeGreaterThan(1);
   });
 
+  it('starts from the configured price and walks away from it only as time passes', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const cloud = createLocalCloud({ clock, markets: { 'us-west-2': { spotPrice: 0.3 } } });
+    const atStart = cloud.region('us-west-2').market.inputs().spotPrice;
+    await clock.advance(6 * 3_600_000);
+    expect(atStart).toBe(0.3);
+    expect(cloud.region('us-west-2').market.inputs().spotPrice).not.toBe(0.3);
+  });
+
   it('continues the walk from a price set by setMarket', async () => {
     const clock = virtualClock('2026-11-24T10:00:00Z');
     const cloud = createLocalCloud({ clock, markets: { 'us-west-2': {} } });
