@@ -98,6 +98,9 @@ const nothingRunning = { region: null, lifecycle: null, instances: [] } as const
  * shown as running any more; when the last pending region confirms a TEARING_DOWN hub becomes DISABLED.
  */
 export function teardownCompleted(state: HubState, region: string, now: Date): HubState {
+  // A region nobody waits on and nothing runs in (the old region after a failover): nothing to change,
+  // and returning the same document lets the store skip a write that could race the Orchestrator's.
+  if (!state.teardown_pending.includes(region) && state.region !== region) return state;
   const pending = state.teardown_pending.filter((r) => r !== region);
   const changes: Partial<HubState> = { teardown_pending: pending };
   if (state.region === region) Object.assign(changes, nothingRunning);

@@ -100,7 +100,9 @@ export class HubStore {
    * transitions are idempotent and each writer re-reads right before writing to keep that window small.
    */
   async update(transition: (state: HubState, now: Date) => HubState): Promise<HubState> {
-    const next = transition(await this.state(), this.deps.clock.now());
-    return this.writeState(next);
+    const current = await this.state();
+    const next = transition(current, this.deps.clock.now());
+    // A transition that changes nothing returns its input: no write, so no window for a lost update.
+    return next === current ? current : this.writeState(next);
   }
 }

@@ -168,6 +168,11 @@ describe('teardownCompleted', () => {
     expect(next).toMatchObject({ status: 'RUNNING', region: 'eu-west-1', instances: [instance] });
   });
 
+  it('returns the very same document for a region it neither waits on nor runs in', () => {
+    const state = { ...running, region: 'eu-west-1' };
+    expect(teardownCompleted(state, 'us-west-2', later)).toBe(state);
+  });
+
   it('is harmless when repeated', () => {
     const once = teardownCompleted(tearing, 'eu-west-1', later);
     expect(teardownCompleted(once, 'eu-west-1', later)).toEqual(once);

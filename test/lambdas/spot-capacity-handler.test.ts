@@ -281,9 +281,10 @@ describe('SpotCapacityHandler Teardown Completed', () => {
     expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
   });
 
-  it('answers the token a teardown carries', async () => {
+  it('answers the token a teardown carries, without writing a state it does not change', async () => {
     store.setState({ ...running, region: 'eu-west-1' });
     const result = await invoke(done('us-west-2', { task_token: 'td-tok' }));
+    expect(aws.mocks.ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
     expect(result).toEqual({ outcome: 'DELIVERED', kind: 'teardown-completed' });
     expect(
       JSON.parse(aws.mocks.sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? ''),
