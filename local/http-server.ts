@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpRequest, jsonResponse, serve } from '../core/http.ts';
 import type { LocalControlPlane } from './cloud/control-plane.ts';
-import { dashboardHtml } from './dashboard/page.ts';
+import { serveDashboard } from './dashboard/route.ts';
 import { localRoutes } from './local-routes.ts';
 
 /** API Gateway's payload limit is 10 MB; spotplane's bodies are tiny, so a much smaller cap is kinder. */
@@ -18,6 +18,7 @@ export function createLocalServer(
 ): Server {
   const routes = localRoutes(plane);
   return createServer((req, res) => {
+    if (serveDashboard(req, res)) return;
     handle(plane, routes, req)
       .then((out) => {
         res.writeHead(out.statusCode, out.headers);
@@ -45,19 +46,6 @@ async function handle(
       message: `Request body too large (max ${MAX_BODY_BYTES} bytes)`,
       errors: ['body: too large'],
     });
-  }
-  if (url.pathname === '/' || url.pathname === '/index.html') {
-    if (method !== 'GET')
-      return jsonResponse(
-        405,
-        { message: `Method ${method} is not allowed on /`, errors: ['method: use GET'] },
-        { allow: 'GET' },
-      );
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'text/html; charset=utf-8' },
-      body: dashboardHtml(),
-    };
   }
   if (url.pathname.startsWith('/_local/')) {
     const request: HttpRequest = { method, path: url.pathname, headers: lowerHeaders(req), body };
