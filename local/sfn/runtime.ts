@@ -48,14 +48,28 @@ function checkName(name: string, what: string): void {
   }
 }
 
-function validate(definition: object): void {
-  try {
-    // The validator mutates what it checks, hence the clone.
-    new StateMachine(structuredClone(definition) as Definition);
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new SfnError('InvalidDefinition', message, { cause });
+/**
+ * Definitions already validated, by their JSON text (valid: null, invalid: the message). asl-validator
+ * takes hundreds of milliseconds per definition, and tests and LocalCloud deployments create the same
+ * few definitions over and over.
+ */
+const validations = new Map<string, string | null>();
+const MAX_REMEMBERED_VALIDATIONS = 64;
+
+function validate(definition: object, text: string): void {
+  let problem = validations.get(text);
+  if (problem === undefined) {
+    try {
+      // The validator mutates what it checks, hence the clone.
+      new StateMachine(structuredClone(definition) as Definition);
+      problem = null;
+    } catch (cause) {
+      problem = cause instanceof Error ? cause.message : String(cause);
+    }
+    if (validations.size >= MAX_REMEMBERED_VALIDATIONS) validations.delete(validations.keys().next().value!);
+    validations.set(text, problem);
   }
+  if (problem !== null) throw new SfnError('InvalidDefinition', problem);
 }
 
 function encodePageToken(afterArn: string): string {
@@ -111,7 +125,7 @@ export class LocalStepFunctions {
       if (existing.text === text) return { stateMachineArn: arn };
       throw new SfnError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
-    validate(definition);
+    validate(definition, text);
     const prepared = prepareDefinition(structuredClone(definition) as JsonObject);
     const machine = new StateMachine(prepared.runnable as unknown as Definition, {
       validationOptions: { noValidate: true },
