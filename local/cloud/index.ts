@@ -8,7 +8,7 @@ import type { StepFunctionsRuntimeFactory } from './sfn.ts';
 
 export { awsError, stepFunctionsErrorName } from './errors.ts';
 export type { BusEvent } from './eventbridge.ts';
-export { LocalCloud, type LocalCloudOptions, type RegionCloud } from './local-cloud.ts';
+export { type Fault, LocalCloud, type LocalCloudOptions, type RegionCloud } from './local-cloud.ts';
 export type { LaunchTiming, MarketInputs } from './market.ts';
 
 export const localStepFunctions: StepFunctionsRuntimeFactory = (opts) => new LocalStepFunctions(opts);

@@ -50,6 +50,19 @@ export interface RegionCloud {
 
 type Action = (input: never) => Promise<object>;
 
+/** An AWS error LocalCloud throws instead of answering, for tests of how callers cope (throttling, outages). */
+export interface Fault {
+  service: ServiceName;
+  /** AWS's PascalCase action name, e.g. `DescribeSpotPriceHistory`. */
+  action: string;
+  /** Only in this region; every region when omitted. */
+  region?: string;
+  /** AWS error code thrown, e.g. `ThrottlingException`, `RequestLimitExceeded`, `InternalError`. */
+  error: string;
+  /** How many calls fail before the action answers again; every call when omitted. */
+  times?: number;
+}
+
 export class LocalCloud {
   readonly clock: TimerClock;
   readonly accountId: string;
@@ -58,6 +71,7 @@ export class LocalCloud {
   private readonly instanceTypes: readonly string[];
   private readonly regions = new Map<string, RegionCloud>();
   private readonly tables = new Map<string, Record<ServiceName, Record<string, Action>>>();
+  private readonly faults: (Fault & { remaining: number })[] = [];
 
   constructor(private readonly opts: LocalCloudOptions) {
     this.clock = opts.clock;
@@ -89,12 +103,29 @@ export class LocalCloud {
 
   /** Calls `service`'s `action` (AWS's PascalCase name) in `region` with an SDK v3 input. */
   async call(region: string, service: ServiceName, action: string, input: object): Promise<object> {
+    const fault = this.faults.find(
+      (f) =>
+        f.service === service && f.action === action && (!f.region || f.region === region) && f.remaining > 0,
+    );
+    if (fault) {
+      fault.remaining--;
+      throw awsError(service, fault.error, `${fault.error} injected by LocalCloud for ${service}:${action}`);
+    }
     const table = this.table(region);
     const fn = table[service]?.[action];
     if (!fn) {
       throw awsError(service, 'UnsupportedOperation', `LocalCloud does not emulate ${service}:${action}`);
     }
     return fn(input as never);
+  }
+
+  /** Makes matching calls fail with an AWS error (see `Fault`); `clearFaults()` undoes it. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   /** Sets any of a region's market inputs from now on (the simulator drives these from a trace). */

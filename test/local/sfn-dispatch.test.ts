@@ -1,3 +1,4 @@
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../local/clock.ts';
 import { createLocalCloud } from '../../local/cloud/index.ts';
@@ -134,6 +135,39 @@ describe('Step Functions task dispatch', () => {
     expect(seen).toMatchObject([
       { 'detail-type': 'Launch Requested', detail: { target_region: 'us-east-1' } },
     ]);
+  });
+});
+
+describe('Fault injection', () => {
+  it('fails SDK calls with the injected AWS error the given number of times, then answers again', async () => {
+    const { cloud } = await setup();
+    cloud.injectFault({ service: 'ssm', action: 'GetParameter', error: 'ThrottlingException', times: 1 });
+    const ssm = cloud.clients().ssm('us-east-1');
+    await ssm.send(new PutParameterCommand({ Name: '/p', Value: 'v', Type: 'String' }));
+    const first = await ssm.send(new GetParameterCommand({ Name: '/p' })).catch((e) => e);
+    const second = await ssm.send(new GetParameterCommand({ Name: '/p' }));
+    expect(first.name).toBe('ThrottlingException');
+    expect(first.$metadata.httpStatusCode).toBe(429);
+    expect(second.Parameter?.Value).toBe('v');
+  });
+
+  it('surfaces an injected error to a state machine as <Service>.<Name>', async () => {
+    const { cloud, run } = await setup();
+    cloud.injectFault({
+      service: 'ecs',
+      action: 'ListTasks',
+      region: 'us-east-1',
+      error: 'ThrottlingException',
+    });
+    const out = await run({
+      List: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:ecs:listTasks',
+        Parameters: { Cluster: 'cluster' },
+        End: true,
+      },
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'Ecs.ThrottlingException' });
   });
 });
 
