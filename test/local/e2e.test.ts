@@ -154,4 +154,23 @@ describe('spotplane on LocalCloud (end to end)', () => {
 
     expect(d.hubState().excluded_regions.map((e) => e.region)).toEqual(['eu-west-1']);
   });
+
+  it('backs off while placement scores are throttled and recovers once AWS answers again', async () => {
+    const d = await deployment();
+    d.plane.cloud.injectFault({
+      service: 'ec2',
+      action: 'GetSpotPlacementScores',
+      error: 'ThrottlingException',
+    });
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.clock.advance(10 * 60_000);
+    const whileThrottled = d.hubState().status;
+    const orchestratorAlive = d.runningExecutions().includes('spotplane-orchestrator');
+    d.plane.cloud.clearFaults();
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+
+    expect(whileThrottled).toBe('NOT_AVAILABLE');
+    expect(orchestratorAlive).toBe(true);
+    expect(d.hubState().region).toBe('us-west-2');
+  });
 });
