@@ -6,8 +6,12 @@ import type { Config } from '../core/config.ts';
 
 /** How long the Orchestrator waits for a region loss before it re-checks provisioning (no tight polling). */
 export const LOSS_CHECK_SECONDS = 3600;
-/** Loop cycles of one Orchestrator execution before it continues as a new one (bounds its history). */
-export const MAX_CYCLES = 100;
+/**
+ * Loop cycles of one Orchestrator execution before it continues as a new one. A cycle writes at most a
+ * few hundred history events (a failover trying on-demand in every region), so 50 stays well inside
+ * Step Functions' 25,000-event limit; steady RUNNING makes one cycle per LOSS_CHECK_SECONDS.
+ */
+export const MAX_CYCLES = 50;
 
 export function orchestratorSettings(config: Config): Record<string, string> {
   return {

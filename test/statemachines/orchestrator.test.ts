@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_CYCLES } from '../../statemachines/settings.ts';
 import { entryIndex, eventsOf, ranInOrder, statesEntered, waitDurations } from './support/history.ts';
 import { EXCLUSION_TTL_SECONDS, HubWorld, instanceIn } from './support/hub-world.ts';
 
@@ -349,6 +350,28 @@ describe('Orchestrator', () => {
     expect(
       await world.runUntil(() => isWaitingForLoss(world) && world.state.region === 'eu-west-1', HOUR),
     ).toBe(true);
+    world.sfn.close();
+  });
+
+  it('keeps even a worst-case cycle small enough that MaxCycles cycles fit the 25,000-event history limit', async () => {
+    const regions = ['us-west-2', 'eu-west-1', 'us-east-1', 'ap-northeast-1'];
+    const world = new HubWorld({ workerRegions: regions, onDemandFallback: true, maxCycles: MAX_CYCLES });
+    world.start();
+    await world.runUntil(() => isWaitingForLoss(world), HOUR);
+    // Then nothing launches anywhere, Spot or on-demand: each cycle tries every region both ways.
+    for (const region of regions)
+      world.workers.set(region, { kind: 'fail', afterSeconds: 20, error: 'InsufficientInstanceCapacity' });
+    world.loseRegion('us-west-2');
+    await world.clock.advance(6 * HOUR * 1000);
+
+    const execution = world.latest();
+    const cycleStarts = execution.events.flatMap((e, i) =>
+      e.type === 'PassStateEntered' && e.stateName === 'CountCycle' ? [i] : [],
+    );
+    const sizes = cycleStarts.slice(1).map((start, k) => start - cycleStarts[k]!);
+    expect(sizes.length).toBeGreaterThan(5);
+    expect(world.launches.filter((l) => l.lifecycle === 'on-demand').length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...sizes) * MAX_CYCLES).toBeLessThan(25_000);
     world.sfn.close();
   });
 

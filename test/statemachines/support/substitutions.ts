@@ -45,7 +45,7 @@ export function orchestratorSubstitutions(s: OrchestratorSettings): Substitution
     LaunchHeartbeatSeconds: s.launchHeartbeatSeconds ?? 300,
     LossCheckSeconds: s.lossCheckSeconds ?? 3600,
     RevertCheckSeconds: s.revertCheckSeconds ?? 900,
-    MaxCycles: s.maxCycles ?? 100,
+    MaxCycles: s.maxCycles ?? 50,
     OnDemandFallback: s.onDemandFallback ?? false,
     WorkerRegions: s.workerRegions,
   };
