@@ -39,7 +39,12 @@ export const configSchema = z
       .refine((t) => new Set(t).size === t.length, 'must not repeat an instance type')
       .default(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']),
     /** Instances wanted at once; also the TargetCapacity asked of GetSpotPlacementScores. */
-    targetCapacity: z.int().min(1).max(100).default(1),
+    // LaunchInstance starts the tasks with one ECS RunTask call, which starts at most 10.
+    targetCapacity: z
+      .int()
+      .min(1)
+      .max(10, 'must be at most 10 (one ECS RunTask call starts at most 10 tasks)')
+      .default(1),
     /** A region scoring below this is not used (scores run 1-10). */
     minPlacementScore: z.int().min(1).max(10).default(3),
     /** USD per instance-hour; a region whose known Spot price is above it is not used. Unset = no cap. */

@@ -48,6 +48,11 @@ describe('parseConfig', () => {
     );
   });
 
+  it('caps the target capacity at what one ECS RunTask call can start', () => {
+    expect(parseConfig({ targetCapacity: 10 }).targetCapacity).toBe(10);
+    expect(() => parseConfig({ targetCapacity: 11 })).toThrowError(/targetCapacity: must be at most 10/);
+  });
+
   it('rejects a malformed instance type and prefix', () => {
     expect(() => parseConfig({ instanceTypes: ['G6 XL'] })).toThrowError(
       /instanceTypes\.0: must be an EC2 instance type/,
