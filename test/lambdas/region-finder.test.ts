@@ -376,7 +376,8 @@ describe('RegionFinder', () => {
       expect(result.ranked[1]).toMatchObject({ region: 'us-east-1', price: null });
       expect(result.ranked[1]!.why).toContain('timed out after 2500 ms');
       // The SDK receives the signal as send()'s second argument and aborts the HTTP request with it.
-      const sendArgs = fx.ec2('us-east-1').commandCalls(DescribeSpotPriceHistoryCommand)[0]!.args as unknown[];
+      const sendArgs = fx.ec2('us-east-1').commandCalls(DescribeSpotPriceHistoryCommand)[0]!
+        .args as unknown[];
       const options = sendArgs[1] as { abortSignal: AbortSignal };
       expect(options.abortSignal.aborted).toBe(true);
     });
