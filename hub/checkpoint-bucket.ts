@@ -25,6 +25,11 @@ export interface CheckpointBucketProps {
   bucketName: string;
   /** The bundled agent (single ESM file); absent while agent/cli.ts does not exist. */
   agentBundle?: { path: string; sha256Hex: string };
+  /**
+   * Delete the bucket with every object on destroy. Off by default: checkpoints are the user's work, so
+   * teardown keeps the bucket unless asked (`--delete-checkpoints` synthesizes with this on).
+   */
+  forceDestroy?: boolean;
 }
 
 export class CheckpointBucket extends Construct {
@@ -34,8 +39,11 @@ export class CheckpointBucket extends Construct {
   constructor(scope: Construct, id: string, props: CheckpointBucketProps) {
     super(scope, id);
     const { provider } = props;
-    // teardown.ts destroys everything deploy created, checkpoints included.
-    const bucket = new S3Bucket(this, 'bucket', { provider, bucket: props.bucketName, forceDestroy: true });
+    const bucket = new S3Bucket(this, 'bucket', {
+      provider,
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+    });
     new S3BucketOwnershipControls(this, 'ownership', {
       provider,
       bucket: bucket.id,

@@ -43,6 +43,8 @@ export interface HubStackProps {
   artifacts: Artifacts;
   /** Terraform state file, relative to the stack's directory. */
   statePath: string;
+  /** Let `terraform destroy` delete the checkpoint bucket with its objects (teardown --delete-checkpoints). */
+  deleteCheckpointsOnDestroy?: boolean;
 }
 
 export const workerEventsPattern = (prefix: string) => ({
@@ -194,6 +196,7 @@ export class HubStack extends TerraformStack {
       provider,
       bucketName: checkpointBucketName(prefix, account, region),
       agentBundle: artifacts.agentBundle,
+      forceDestroy: props.deleteCheckpointsOnDestroy ?? false,
     });
 
     this.apiUrl = api.url;

@@ -24,6 +24,8 @@ export interface SynthOptions {
   stateDir: string;
   /** User subnets per worker region. */
   subnets?: Readonly<Record<string, readonly string[]>>;
+  /** Synthesize the checkpoint bucket with force_destroy (teardown --delete-checkpoints). */
+  deleteCheckpointsOnDestroy?: boolean;
   /** Reuse bundles between synths (tests); built when absent. */
   artifacts?: Artifacts;
 }
@@ -77,7 +79,12 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     return relative(dir, join(options.stateDir, `${name}.tfstate`));
   };
   const hubName = hubStackName(config.prefix);
-  new HubStack(app, hubName, { config, artifacts, statePath: add(hubName, 'hub', config.hubRegion) });
+  new HubStack(app, hubName, {
+    config,
+    artifacts,
+    statePath: add(hubName, 'hub', config.hubRegion),
+    deleteCheckpointsOnDestroy: options.deleteCheckpointsOnDestroy,
+  });
   for (const region of config.workerRegions) {
     const name = workerStackName(config.prefix, region);
     new WorkerStack(app, name, {

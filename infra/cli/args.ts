@@ -24,15 +24,18 @@ Options:
   --help                       show this help
 `;
 
-export const TEARDOWN_USAGE = `Usage: npx tsx teardown.ts [--prefix P]
+export const TEARDOWN_USAGE = `Usage: npx tsx teardown.ts [--prefix P] [--delete-checkpoints]
 
 Disables provisioning with teardown (every worker scaled to zero), then destroys the worker stacks
 and the hub stack that deploy.ts created for prefix P. Safe to run again; never touches the stacks
-of another prefix.
+of another prefix. The checkpoint bucket is KEPT with its objects (your work) unless you give
+--delete-checkpoints; a later deploy with the same prefix and hub region takes it over again.
 
 Options:
-  --prefix P   the deployment to destroy (default: spotplane)
-  --help       show this help
+  --prefix P              the deployment to destroy (default: spotplane)
+  --delete-checkpoints    also empty and delete the checkpoint bucket (including one an earlier
+                          teardown kept)
+  --help                  show this help
 `;
 
 export interface DeployArgs {
@@ -45,6 +48,8 @@ export interface DeployArgs {
 export interface TeardownArgs {
   help: boolean;
   prefix: string;
+  /** Empty and delete the checkpoint bucket instead of keeping it. */
+  deleteCheckpoints: boolean;
 }
 
 type FlagSpec = Record<string, 'value' | 'repeat' | 'boolean'>;
@@ -153,9 +158,9 @@ export function parseDeployArgs(argv: readonly string[]): DeployArgs {
 }
 
 export function parseTeardownArgs(argv: readonly string[]): TeardownArgs {
-  const flags = scan(argv, { '--prefix': 'value', '--help': 'boolean' });
-  if (flags.has('--help')) return { help: true, prefix: 'spotplane' };
+  const flags = scan(argv, { '--prefix': 'value', '--delete-checkpoints': 'boolean', '--help': 'boolean' });
+  if (flags.has('--help')) return { help: true, prefix: 'spotplane', deleteCheckpoints: false };
   const prefix = (flags.get('--prefix') as string[] | undefined)?.[0];
   const config = configFromFlags(prefix === undefined ? {} : { prefix });
-  return { help: false, prefix: config.prefix };
+  return { help: false, prefix: config.prefix, deleteCheckpoints: flags.has('--delete-checkpoints') };
 }

@@ -1,8 +1,10 @@
 /** The real AWS side of the CLIs: STS, Service Quotas, EC2 instance types and Lambda invoke. */
 import { type _InstanceType, DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { S3Factory } from './checkpoint-steps.ts';
 import type { PreflightDeps } from './preflight.ts';
 import type { LambdaInvoker } from './provisioning.ts';
 import { findOnPath } from './runner.ts';
@@ -50,5 +52,18 @@ export const awsLambdaInvoker = (): LambdaInvoker => {
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : 'null';
     if (out.FunctionError) throw new Error(`${functionName} failed: ${text}`);
     return JSON.parse(text) as unknown;
+  };
+};
+
+/** One S3 client per region (the checkpoint bucket lives in the hub region). */
+export const awsS3Factory = (): S3Factory => {
+  const clients = new Map<string, S3Client>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new S3Client({ region });
+      clients.set(region, client);
+    }
+    return client;
   };
 };

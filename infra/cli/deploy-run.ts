@@ -1,10 +1,13 @@
 /**
  * The deploy sequence: synthesize; with --synth-only stop there; otherwise refuse while source files
- * are missing, run the pre-flight, record the deployment, apply the hub, then the workers in
- * parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
+ * are missing, run the pre-flight, record the deployment, apply the hub (importing a checkpoint bucket
+ * an earlier teardown kept), then the workers in parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
  */
 import type { SynthOptions, SynthResult } from '../app.ts';
+import { checkpointBucketName } from '../arns.ts';
 import type { DeployArgs } from './args.ts';
+import { adoptKeptBucket } from './checkpoint-steps.ts';
+import { deleteHint, readKept, removeKept } from './checkpoints.ts';
 import { type PreflightDeps, preflight } from './preflight.ts';
 import { writeRecord } from './record.ts';
 import type { CommandRunner } from './runner.ts';
@@ -50,13 +53,23 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<num
   const hub = result.stacks.find((s) => s.kind === 'hub');
   const workers = result.stacks.filter((s) => s.kind === 'worker');
   if (!hub) throw new Error('synth produced no hub stack');
+  // A bucket an earlier teardown kept is taken over again when it is the one this hub would create.
+  const kept = readKept(deps.stateDir, config.prefix);
+  const bucketName = checkpointBucketName(config.prefix, checked.account, config.hubRegion);
+  const adopt = kept.find((k) => k.bucket === bucketName);
+  for (const other of kept.filter((k) => k !== adopt)) {
+    deps.err(
+      `note: s3://${other.bucket} (${other.region}), kept by an earlier teardown, stays as it is; delete it with: ${deleteHint(config.prefix)}`,
+    );
+  }
   deps.out(`applying ${hub.name} (${hub.region})`);
   try {
-    await applyStack(ctx, hub);
+    await applyStack(ctx, hub, adopt && (() => adoptKeptBucket(ctx, hub, adopt, deps.err)));
   } catch (error) {
     deps.err(`${(error as Error).message}; workers not applied`);
     return 1;
   }
+  if (adopt) removeKept(deps.stateDir, config.prefix, adopt.bucket);
   deps.out(`applying ${workers.map((w) => w.name).join(', ')} in parallel`);
   const failures = await inParallel(workers, (w) => applyStack(ctx, w));
   for (const failure of failures) deps.err(failure);

@@ -7,7 +7,8 @@ import { DefinitionError } from '../../statemachines/load.ts';
 import { synthesize } from '../app.ts';
 import { InfraError } from '../errors.ts';
 import { DEPLOY_USAGE, parseDeployArgs, parseTeardownArgs, TEARDOWN_USAGE, UsageError } from './args.ts';
-import { awsLambdaInvoker, awsPreflightDeps, findTerraform } from './aws.ts';
+import { awsLambdaInvoker, awsPreflightDeps, awsS3Factory, findTerraform } from './aws.ts';
+import { CheckpointBucketError } from './checkpoints.ts';
 import { runDeploy } from './deploy-run.ts';
 import { PreflightError } from './preflight.ts';
 import { ProvisioningError } from './provisioning.ts';
@@ -42,6 +43,7 @@ function report(error: unknown, io: CliIo, usage: string): number {
     error instanceof InfraError ||
     error instanceof CommandFailedError ||
     error instanceof ProvisioningError ||
+    error instanceof CheckpointBucketError ||
     error instanceof DefinitionError ||
     error instanceof AgentConfigError ||
     error instanceof ConfigError
@@ -92,6 +94,7 @@ export async function teardownMain(
       findTerraform,
       run: spawnRunner,
       invoke: awsLambdaInvoker(),
+      s3: awsS3Factory(),
       sleep: (ms) => sleep(ms),
       ...io,
     });

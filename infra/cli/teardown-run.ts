@@ -1,11 +1,20 @@
 /**
  * The teardown sequence: find this prefix's deployment, refuse any stack whose state names another
  * prefix, disable provisioning with teardown (nothing left running), destroy the workers in parallel,
- * then the hub. Running it again finds nothing and succeeds.
+ * then the hub. The checkpoint bucket is kept (forgotten in the hub state before destroy) unless
+ * --delete-checkpoints. Running it again finds nothing and succeeds.
  */
 import type { SynthOptions, SynthResult } from '../app.ts';
 import { hubStackName } from '../stack-names.ts';
 import type { TeardownArgs } from './args.ts';
+import {
+  allowBucketDeletion,
+  deleteKeptBuckets,
+  keepBucket,
+  reportKept,
+  type S3Factory,
+} from './checkpoint-steps.ts';
+import { readKept } from './checkpoints.ts';
 import { disableProvisioning, type LambdaInvoker } from './provisioning.ts';
 import { readRecord, removeRecord, stateFilesOf, stateHasResources, statePrefix } from './record.ts';
 import type { CommandRunner } from './runner.ts';
@@ -19,6 +28,8 @@ export interface TeardownDeps {
   findTerraform: () => string | undefined;
   run: CommandRunner;
   invoke: LambdaInvoker;
+  /** S3 per region: counts kept checkpoints, deletes a kept bucket on --delete-checkpoints. */
+  s3: S3Factory;
   sleep: (ms: number) => Promise<void>;
   out: (line: string) => void;
   err: (line: string) => void;
@@ -37,6 +48,7 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
       return 1;
     }
     deps.out(`nothing deployed with prefix "${prefix}"`);
+    await finishCheckpoints(args, deps);
     return 0;
   }
   const foreign = stateStacks.filter((s) => {
@@ -75,6 +87,7 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
     outdir: deps.outdir,
     stateDir: deps.stateDir,
     subnets: record.subnets,
+    deleteCheckpointsOnDestroy: args.deleteCheckpoints,
   });
   const ctx = { terraform, run: deps.run, log: deps.out };
   const workers = result.stacks.filter((s) => s.kind === 'worker');
@@ -88,7 +101,11 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
   }
   if (hub) {
     deps.out(`destroying ${hub.name}`);
-    const hubFailures = await inParallel([hub], (h) => destroyStack(ctx, h));
+    const hubFailures = await inParallel([hub], async (h) => {
+      if (args.deleteCheckpoints) await allowBucketDeletion(ctx, h, deps.stateDir);
+      else await keepBucket(ctx, h, deps.stateDir, prefix);
+      await destroyStack(ctx, h);
+    });
     if (hubFailures.length > 0) {
       for (const failure of hubFailures) deps.err(failure);
       return 1;
@@ -96,5 +113,12 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
   }
   removeRecord(deps.stateDir, prefix);
   deps.out(`teardown of "${prefix}" complete`);
+  await finishCheckpoints(args, deps);
   return 0;
+}
+
+/** Deletes the kept buckets on --delete-checkpoints; otherwise says where the checkpoints are. */
+async function finishCheckpoints(args: TeardownArgs, deps: TeardownDeps): Promise<void> {
+  if (args.deleteCheckpoints) await deleteKeptBuckets(deps.stateDir, args.prefix, deps.s3, deps.out);
+  else await reportKept(readKept(deps.stateDir, args.prefix), args.prefix, deps.s3, deps.out);
 }

@@ -8,7 +8,7 @@ export interface StepContext {
   log: (line: string) => void;
 }
 
-async function step(ctx: StepContext, stack: SynthesizedStack, args: string[]): Promise<string> {
+export async function step(ctx: StepContext, stack: SynthesizedStack, args: string[]): Promise<string> {
   const result = await ctx.run(ctx.terraform, [...args, '-no-color'], {
     cwd: stack.dir,
     env: { TF_IN_AUTOMATION: '1' },
@@ -22,14 +22,66 @@ async function step(ctx: StepContext, stack: SynthesizedStack, args: string[]): 
   return result.stdout;
 }
 
-export async function applyStack(ctx: StepContext, stack: SynthesizedStack): Promise<void> {
+/** `beforeApply` runs after init (e.g. importing resources that already exist). */
+export async function applyStack(
+  ctx: StepContext,
+  stack: SynthesizedStack,
+  beforeApply?: () => Promise<void>,
+): Promise<void> {
   await step(ctx, stack, ['init', '-input=false']);
+  await beforeApply?.();
   await step(ctx, stack, ['apply', '-auto-approve', '-input=false']);
 }
 
 export async function destroyStack(ctx: StepContext, stack: SynthesizedStack): Promise<void> {
   await step(ctx, stack, ['init', '-input=false']);
   await step(ctx, stack, ['destroy', '-auto-approve', '-input=false']);
+}
+
+/** Forgets resources without destroying them, so a later `destroy` leaves them in the account. */
+export async function forgetResources(
+  ctx: StepContext,
+  stack: SynthesizedStack,
+  addresses: readonly string[],
+): Promise<void> {
+  if (addresses.length === 0) return;
+  await step(ctx, stack, ['init', '-input=false']);
+  await step(ctx, stack, ['state', 'rm', ...addresses]);
+}
+
+/** Applies only `addresses` (and what they depend on): e.g. switching on force_destroy before a destroy. */
+export async function applyOnly(
+  ctx: StepContext,
+  stack: SynthesizedStack,
+  addresses: readonly string[],
+): Promise<void> {
+  await step(ctx, stack, ['apply', '-auto-approve', '-input=false', ...addresses.map((a) => `-target=${a}`)]);
+}
+
+/** Addresses the stack's state holds (`terraform state list`); empty for a stack never applied. */
+export async function stateList(ctx: StepContext, stack: SynthesizedStack): Promise<string[]> {
+  const result = await ctx.run(ctx.terraform, ['state', 'list', '-no-color'], { cwd: stack.dir });
+  if (result.code !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** `terraform import ADDRESS ID`; resolves false (after logging why) when the import fails. */
+export async function importResource(
+  ctx: StepContext,
+  stack: SynthesizedStack,
+  address: string,
+  id: string,
+): Promise<boolean> {
+  try {
+    await step(ctx, stack, ['import', '-input=false', address, id]);
+    return true;
+  } catch (error) {
+    if (error instanceof CommandFailedError) return false;
+    throw error;
+  }
 }
 
 /** `terraform output -json`, as `{ name: value }`. */

@@ -112,4 +112,16 @@ describe('teardown flags', () => {
     expect(() => parseTeardownArgs(['--prefix', 'X'])).toThrow(/^--prefix: must be 2-24 characters/);
     expect(() => parseTeardownArgs(['--hub', 'us-east-1'])).toThrow(/unknown flag --hub/);
   });
+
+  it('keeps the checkpoints unless --delete-checkpoints is given, which takes no value', () => {
+    expect(parseTeardownArgs(['--prefix', 'demo']).deleteCheckpoints).toBe(false);
+    expect(parseTeardownArgs(['--delete-checkpoints', '--prefix', 'demo'])).toEqual({
+      help: false,
+      prefix: 'demo',
+      deleteCheckpoints: true,
+    });
+    expect(() => parseTeardownArgs(['--delete-checkpoints=yes'])).toThrow(
+      /^--delete-checkpoints takes no value$/,
+    );
+  });
 });

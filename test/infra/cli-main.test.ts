@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,18 @@ describe('teardown.ts', () => {
   it('prints usage for --help and exits 0', async () => {
     const c = capture();
     expect(await teardownMain(['--help'], c.io, cwd())).toBe(0);
-    expect(c.out.join('\n')).toMatch(/^Usage: npx tsx teardown\.ts \[--prefix P\]/);
+    expect(c.out.join('\n')).toMatch(/^Usage: npx tsx teardown\.ts \[--prefix P\] \[--delete-checkpoints\]/);
+    expect(c.out.join('\n')).toMatch(/--delete-checkpoints +also empty and delete the checkpoint bucket/);
+  });
+
+  it('reports a damaged kept-bucket note by its path, without a stack trace', async () => {
+    const c = capture();
+    const dir = cwd();
+    mkdirSync(join(dir, '.spotplane', 'state'), { recursive: true });
+    writeFileSync(join(dir, '.spotplane', 'state', 'demo.kept-buckets.json'), '{"bucket": 1}');
+    expect(await teardownMain(['--prefix', 'demo'], c.io, dir)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/^error: .*demo\.kept-buckets\.json: expected \[\{"bucket"/);
+    expect(c.err.join('\n')).not.toMatch(/\n\s+at /);
   });
 
   it('rejects an unknown flag naming it', async () => {

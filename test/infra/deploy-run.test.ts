@@ -3,11 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeployArgs } from '../../infra/cli/args.ts';
+import { addKept, readKept } from '../../infra/cli/checkpoints.ts';
 import { type DeployDeps, runDeploy } from '../../infra/cli/deploy-run.ts';
 import type { PreflightDeps } from '../../infra/cli/preflight.ts';
 import { recordPath } from '../../infra/cli/record.ts';
 import type { CommandResult } from '../../infra/cli/runner.ts';
-import { deferred, fakeSynth, type RecordedCall, recordingRunner } from './fakes.ts';
+import {
+  BUCKET_ADDRESSES,
+  BUCKET_CONFIGS,
+  BUCKET_ID,
+  deferred,
+  fakeSynth,
+  hubStackJson,
+  type RecordedCall,
+  recordingRunner,
+} from './fakes.ts';
 
 const ok: CommandResult = { code: 0, stdout: '', stderr: '' };
 const args = parseDeployArgs([
@@ -166,5 +176,98 @@ describe('runDeploy', () => {
       /eu-west-1: "All G and VT Spot Instance Requests" quota is 0 vCPUs, below the 4 vCPUs/,
     );
     expect(warnings[0]).toContain('--quota-code L-3819A6DF');
+  });
+});
+
+describe('runDeploy with a checkpoint bucket an earlier teardown kept', () => {
+  const BUCKET = 'demo-ckpt-123456789012-us-east-1';
+  const apiOutput = {
+    code: 0,
+    stdout: JSON.stringify({ api_url: { value: 'https://abc.execute-api.us-east-1.amazonaws.com' } }),
+    stderr: '',
+  };
+  const hubCalls = (calls: RecordedCall[]) =>
+    calls.filter((c) => c.stack === 'demo-hub').map((c) => c.args.filter((a) => a !== '-no-color'));
+
+  function keptSetup(respond: (c: RecordedCall) => CommandResult = () => ok) {
+    const { synth } = fakeSynth([], hubStackJson());
+    const t = setup({ synth }, (c) => (c.args[0] === 'output' ? apiOutput : respond(c)));
+    addKept(t.deps.stateDir, 'demo', { bucket: BUCKET, region: 'us-east-1' });
+    return t;
+  }
+
+  it('imports the bucket, then each config resource the state lacks, before the first apply', async () => {
+    // The policy is already managed, e.g. from a deploy interrupted after its import.
+    const policy = BUCKET_ADDRESSES.find((a) => a.startsWith('aws_s3_bucket_policy.')) as string;
+    const { deps, calls } = keptSetup((c) =>
+      c.args[0] === 'state' ? { code: 0, stdout: `aws_lambda_function.fn\n${policy}\n`, stderr: '' } : ok,
+    );
+    expect(await runDeploy(args, deps)).toBe(0);
+    const imports = BUCKET_ADDRESSES.filter((a) => a !== policy).map((a) => [
+      'import',
+      '-input=false',
+      a,
+      BUCKET,
+    ]);
+    expect(hubCalls(calls)).toEqual([
+      ['init', '-input=false'],
+      ['state', 'list'],
+      ...imports,
+      ['apply', '-auto-approve', '-input=false'],
+      ['output', '-json'],
+    ]);
+    expect(imports[0]?.[2]).toBe(`aws_s3_bucket.${BUCKET_ID}`);
+    expect(readKept(deps.stateDir, 'demo')).toEqual([]);
+  });
+
+  it('lets apply create the bucket when it cannot be imported, skipping its config imports', async () => {
+    const { deps, calls, err } = keptSetup((c) =>
+      c.args[0] === 'import'
+        ? { code: 1, stdout: '', stderr: 'Cannot import non-existent remote object' }
+        : ok,
+    );
+    expect(await runDeploy(args, deps)).toBe(0);
+    expect(hubCalls(calls).filter((a) => a[0] === 'import')).toHaveLength(1);
+    expect(err).toContain(
+      `warning: could not import s3://${BUCKET} as aws_s3_bucket.${BUCKET_ID}; apply will try to create it`,
+    );
+    expect(hubCalls(calls).at(-2)?.[0]).toBe('apply');
+  });
+
+  it('warns about a config resource it cannot import and lets apply recreate it', async () => {
+    const [lifecycleType, lifecycleId] = BUCKET_CONFIGS[0] as [string, string];
+    const { deps, err } = keptSetup((c) =>
+      c.args[0] === 'import' && c.args.includes(`${lifecycleType}.${lifecycleId}`)
+        ? { code: 1, stdout: '', stderr: 'NoSuchLifecycleConfiguration' }
+        : ok,
+    );
+    expect(await runDeploy(args, deps)).toBe(0);
+    expect(err).toEqual([`warning: could not import ${lifecycleType}.${lifecycleId}; apply will create it`]);
+  });
+
+  it('keeps the note when the hub apply fails, so the next deploy imports again', async () => {
+    const { deps } = keptSetup((c) => (c.args[0] === 'apply' ? { code: 1, stdout: '', stderr: '' } : ok));
+    expect(await runDeploy(args, deps)).toBe(1);
+    expect(readKept(deps.stateDir, 'demo')).toEqual([{ bucket: BUCKET, region: 'us-east-1' }]);
+  });
+
+  it('leaves a bucket kept from another hub region alone, saying how to delete it', async () => {
+    const { deps, calls, err } = keptSetup();
+    addKept(deps.stateDir, 'demo', { bucket: 'demo-ckpt-123456789012-eu-west-1', region: 'eu-west-1' });
+    expect(await runDeploy(args, deps)).toBe(0);
+    expect(err).toEqual([
+      'note: s3://demo-ckpt-123456789012-eu-west-1 (eu-west-1), kept by an earlier teardown, stays as it is; delete it with: npx tsx teardown.ts --prefix demo --delete-checkpoints',
+    ]);
+    expect(readKept(deps.stateDir, 'demo')).toEqual([
+      { bucket: 'demo-ckpt-123456789012-eu-west-1', region: 'eu-west-1' },
+    ]);
+    expect(hubCalls(calls).filter((a) => a[0] === 'import')).toHaveLength(BUCKET_ADDRESSES.length);
+  });
+
+  it('imports nothing when no bucket was kept', async () => {
+    const { synth } = fakeSynth([], hubStackJson());
+    const { deps, calls } = setup({ synth });
+    expect(await runDeploy(args, deps)).toBe(0);
+    expect(hubCalls(calls).map((a) => a[0])).toEqual(['init', 'apply', 'output']);
   });
 });

@@ -7,6 +7,8 @@ import { HUB_SOURCE } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import { API_ROUTES } from '../../hub/api.ts';
 import { HUB_LAMBDAS } from '../../hub/permissions.ts';
+import { synthesize } from '../../infra/app.ts';
+import { bucketAddressesInConfig } from '../../infra/cli/checkpoints.ts';
 import { MACHINE_FILES, type MachineKey } from '../../infra/definitions.ts';
 import { discoverHandlers, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '../../infra/lambda-bundle.ts';
 import { hubStackName, workerStackName } from '../../infra/stack-names.ts';
@@ -171,6 +173,38 @@ describe('hub', () => {
     expect(routes.map((r) => r.route_key).sort()).toEqual([...expected].sort());
     if (present.length === 2)
       expect(expected).toEqual(expect.arrayContaining(['GET /spot-instances', 'POST /spot-provisioning']));
+  });
+
+  it('never lets destroy delete the checkpoint bucket unless teardown asks for it', async () => {
+    const bucket = () => resources(fx.stacks[HUB] as TfJson, 'aws_s3_bucket');
+    expect(bucket()).toHaveLength(1);
+    expect(bucket()[0]?.[1].force_destroy).toBe(false);
+    const outdir = join(fx.dir, 'delete-checkpoints');
+    const again = await synthesize({
+      config: fx.config,
+      rootDir: ROOT,
+      outdir,
+      stateDir: join(fx.dir, 'state'),
+      artifacts: fx.result.artifacts,
+      deleteCheckpointsOnDestroy: true,
+    });
+    const hub = JSON.parse(
+      readFileSync(again.stacks.find((s) => s.kind === 'hub')?.file as string, 'utf8'),
+    ) as TfJson;
+    expect(resources(hub, 'aws_s3_bucket')[0]?.[1].force_destroy).toBe(true);
+  });
+
+  it('names the checkpoint bucket and every bucket-config resource on it, not the objects in it', () => {
+    const hub = fx.stacks[HUB] as TfJson;
+    const found = bucketAddressesInConfig(hub);
+    const [bucketId] = resources(hub, 'aws_s3_bucket')[0] ?? [];
+    expect(found?.bucket).toBe(`aws_s3_bucket.${bucketId}`);
+    const configTypes = Object.keys(hub.resource).filter((t) => t.startsWith('aws_s3_bucket_'));
+    const expected = configTypes.flatMap((t) => resources(hub, t).map(([id]) => `${t}.${id}`));
+    expect(expected.length).toBeGreaterThanOrEqual(6);
+    expect(found?.all.slice(1)).toEqual(expected.sort());
+    expect(found?.all.some((a) => a.startsWith('aws_s3_object.'))).toBe(false);
+    expect(bucketAddressesInConfig(fx.stacks[WEST] as TfJson)).toBeUndefined();
   });
 
   it('keeps checkpoints encrypted, versioned, private, TLS-only and expiring old versions', () => {
