@@ -20,3 +20,12 @@ export function manualClock(
     },
   };
 }
+
+/**
+ * ISO-8601 UTC to the second (`2026-11-24T10:00:00Z`): the one time format of the public API and the
+ * hub state document, so no reader ever sees `...:57.793Z` next to `...:57Z`.
+ *
+ * @example
+ * isoUtc(new Date('2026-11-24T10:00:57.793Z')); // '2026-11-24T10:00:57Z'
+ */
+export const isoUtc = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');

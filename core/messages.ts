@@ -3,6 +3,7 @@
  * instance details. One schema each; parsers in `core/events/` and the state machines rely on them.
  */
 import { z } from 'zod';
+import { isoUtc } from './clock.ts';
 
 /** EventBridge `source` of events the hub emits and of events the workers emit. */
 export const HUB_SOURCE = 'spotplane.hub';
@@ -82,7 +83,7 @@ export const initialHubState = (now: Date): HubState => ({
   excluded_regions: [],
   loss_token: null,
   teardown_pending: [],
-  updated_at: now.toISOString(),
+  updated_at: isoUtc(now),
 });
 
 const base = { prefix: z.string() };

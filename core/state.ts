@@ -3,10 +3,10 @@
  * Lambda, ToggleProvisioning, SpotCapacityHandler — computes the next document here, so the rules live
  * in one tested place and the handlers only read, call and write.
  */
+import { isoUtc } from './clock.ts';
 import type { Exclusion, HubState, InstanceDetail, Lifecycle, RegionLost, Status } from './messages.ts';
 
-/** ISO-8601 UTC to the second (`2026-11-24T10:00:00Z`), the form the public contract uses. */
-export const isoUtc = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export { isoUtc };
 
 const touch = (state: HubState, now: Date, changes: Partial<HubState>): HubState => ({
   ...state,
@@ -190,14 +190,32 @@ export interface PublicStatus {
   updated_at: string;
 }
 
+/**
+ * A stored time in the contract's one format (`isoUtc`). Writers other than these transitions (a worker's
+ * instance list, a document written by an older version) may carry milliseconds or an offset; the API
+ * shows every time alike. Text that is no time at all is passed through rather than invented.
+ */
+const contractTime = (text: string): string => {
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? text : isoUtc(new Date(at));
+};
+
+/**
+ * What `GET /spot-instances` answers for a provisioning switch and hub state at `now`.
+ *
+ * @example
+ * publicStatus('enabled', state, clock.now()); // { provisioning, status, region, instances, excluded_regions, updated_at }
+ */
 export function publicStatus(provisioning: Provisioning, state: HubState, now: Date): PublicStatus {
   const nothingRuns = state.region === null;
   return {
     provisioning,
     status: state.status,
     region: state.region,
-    instances: nothingRuns ? [] : state.instances,
-    excluded_regions: activeExclusions(state, now),
-    updated_at: state.updated_at,
+    instances: nothingRuns
+      ? []
+      : state.instances.map((i) => ({ ...i, launch_time: contractTime(i.launch_time) })),
+    excluded_regions: activeExclusions(state, now).map((e) => ({ ...e, until: contractTime(e.until) })),
+    updated_at: contractTime(state.updated_at),
   };
 }

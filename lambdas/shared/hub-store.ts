@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
 import { type HubState, hubStateSchema, initialHubState } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
-import { isoUtc, type Provisioning } from '../../core/state.ts';
+import type { Provisioning } from '../../core/state.ts';
 import { isAwsError } from './aws-errors.ts';
 import type { AwsClients } from './clients.ts';
 import { StateDocumentError } from './errors.ts';
@@ -62,10 +62,7 @@ export class HubStore {
 
   async state(): Promise<HubState> {
     const value = await this.getValue(this.parameters.stateParameter);
-    if (value === null) {
-      const now = this.deps.clock.now();
-      return { ...initialHubState(now), updated_at: isoUtc(now) };
-    }
+    if (value === null) return initialHubState(this.deps.clock.now());
     let json: unknown;
     try {
       json = JSON.parse(value);

@@ -244,6 +244,25 @@ describe('publicStatus', () => {
     });
   });
 
+  it('shows every stored time to the second, as the contract does', () => {
+    const stored = {
+      ...running,
+      instances: [{ ...instance, launch_time: '2026-11-24T09:58:01.120Z' }],
+      excluded_regions: [{ region: 'eu-west-1', reason: 'A', until: '2026-11-24T12:30:00.500+02:00' }],
+      updated_at: '2026-11-24T10:00:57.793Z',
+    };
+    const view = publicStatus('enabled', stored, later);
+    expect(view.instances[0]?.launch_time).toBe('2026-11-24T09:58:01Z');
+    expect(view.excluded_regions).toEqual([
+      { region: 'eu-west-1', reason: 'A', until: '2026-11-24T10:30:00Z' },
+    ]);
+    expect(view.updated_at).toBe('2026-11-24T10:00:57Z');
+  });
+
+  it('starts from a document whose time is already to the second', () => {
+    expect(initialHubState(new Date('2026-11-24T10:00:57.793Z')).updated_at).toBe('2026-11-24T10:00:57Z');
+  });
+
   it('shows no instances when no region runs', () => {
     const view = publicStatus('disabled', { ...running, region: null }, later);
     expect(view).toMatchObject({ region: null, instances: [] });

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeDetails } from '../../lambdas/get-instance-details/index.ts';
 import { makeHandler as makeToggle } from '../../lambdas/toggle-provisioning/index.ts';
+import { errorBody, messageBody, spotInstancesBody } from './api-contract.ts';
 import {
   apiEvent,
   clockAt,
@@ -31,10 +32,16 @@ beforeAll(() => {
   aws.mocks.eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
 });
 
-const deps = { clients: aws.clients, config, clock: clockAt(), observability: quietObservability() };
+const deps = {
+  clients: aws.clients,
+  config,
+  clock: clockAt('2026-11-24T10:00:57.793Z'),
+  observability: quietObservability(),
+};
+const details = makeDetails(deps);
 const handlers = [
   makeToggle({ ...deps, orchestratorArn: 'arn:aws:states:us-east-1:1:stateMachine:o' }),
-  makeDetails(deps),
+  details,
 ];
 
 const method = fc.oneof(
@@ -74,7 +81,7 @@ const headers = fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.str
 });
 
 describe('the HTTP API under random input', () => {
-  it('always answers 200, 400, 404 or 405 with a JSON body', async () => {
+  it('always answers 200, 400, 404 or 405 with the JSON body of the contract', async () => {
     await fc.assert(
       fc.asyncProperty(method, path, body, headers, fc.boolean(), async (m, p, b, h, base64) => {
         const encoded = base64 && b !== undefined ? Buffer.from(b).toString('base64') : b;
@@ -83,8 +90,11 @@ describe('the HTTP API under random input', () => {
           const result = await handler(event, lambdaContext);
           expect([200, 400, 404, 405]).toContain(result.statusCode);
           expect(result.headers?.['content-type']).toBe('application/json');
-          expect(() => JSON.parse(result.body as string)).not.toThrow();
-          if (result.statusCode !== 200) expect(JSON.parse(result.body as string)).toHaveProperty('message');
+          const json: unknown = JSON.parse(result.body as string);
+          // Each answer has the exact shape ARCHITECTURE.md gives it, not just "some JSON".
+          if (result.statusCode !== 200) errorBody.parse(json);
+          else if (handler === details) spotInstancesBody.parse(json);
+          else messageBody.parse(json);
         }
       }),
       { numRuns: 10_000 },

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type HubState, initialHubState } from '../../core/messages.ts';
 import { exclude, provisioningDisabled, teardownCompleted } from '../../core/state.ts';
 import { makeHandler } from '../../lambdas/get-instance-details/index.ts';
+import { errorBody, spotInstancesBody } from './api-contract.ts';
 import {
   apiEvent,
   awsError,
@@ -134,5 +135,58 @@ describe('GetInstanceDetails', () => {
     const result = await h(apiEvent('DELETE', '/spot-instances'), lambdaContext);
     expect(result.statusCode).toBe(405);
     expect(JSON.parse(result.body as string).errors).toEqual(['method: use GET']);
+  });
+});
+
+describe('GetInstanceDetails against the contract in ARCHITECTURE.md', () => {
+  // A clock with milliseconds: every time in the answer must still read `...:57Z`, never `...:57.793Z`.
+  const getAt = async (iso: string, path = '/spot-instances', method = 'GET') => {
+    const h = makeHandler({
+      clients: aws.clients,
+      config,
+      clock: clockAt(iso),
+      observability: quietObservability(),
+    });
+    const result = await h(apiEvent(method, path), lambdaContext);
+    return { ...result, json: JSON.parse(result.body as string) };
+  };
+
+  it('shows times to the second when nothing was ever written', async () => {
+    const result = await getAt('2026-11-24T10:00:57.793Z');
+    expect(spotInstancesBody.parse(result.json).updated_at).toBe('2026-11-24T10:00:57Z');
+  });
+
+  it('shows times to the second for the initial document a deployment writes', async () => {
+    store.setState(initialHubState(new Date('2026-11-24T10:00:57.793Z')));
+    const result = await getAt('2026-11-24T10:01:00.250Z');
+    expect(spotInstancesBody.parse(result.json).updated_at).toBe('2026-11-24T10:00:57Z');
+  });
+
+  it('shows every time in one format even when a writer stored milliseconds', async () => {
+    store.setState({
+      ...initialHubState(t0),
+      status: 'RUNNING',
+      region: 'us-west-2',
+      lifecycle: 'spot',
+      instances: [{ ...instance, launch_time: '2026-11-24T09:58:01.120Z' }],
+      excluded_regions: [
+        { region: 'eu-west-1', reason: 'SpotInterruption', until: '2026-11-24T10:30:00.500Z' },
+      ],
+      updated_at: '2026-11-24T09:59:59.999Z',
+    });
+    store.parameters.set(n.provisioningParameter, 'enabled');
+
+    const body = spotInstancesBody.parse((await getAt('2026-11-24T10:01:00.250Z')).json);
+
+    expect(body.instances[0]?.launch_time).toBe('2026-11-24T09:58:01Z');
+    expect(body.excluded_regions[0]?.until).toBe('2026-11-24T10:30:00Z');
+    expect(body.updated_at).toBe('2026-11-24T09:59:59Z');
+  });
+
+  it('answers 404 and 405 with {message, errors}', async () => {
+    expect(errorBody.parse((await getAt('2026-11-24T10:00:00Z', '/nope')).json).message).toMatch(/\/nope/);
+    const wrongMethod = await getAt('2026-11-24T10:00:00Z', '/spot-instances', 'POST');
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(errorBody.parse(wrongMethod.json).errors).toEqual(['method: use GET']);
   });
 });
