@@ -2,12 +2,15 @@
  * `deploy.ts --synth-only` end to end, then `terraform validate` on every stack it wrote. Runs
  * whenever terraform is on PATH (offline through the provider mirror when present); skips otherwise.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findTerraform } from '../../infra/cli/aws.ts';
-import { deployMain } from '../../infra/cli/main.ts';
+import { keepBucket } from '../../infra/cli/checkpoint-steps.ts';
+import { bucketAddressesInStackFile, readKept } from '../../infra/cli/checkpoints.ts';
+import { deployMain, paths } from '../../infra/cli/main.ts';
+import { type CommandRunner, spawnRunner } from '../../infra/cli/runner.ts';
 import { terraformEnv, type ValidateResult, validateStack } from '../../infra/terraform-validate.ts';
 
 const terraform = findTerraform();
@@ -84,6 +87,57 @@ describe.skipIf(!terraform)('terraform validate', () => {
       expect(result?.valid).toBe(true);
     },
   );
+});
+
+describe.skipIf(!terraform)('teardown keeping the checkpoint bucket, with the real terraform', () => {
+  it('removes exactly the bucket and its config resources from the hub state, leaving the rest', async () => {
+    const hub = { name: 'spval-hub', kind: 'hub' as const, region: 'us-east-1' };
+    const dir = join(cwd, 'cdktf.out', 'stacks', hub.name);
+    const stack = { ...hub, dir, file: join(dir, 'cdk.tf.json') };
+    const addresses = bucketAddressesInStackFile(stack.file);
+    expect(addresses?.all).toHaveLength(7);
+    // A state as an apply would leave it (only what state rm reads), plus a resource that must stay.
+    const bucket = 'spval-ckpt-123456789012-us-east-1';
+    const { stateDir } = paths(cwd);
+    const managed = (address: string) => {
+      const [type, name] = address.split('.');
+      return {
+        mode: 'managed',
+        type,
+        name,
+        provider: 'provider["registry.terraform.io/hashicorp/aws"].us-east-1',
+        instances: [{ schema_version: 0, attributes: { id: bucket, bucket } }],
+      };
+    };
+    const agent = 'aws_s3_object.checkpoints_agent_1';
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(
+      join(stateDir, `${hub.name}.tfstate`),
+      JSON.stringify({
+        version: 4,
+        serial: 1,
+        lineage: 'spotplane-test',
+        outputs: { checkpoint_bucket: { value: bucket, type: 'string' } },
+        resources: [...(addresses?.all ?? []).map(managed), managed(agent)],
+      }),
+    );
+    const { env } = terraformEnv();
+    const run: CommandRunner = (command, args, options) =>
+      spawnRunner(command, args, { ...options, env: { ...env, ...options.env } });
+    const log: string[] = [];
+    await keepBucket(
+      { terraform: terraform as string, run, log: (l) => log.push(l) },
+      stack,
+      stateDir,
+      'spval',
+    );
+    const after = JSON.parse(readFileSync(join(stateDir, `${hub.name}.tfstate`), 'utf8')) as {
+      resources: { type: string; name: string }[];
+    };
+    expect(after.resources.map((r) => `${r.type}.${r.name}`)).toEqual([agent]);
+    expect(log).toContain(`[${hub.name}] Successfully removed 7 resource instance(s).`);
+    expect(readKept(stateDir, 'spval')).toEqual([{ bucket, region: 'us-east-1' }]);
+  }, 120_000);
 });
 
 if (!terraform) {
