@@ -94,7 +94,7 @@ export function hubStackJson(): object {
   const ref = `\${aws_s3_bucket.${BUCKET_ID}.id}`;
   const resource: Record<string, Record<string, object>> = {
     aws_s3_bucket: {
-      [BUCKET_ID]: { bucket: 'demo-ckpt-${data.aws_caller_identity.account.account_id}-us-east-1' },
+      [BUCKET_ID]: { bucket: `demo-ckpt-\${data.aws_caller_identity.account.account_id}-us-east-1` },
     },
     aws_s3_object: { checkpoints_agent_8: { bucket: ref, key: 'agent/spot-agent.cjs' } },
     aws_lambda_function: { fn: { function_name: 'demo-orchestrator' } },
