@@ -60,4 +60,37 @@ describe('CapacityMonitor', () => {
     }
     expect(world.eventsOfType('Region Lost')).toEqual([]);
   });
+
+  it('reports an unsuccessful launch of our group with its EC2 error code, and ignores other groups', async () => {
+    const world = new WorkerWorld(REGION);
+    const detail = (group: string) => ({
+      AutoScalingGroupName: group,
+      StatusCode: 'Failed',
+      StatusMessage:
+        'We currently do not have sufficient g6.xlarge capacity in the Availability Zone you requested. Launching EC2 instance failed. (InsufficientInstanceCapacity)',
+      EC2InstanceId: '',
+    });
+    const ours = await world.finish(
+      world.start(
+        'capacityMonitor',
+        'aws.autoscaling',
+        'EC2 Instance Launch Unsuccessful',
+        detail(world.asgName),
+      ),
+    );
+    const other = await world.finish(
+      world.start(
+        'capacityMonitor',
+        'aws.autoscaling',
+        'EC2 Instance Launch Unsuccessful',
+        detail('someone-elses-asg'),
+      ),
+    );
+
+    expect(statesEntered(ours)).toEqual(['Classify', 'IsRegionLost', 'ReportRegionLost']);
+    expect(statesEntered(other)).toEqual(['Classify', 'IsRegionLost', 'Ignored']);
+    expect(world.eventsOfType('Region Lost').map((e) => e.detail)).toEqual([
+      { prefix: 'spotplane', region: REGION, reason: 'InsufficientInstanceCapacity', instance_id: null },
+    ]);
+  });
 });

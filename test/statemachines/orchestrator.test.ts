@@ -53,6 +53,15 @@ describe('Orchestrator', () => {
       'WaitForLoss',
     ]);
     expect(world.eventsOfType('Teardown Requested')).toEqual([]);
+    // Each state-store call names the execution, so the Lambda's logs can be tied to this run.
+    expect(world.storeRequests.map((r) => r.action)).toEqual([
+      'get',
+      'set_status',
+      'get',
+      'record_running',
+      'register_loss_token',
+    ]);
+    expect(world.storeRequests.every((r) => r.execution === arn)).toBe(true);
 
     // An hour later it has only re-checked provisioning and registered a fresh loss token: no launches.
     const firstToken = world.state.loss_token;
@@ -200,7 +209,7 @@ describe('Orchestrator', () => {
   it('chooses a region again once its exclusion has expired', async () => {
     const world = new HubWorld({ workerRegions: ['us-west-2', 'eu-west-1'] });
     world.workers.set('us-west-2', { kind: 'fail', afterSeconds: 30, error: 'UnfulfillableCapacity' });
-    world.start();
+    const arn = world.start();
     await world.runUntil(() => isWaitingForLoss(world), HOUR);
     expect(world.state.region).toBe('eu-west-1');
 
@@ -217,6 +226,23 @@ describe('Orchestrator', () => {
       'us-west-2',
       'eu-west-1',
     ]);
+    // The history shows the finder choosing us-west-2 again on the failover, which then launched there.
+    const execution = world.execution(arn);
+    const chosen = eventsOf(execution, 'TaskSucceeded', 'FindRegion').map(
+      (e) => (e.output as { Payload: { chosen: { region: string } | null } }).Payload.chosen?.region,
+    );
+    expect(chosen.slice(-1)).toEqual(['us-west-2']);
+    expect(chosen).toContain('eu-west-1');
+    expect(
+      ranInOrder(execution, [
+        'ExcludeTarget',
+        'RegionLost',
+        'FindRegion',
+        'MarkFailingOver',
+        'Launch',
+        'RecordRunning',
+      ]),
+    ).toBe(true);
     world.sfn.close();
   });
 

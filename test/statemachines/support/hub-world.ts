@@ -73,6 +73,8 @@ export class HubWorld {
   readonly workers = new Map<string, WorkerScript>();
   /** Launch Requested events each region received, with the token to answer. */
   readonly launches: { region: string; lifecycle: string; token: string; at: Date }[] = [];
+  /** Every state-store request, as received (the Orchestrator passes its execution id along). */
+  readonly storeRequests: Record<string, unknown>[] = [];
   private seq = 0;
 
   private readonly route: HubWorldOptions['route'];
@@ -199,6 +201,7 @@ export class HubWorld {
   }
 
   private stateStore(request: Record<string, unknown>): unknown {
+    this.storeRequests.push(request);
     const now = this.clock.now();
     switch (request.action) {
       case 'get':
