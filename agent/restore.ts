@@ -16,7 +16,8 @@ import { ChecksumMismatchError, RestoreError, S3UnreachableError } from './error
 import { jobRoot, latestCompleteFolder, RESTORE_STAGING_PREFIX } from './layout.ts';
 import type { AgentLog } from './log.ts';
 import { readLocalMetadata } from './metadata.ts';
-import { describe, UPLOAD_BACKOFF_MS } from './upload.ts';
+import { withRetries } from './retry.ts';
+import { describe } from './upload.ts';
 
 export interface RestoreDeps {
   config: AgentConfig;
@@ -41,20 +42,20 @@ function isClientError(error: unknown): boolean {
   return status !== undefined && status >= 400 && status < 500;
 }
 
-/** Runs `fn` with the agent's backoff; a 4xx answer is final at once. */
+/** Runs `fn` with the agent's retries (retry.ts); a 4xx answer is final at once. */
 async function withBackoff<T>(deps: RestoreDeps, what: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (isClientError(error)) throw error;
-      const wait = UPLOAD_BACKOFF_MS[attempt - 1];
-      if (wait === undefined)
-        throw new S3UnreachableError(`${what} failed: ${describe(error)}`, { cause: error });
-      deps.log.error(`${what} failed (attempt ${attempt}): ${describe(error)}; retrying in ${wait / 1000} s`);
-      await deps.clock.sleep(wait);
-    }
-  }
+  const { value } = await withRetries(
+    {
+      clock: deps.clock,
+      log: deps.log,
+      what,
+      isFinal: isClientError,
+      exhausted: (message, cause) => new S3UnreachableError(message, { cause }),
+    },
+    fn,
+    describe,
+  );
+  return value;
 }
 
 async function listJobKeys(deps: RestoreDeps, root: string): Promise<string[]> {

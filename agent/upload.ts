@@ -1,7 +1,7 @@
 /**
  * Uploads a checkpoint directory to its S3 folder: every file streamed (multipart above one part),
  * each object's ETag checked against the bytes read, metadata.json last so that its presence marks the
- * folder complete. Whole-folder retries back off 1 s, 2 s, 4 s; a failure never touches the local copy.
+ * folder complete. Whole-folder retries follow retry.ts (1 s, 2 s, 4 s); a failure never touches the local copy.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
@@ -15,9 +15,8 @@ import { ChecksumMismatchError, UploadFailedError } from './errors.ts';
 import { METADATA_FILE, RESTORE_STAGING_PREFIX } from './layout.ts';
 import type { AgentLog } from './log.ts';
 import type { CheckpointMetadata } from './metadata.ts';
+import { MAX_RETRIES, withRetries } from './retry.ts';
 
-/** Waits before retries 1, 2 and 3 (after the first attempt fails). */
-export const UPLOAD_BACKOFF_MS = [1_000, 2_000, 4_000] as const;
 export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
 
 export interface UploadDeps {
@@ -112,9 +111,15 @@ export async function uploadCheckpoint(
   await writeFile(join(job.dir, METADATA_FILE), `${JSON.stringify(job.metadata, null, 2)}\n`);
   const files = [...data, METADATA_FILE];
   const done = new Set<string>();
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= UPLOAD_BACKOFF_MS.length + 1; attempt++) {
-    try {
+  const { tries } = await withRetries(
+    {
+      clock: deps.clock,
+      log: deps.log,
+      what: `upload to s3://${job.bucket}/${job.folder}`,
+      exhausted: (message, cause) => new UploadFailedError(message, MAX_RETRIES + 1, { cause }),
+      signal: job.signal,
+    },
+    async () => {
       for (const file of files) {
         if (done.has(file)) continue;
         await uploadFile(deps.s3, job.bucket, `${job.folder}${file}`, join(job.dir, file), {
@@ -123,23 +128,10 @@ export async function uploadCheckpoint(
         });
         done.add(file);
       }
-      return { files: files.length, attempts: attempt };
-    } catch (error) {
-      if (job.signal?.aborted) throw error;
-      lastError = error;
-      const wait = UPLOAD_BACKOFF_MS[attempt - 1];
-      deps.log.error(
-        `upload attempt ${attempt} to s3://${job.bucket}/${job.folder} failed: ${describe(error)}` +
-          (wait === undefined ? '' : `; retrying in ${wait / 1000} s`),
-      );
-      if (wait !== undefined) await deps.clock.sleep(wait, job.signal);
-    }
-  }
-  throw new UploadFailedError(
-    `upload to s3://${job.bucket}/${job.folder} failed after ${UPLOAD_BACKOFF_MS.length + 1} attempts`,
-    UPLOAD_BACKOFF_MS.length + 1,
-    { cause: lastError },
+    },
+    describe,
   );
+  return { files: files.length, attempts: tries };
 }
 
 export function describe(error: unknown): string {

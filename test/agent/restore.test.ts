@@ -128,7 +128,7 @@ describe('agent restore', () => {
 
     expect(code).toBe(0);
     expect(h.states()).toEqual(['2026-11-24T12:00:07Z LOCAL_SOURCE']);
-    expect(h.stdout.filter((l) => l.includes('retrying in')).length).toBe(3);
+    expect(h.stdout.filter((l) => / retry \d of 3 in \d s$/.test(l)).length).toBe(3);
     expect(await readFile(join(h.checkpointDir, 'model.bin'), 'utf8')).toBe('local-weights');
     down.destroy();
   });

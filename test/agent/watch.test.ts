@@ -165,7 +165,7 @@ describe('agent watch', () => {
     expect(await s3.keys('ckpt/job-hang/')).toContain('ckpt/job-hang/2026/11/24/100102Z/partial.bin');
   });
 
-  it('retries a failed upload after 1 s, 2 s and 4 s, then reports UPLOAD_FAIL and keeps the local copy', async () => {
+  it('retries a failed upload three times, after 1 s, 2 s and 4 s, then reports UPLOAD_FAIL and keeps the local copy', async () => {
     const clock = virtualClock('2026-11-24T10:00:00Z');
     await writeFile(join(h.checkpointDir, 'model.bin'), 'weights-v1');
     await h.writeConfig(baseConfig('job-down'));
@@ -199,7 +199,20 @@ describe('agent watch', () => {
       '2026-11-24T10:00:07Z UPLOAD_FAIL',
       '2026-11-24T10:00:07Z SHUTDOWN',
     ]);
-    expect(h.stdout.filter((l) => l.includes('ERROR: upload attempt')).length).toBe(4);
+    // The log counts the tries the way the contract does: a first attempt, then retries 1-3 of 3.
+    const folder = 'ckpt/job-down/2026/11/24/100000Z/';
+    const failures = h.stdout
+      .filter((l) => l.includes(`ERROR: upload to s3://${s3.bucket}/${folder} failed (`))
+      .map((l) => /failed \(([^)]+)\).*?(; retry \d of 3 in \d s)?$/.exec(l)!.slice(1).join(''));
+    expect(failures).toEqual([
+      'first attempt; retry 1 of 3 in 1 s',
+      'retry 1 of 3; retry 2 of 3 in 2 s',
+      'retry 2 of 3; retry 3 of 3 in 4 s',
+      'retry 3 of 3',
+    ]);
+    expect(h.stdout.join('\n')).toContain(
+      'the first attempt and 3 retries (after 1 s / 2 s / 4 s) all failed',
+    );
     expect(await readFile(join(h.checkpointDir, 'model.bin'), 'utf8')).toBe('weights-v1');
     expect(JSON.parse(await readFile(join(h.checkpointDir, 'metadata.json'), 'utf8'))).toMatchObject({
       job_id: 'job-down',
