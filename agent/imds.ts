@@ -10,7 +10,7 @@ export const IMDS_DEFAULT_ENDPOINT = 'http://169.254.169.254';
 export const IMDS_TOKEN_TTL_SECONDS = 21_600;
 /** Renew this long before the token expires, so a poll never races the expiry. */
 const TOKEN_RENEW_MARGIN_MS = 5 * 60_000;
-const REQUEST_TIMEOUT_MS = 2_000;
+export const IMDS_REQUEST_TIMEOUT_MS = 2_000;
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -30,18 +30,25 @@ export interface ImdsClientOptions {
   fetch?: FetchLike;
   /** Base URL; the CLI passes `AWS_EC2_METADATA_SERVICE_ENDPOINT` when set. */
   endpoint?: string;
+  /**
+   * The signal that bounds one request. Real time on purpose, not the agent clock: it guards a real
+   * socket, and a virtual clock that jumps to its next timer in tests would abort requests still in flight.
+   */
+  requestTimeout?: (ms: number) => AbortSignal;
 }
 
 export class ImdsClient {
   private readonly clock: Pick<AgentClock, 'now'>;
   private readonly fetch: FetchLike;
   private readonly endpoint: string;
+  private readonly requestTimeout: (ms: number) => AbortSignal;
   private token: { value: string; renewAt: number } | undefined;
 
   constructor(options: ImdsClientOptions) {
     this.clock = options.clock;
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.endpoint = (options.endpoint ?? IMDS_DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    this.requestTimeout = options.requestTimeout ?? ((ms) => AbortSignal.timeout(ms));
   }
 
   /** The Spot interruption notice, or null while there is none (IMDS answers 404). */
@@ -117,7 +124,7 @@ export class ImdsClient {
     try {
       return await this.fetch(`${this.endpoint}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: this.requestTimeout(IMDS_REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
       throw new ImdsError(`IMDS ${init.method} ${path} failed: ${(error as Error).message}`, undefined, {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ImdsClient } from '../../agent/imds.ts';
+import { IMDS_REQUEST_TIMEOUT_MS, ImdsClient } from '../../agent/imds.ts';
 import { manualClock } from '../../core/clock.ts';
 import { type ImdsStandIn, startImdsStandIn } from './support/imds-stand-in.ts';
 
@@ -80,5 +80,34 @@ describe('ImdsClient (IMDSv2 only)', () => {
       fetch: (url, init) => fetch(url, { ...init, headers: {} }),
     });
     await expect(client.instanceAction()).rejects.toMatchObject({ name: 'ImdsError', status: 400 });
+  });
+
+  it('bounds every request by a 2-second timeout and reports one that hangs as an ImdsError', async () => {
+    const bounds: number[] = [];
+    const timeout = new AbortController();
+    // An endpoint that accepts the request and never answers.
+    const hanging = (_url: string, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+      });
+    const client = new ImdsClient({
+      clock: manualClock('2026-11-24T10:00:00Z'),
+      endpoint: imds.endpoint,
+      fetch: hanging,
+      requestTimeout: (ms) => {
+        bounds.push(ms);
+        return timeout.signal;
+      },
+    });
+
+    const pending = client.instanceAction();
+    timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+
+    await expect(pending).rejects.toMatchObject({
+      name: 'ImdsError',
+      message: expect.stringMatching(/IMDS PUT \/latest\/api\/token failed: .*timeout/),
+    });
+    expect(bounds).toEqual([IMDS_REQUEST_TIMEOUT_MS]);
+    expect(IMDS_REQUEST_TIMEOUT_MS).toBe(2_000);
   });
 });
