@@ -6,17 +6,10 @@
  * errors named `<Service>.<Error>Exception`.
  */
 import { FunctionError } from '../lambdas.ts';
+import { TaskError } from '../sfn/runtime.ts';
 import { SERVICE_NAMES, type ServiceName, stepFunctionsErrorName } from './errors.ts';
 import type { LocalCloud } from './local-cloud.ts';
 import type { TaskCall } from './sfn.ts';
-
-/** A Task failure as Step Functions reports it: `name` is the States error, `message` the cause. */
-export class TaskError extends Error {
-  constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
-}
 
 /** Services whose SDK v3 shapes are camelCase, so Step Functions' PascalCase must be mapped. */
 const CAMEL_CASE_SERVICES = new Set<ServiceName>(['ecs', 'sfn']);
@@ -36,7 +29,10 @@ export async function dispatchTask(cloud: LocalCloud, call: TaskCall): Promise<u
   if (resource === 'arn:aws:states:::states:startExecution') return startExecution(cloud, input, call.region);
   const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)$/.exec(resource);
   if (sdk) return sdkCall(cloud, sdk[1]!, sdk[2]!, input, call.region);
-  throw new TaskError('States.Runtime', `LocalCloud has no integration for resource ${call.resource}`);
+  // As in AWS, an unsupported resource is a runtime error no Catch can hide.
+  throw new TaskError('States.Runtime', `LocalCloud has no integration for resource ${call.resource}`, {
+    catchable: false,
+  });
 }
 
 async function invokeLambda(cloud: LocalCloud, functionName: string, payload: unknown, region: string) {
@@ -94,7 +90,9 @@ async function sdkCall(
 ): Promise<unknown> {
   const service = (SERVICE_ALIASES[serviceName] ?? serviceName) as ServiceName;
   if (!(SERVICE_NAMES as readonly string[]).includes(service)) {
-    throw new TaskError('States.Runtime', `LocalCloud does not emulate the ${serviceName} service`);
+    throw new TaskError('States.Runtime', `LocalCloud does not emulate the ${serviceName} service`, {
+      catchable: false,
+    });
   }
   const camel = CAMEL_CASE_SERVICES.has(service);
   const sdkInput = camel ? (mapKeys(input, lowerFirst) as object) : input;

@@ -138,6 +138,23 @@ describe('Step Functions task dispatch', () => {
   });
 });
 
+describe('Unsupported integrations', () => {
+  it('fails the execution with States.Runtime, which no Catch can hide', async () => {
+    const { run } = await setup();
+    const out = await run({
+      Call: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
+        Parameters: { TableName: 't' },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', End: true },
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+});
+
 describe('Fault injection', () => {
   it('fails SDK calls with the injected AWS error the given number of times, then answers again', async () => {
     const { cloud } = await setup();
