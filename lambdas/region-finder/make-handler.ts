@@ -1,11 +1,12 @@
-/** Builds the RegionFinder Lambda handler (middy + Powertools Logger) from injected dependencies. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+/** Builds the RegionFinder Lambda handler (middy + Powertools) from injected dependencies. */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
-import { type FinderDeps, type FinderOptions, findRegion, type RegionFinderOutput } from './find-region.ts';
+import type { HandlerDeps } from '../shared/deps.ts';
+import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+import { type FinderOptions, findRegion, type RegionFinderOutput } from './find-region.ts';
 
-export interface RegionFinderDeps extends Omit<FinderDeps, 'log'> {
+export interface RegionFinderDeps extends HandlerDeps {
+  /** A logger to use instead of the observability's (LocalCloud and older callers pass one). */
   logger?: Logger;
   options?: FinderOptions;
 }
@@ -18,20 +19,23 @@ export interface RegionFinderDeps extends Omit<FinderDeps, 'log'> {
  * export const handler = makeHandler({ clients: awsClients(), config, clock: systemClock });
  */
 export const makeHandler = (deps: RegionFinderDeps) => {
-  const logger = deps.logger ?? new Logger({ serviceName: 'spotplane-region-finder' });
+  const base = deps.observability ?? makeObservability('region-finder');
+  const obs: Observability = { ...base, logger: deps.logger ?? base.logger };
+  const { logger } = obs;
   const log = {
     info: (message: string, extra: Record<string, unknown>) => logger.info(message, extra),
     warn: (message: string, extra: Record<string, unknown>) => logger.warn(message, extra),
   };
-  const find = async (_event: unknown, _context: Context): Promise<RegionFinderOutput> => {
-    const result = await findRegion({ ...deps, log }, deps.options);
-    logger.info('region finder result', {
-      chosen: result.chosen,
-      reason: result.reason,
-      scores_from_cache: result.scores_from_cache,
-      ranked: result.ranked,
+  return middy<unknown, RegionFinderOutput>()
+    .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
+    .handler(async () => {
+      const result = await findRegion({ ...deps, log }, deps.options);
+      logger.info('region finder result', {
+        chosen: result.chosen,
+        reason: result.reason,
+        scores_from_cache: result.scores_from_cache,
+        ranked: result.ranked,
+      });
+      return result;
     });
-    return result;
-  };
-  return middy(find).use(injectLambdaContext(logger));
 };

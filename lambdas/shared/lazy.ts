@@ -4,7 +4,8 @@
  */
 export function lazyHandler<E, C, R>(build: () => (event: E, context: C) => Promise<R>) {
   let built: ((event: E, context: C) => Promise<R>) | undefined;
-  return (event: E, context: C): Promise<R> => {
+  // async: a bad environment then rejects the invocation like any other failure instead of throwing.
+  return async (event: E, context: C): Promise<R> => {
     built ??= build();
     return built(event, context);
   };

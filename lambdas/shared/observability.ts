@@ -64,6 +64,8 @@ export function observe<E, R>(options: ObserveOptions<E>): MiddlewareObj<E, R> {
   };
   return {
     before: (request) => {
+      // Function name, ARN, cold start and request id in every line, as Powertools' injectLambdaContext adds them.
+      if (request.context?.functionName) logger.addContext(request.context);
       let fromEvent: LogContext = {};
       try {
         fromEvent = options.contextFromEvent?.(request.event) ?? {};

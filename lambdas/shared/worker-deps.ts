@@ -1,5 +1,5 @@
 /** Dependencies of the worker-region Lambdas: the region they serve and the ASG they look after. */
-import type { HandlerDeps } from './deps.ts';
+import { type HandlerDeps, handlerDepsFromEnv } from './deps.ts';
 import { asgName, ownRegion } from './env.ts';
 
 export interface WorkerDeps extends HandlerDeps {
@@ -7,7 +7,18 @@ export interface WorkerDeps extends HandlerDeps {
   asgName: string;
 }
 
+/** The worker region (`SPOTPLANE_REGION`, else `AWS_REGION`) and ASG (`ASG_NAME`, else the deployed name). */
 export const workerSettingsFromEnv = (env: Record<string, string | undefined>, prefix: string) => ({
   region: ownRegion(env),
   asgName: asgName(env, prefix),
 });
+
+/**
+ * The dependencies of a deployed worker Lambda; only `handler.ts` entry points call this.
+ *
+ * @throws {ConfigError | EnvironmentError} naming the bad setting.
+ */
+export function workerDepsFromEnv(env: Record<string, string | undefined>): WorkerDeps {
+  const deps = handlerDepsFromEnv(env);
+  return { ...deps, ...workerSettingsFromEnv(env, deps.config.prefix) };
+}

@@ -1,10 +1,6 @@
 /** AWS entry point of the state-store Lambda (invoked by the Orchestrator). */
-import { systemClock } from '../../core/clock.ts';
-import { configFromEnv } from '../../core/config.ts';
-import { awsClients } from '../shared/clients.ts';
+import { handlerDepsFromEnv } from '../shared/deps.ts';
 import { lazyHandler } from '../shared/lazy.ts';
 import { makeHandler } from './store.ts';
 
-export const handler = lazyHandler(() =>
-  makeHandler({ clients: awsClients(), config: configFromEnv(process.env), clock: systemClock }),
-);
+export const handler = lazyHandler(() => makeHandler(handlerDepsFromEnv(process.env)));

@@ -3,6 +3,7 @@ import { EC2ServiceException, GetSpotPlacementScoresCommand } from '@aws-sdk/cli
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler } from '../../lambdas/region-finder/index.ts';
+import { makeObservability } from '../../lambdas/shared/observability.ts';
 import { finderFixture, scoresOf } from './region-finder.fixture.ts';
 
 const context = {
@@ -34,6 +35,24 @@ describe('RegionFinder handler', () => {
     expect(Object.keys(output).sort()).toEqual(['chosen', 'ranked', 'reason', 'scores_from_cache']);
     expect(output.chosen).toEqual({ region: 'eu-west-1', score: 7, price: null });
     expect(info).toHaveBeenCalledWith('region finder result', expect.objectContaining({ reason: null }));
+  });
+
+  it('logs with the hub region and the Lambda context, like every spotplane Lambda', async () => {
+    const fx = finderFixture();
+    fx.hubEc2()
+      .on(GetSpotPlacementScoresCommand)
+      .resolves({ SpotPlacementScores: scoresOf({ 'eu-west-1': 7 }) });
+    const observability = makeObservability('region-finder', { logLevel: 'SILENT' });
+    const append = vi.spyOn(observability.logger, 'appendKeys');
+    const addContext = vi.spyOn(observability.logger, 'addContext');
+    const handler = makeHandler({ clients: fx.clients, config: fx.config, clock: fx.clock, observability });
+
+    await handler({}, context);
+
+    expect(append).toHaveBeenCalledWith(
+      expect.objectContaining({ region: fx.config.hubRegion, request_id: 'req-1' }),
+    );
+    expect(addContext).toHaveBeenCalledWith(context);
   });
 
   it('logs a refused placement-score call as a warning with its AWS error code', async () => {
