@@ -53,14 +53,18 @@ export interface HistoryEvent {
   cause?: string;
 }
 
-/** An execution as the run-history view shows it. */
-export interface LocalExecution {
+/** One execution as `ListExecutions` lists it (SDK v3 casing); the richer views below extend it. */
+export interface ExecutionListItem {
   executionArn: string;
   stateMachineArn: string;
   name: string;
   status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
+}
+
+/** An execution as the run-history view shows it. */
+export interface LocalExecution extends ExecutionListItem {
   /** JSON text, as the API returns it. */
   input: string;
   output?: string;
@@ -70,28 +74,13 @@ export interface LocalExecution {
 }
 
 /** `DescribeExecution` output, SDK v3 casing. */
-export interface DescribeExecutionOutput {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
+export interface DescribeExecutionOutput extends ExecutionListItem {
   input: string;
   inputDetails: { included: true };
   output?: string;
   outputDetails?: { included: true };
   error?: string;
   cause?: string;
-}
-
-export interface ExecutionListItem {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
 }
 
 export interface ListExecutionsOutput {
