@@ -58,7 +58,8 @@ export function awsError(service: ServiceName, name: string, message: string): E
     attempts: 1,
     totalRetryDelay: 0,
   };
-  const modeled = module[name];
+  // Query-protocol services (Auto Scaling) model AWS code `X` as class `XFault`.
+  const modeled = module[name] ?? module[`${name}Fault`];
   if (typeof modeled === 'function' && modeled.prototype instanceof base) {
     const error = new (modeled as ExceptionCtor)({ message, $metadata });
     // Some modeled classes keep `Message` only; the SDK's deserializer sets both.
@@ -78,6 +79,8 @@ export function isAwsError(error: unknown, name: string): boolean {
  * PascalCase, with an `Exception` suffix added when AWS's own name lacks it (as Step Functions does).
  */
 export function stepFunctionsErrorName(service: ServiceName, name: string): string {
-  const suffixed = name.endsWith('Exception') ? name : `${name}Exception`;
+  // Step Functions names errors after the API reference (`ResourceContention`), not the SDK class (`...Fault`).
+  const code = service === 'autoscaling' ? name.replace(/Fault$/, '') : name;
+  const suffixed = code.endsWith('Exception') ? code : `${code}Exception`;
   return `${SERVICES[service].pascal}.${suffixed}`;
 }

@@ -1,3 +1,4 @@
+import { ResourceContentionFault, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../local/clock.ts';
@@ -166,6 +167,30 @@ describe('Fault injection', () => {
     expect(first.name).toBe('ThrottlingException');
     expect(first.$metadata.httpStatusCode).toBe(429);
     expect(second.Parameter?.Value).toBe('v');
+  });
+
+  it('names Auto Scaling errors as the SDK class for clients and as the API code for Step Functions', async () => {
+    const { cloud, run } = await setup();
+    cloud.injectFault({
+      service: 'autoscaling',
+      action: 'UpdateAutoScalingGroup',
+      error: 'ResourceContention',
+    });
+    const sdkError = await cloud
+      .clients()
+      .autoScaling('us-east-1')
+      .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'gpu', DesiredCapacity: 1 }))
+      .catch((e) => e);
+    const out = await run({
+      Update: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup',
+        Parameters: { AutoScalingGroupName: 'gpu', DesiredCapacity: 1 },
+        End: true,
+      },
+    });
+    expect(sdkError).toBeInstanceOf(ResourceContentionFault);
+    expect(out).toMatchObject({ status: 'FAILED', error: 'AutoScaling.ResourceContentionException' });
   });
 
   it('surfaces an injected error to a state machine as <Service>.<Name>', async () => {
