@@ -12,14 +12,6 @@ export class CallTimeoutError extends Error {
   }
 }
 
-/** The hub state document exists but cannot be read as a `HubState`; exclusions would be guesswork. */
-export class HubStateInvalidError extends Error {
-  override readonly name = 'HubStateInvalidError';
-  constructor(parameter: string, detail: string, options?: { cause?: unknown }) {
-    super(`SSM parameter ${parameter} does not hold a valid hub state document: ${detail}`, options);
-  }
-}
-
 /** A paginated AWS call kept returning NextToken beyond any plausible page count. */
 export class TooManyPagesError extends Error {
   override readonly name = 'TooManyPagesError';
@@ -28,12 +20,5 @@ export class TooManyPagesError extends Error {
   }
 }
 
-/** The AWS error code of an SDK error (`name`, or `Code` for older shapes), for logs and "why" texts. */
-export function awsErrorName(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { name, Code } = error as { name?: unknown; Code?: unknown };
-    if (typeof Code === 'string' && Code) return Code;
-    if (typeof name === 'string' && name) return name;
-  }
-  return 'UnknownError';
-}
+/** A hub state document that cannot be read is the shared `StateDocumentError`. */
+export { StateDocumentError } from '../shared/errors.ts';

@@ -17,9 +17,9 @@ import {
   scoreCacheEntry,
   scoreConfigurationKey,
 } from '../../core/ranking/index.ts';
+import { awsErrorName } from '../shared/aws-errors.ts';
 import type { AwsClients } from '../shared/clients.ts';
 import { runLimited } from './call.ts';
-import { awsErrorName } from './errors.ts';
 import { readExclusions, readScoreCache, writeScoreCache } from './hub-state.ts';
 import { fetchPlacementScores } from './placement-scores.ts';
 import { lookupSpotPrice } from './spot-prices.ts';

@@ -1,9 +1,13 @@
-/** Reads the hub's exclusions (SSM state document) and the placement-score cache, hub region. */
+/**
+ * Reads the hub's exclusions (SSM state document) and the placement-score cache, hub region. Unlike
+ * `HubStore`, every call here has a deadline: the RegionFinder must never stall on one slow answer.
+ */
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type Exclusion, hubStateSchema } from '../../core/messages.ts';
+import type { Exclusion } from '../../core/messages.ts';
 import { parseScoreCache, type ScoreCache } from '../../core/ranking/index.ts';
+import { isAwsError } from '../shared/aws-errors.ts';
+import { parseHubState } from '../shared/hub-store.ts';
 import { callWithTimeout } from './call.ts';
-import { awsErrorName, HubStateInvalidError } from './errors.ts';
 
 async function getParameter(
   ssm: SSMClient,
@@ -17,7 +21,7 @@ async function getParameter(
     );
     return output.Parameter?.Value;
   } catch (error) {
-    if (awsErrorName(error) === 'ParameterNotFound') return undefined;
+    if (isAwsError(error, 'ParameterNotFound')) return undefined;
     throw error;
   }
 }
@@ -30,19 +34,7 @@ export async function readExclusions(
   timeoutMs: number,
 ): Promise<Exclusion[]> {
   const text = await getParameter(ssm, region, parameter, timeoutMs);
-  if (text === undefined) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new HubStateInvalidError(parameter, 'not JSON', { cause });
-  }
-  const result = hubStateSchema.safeParse(json);
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new HubStateInvalidError(parameter, fields.join('; '), { cause: result.error });
-  }
-  return result.data.excluded_regions;
+  return text === undefined ? [] : parseHubState(parameter, text).excluded_regions;
 }
 
 export async function readScoreCache(

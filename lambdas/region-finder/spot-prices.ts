@@ -8,8 +8,9 @@ import {
   LINUX_PRODUCT_DESCRIPTIONS,
   type PriceLookup,
 } from '../../core/ranking/index.ts';
+import { awsErrorName } from '../shared/aws-errors.ts';
 import { callWithTimeout } from './call.ts';
-import { awsErrorName, CallTimeoutError, TooManyPagesError } from './errors.ts';
+import { CallTimeoutError, TooManyPagesError } from './errors.ts';
 
 const MAX_PAGES = 20;
 

@@ -5,6 +5,19 @@ export const errorName = (error: unknown): string | null =>
     ? (error as { name: string }).name
     : null;
 
+/**
+ * The AWS error code of an SDK error for logs and "why" texts: `Code` where an older shape carries it,
+ * else `name`; `UnknownError` for anything else.
+ *
+ * @example
+ * awsErrorName(new ParameterNotFound({ message: 'x', $metadata: {} })); // 'ParameterNotFound'
+ */
+export function awsErrorName(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { Code?: unknown }).Code : undefined;
+  if (typeof code === 'string' && code !== '') return code;
+  return errorName(error) || 'UnknownError';
+}
+
 export const isAwsError = (error: unknown, ...names: string[]): boolean => {
   const name = errorName(error);
   return name !== null && names.includes(name);

@@ -4,7 +4,7 @@
  */
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Clock } from '../../core/clock.ts';
-import type { Config } from '../../core/config.ts';
+import { type Config, describeIssues } from '../../core/config.ts';
 import { type HubState, hubStateSchema, initialHubState } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import type { Provisioning } from '../../core/state.ts';
@@ -17,6 +17,29 @@ export interface HubSnapshot {
   state: HubState;
 }
 
+/**
+ * Reads the hub state document stored in SSM parameter `parameter`.
+ *
+ * @throws {StateDocumentError} when it is not JSON or not a `HubState`, naming the bad fields.
+ */
+export function parseHubState(parameter: string, text: string): HubState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new StateDocumentError(`${parameter} is not valid JSON`, { cause });
+  }
+  const parsed = hubStateSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new StateDocumentError(
+      `${parameter} is not a hub state document: ${describeIssues(parsed.error).join('; ')}`,
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+}
+
+/** The hub's SSM parameters, read and written through the injected hub-region client. */
 export class HubStore {
   private readonly parameters: ReturnType<typeof names>;
 
@@ -63,19 +86,7 @@ export class HubStore {
   async state(): Promise<HubState> {
     const value = await this.getValue(this.parameters.stateParameter);
     if (value === null) return initialHubState(this.deps.clock.now());
-    let json: unknown;
-    try {
-      json = JSON.parse(value);
-    } catch (cause) {
-      throw new StateDocumentError(`${this.parameters.stateParameter} is not valid JSON`, { cause });
-    }
-    const parsed = hubStateSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new StateDocumentError(`${this.parameters.stateParameter} is not a hub state document`, {
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    return parseHubState(this.parameters.stateParameter, value);
   }
 
   async snapshot(): Promise<HubSnapshot> {

@@ -8,7 +8,6 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { scoreCacheEntry, scoreConfigurationKey } from '../../core/ranking/index.ts';
-import { awsErrorName } from '../../lambdas/region-finder/errors.ts';
 import { findRegion } from '../../lambdas/region-finder/index.ts';
 import { finderFixture, NOW, priceRecord, scoresOf } from './region-finder.fixture.ts';
 
@@ -433,8 +432,8 @@ describe('RegionFinder', () => {
     fx.hubEc2().on(GetSpotPlacementScoresCommand).resolves({ SpotPlacementScores: [] });
 
     await expect(findRegion(fx)).rejects.toMatchObject({
-      name: 'HubStateInvalidError',
-      message: expect.stringContaining('/spotplane/state'),
+      name: 'StateDocumentError',
+      message: expect.stringMatching(/\/spotplane\/state .*status: /),
     });
   });
 
@@ -444,17 +443,9 @@ describe('RegionFinder', () => {
       .resolves({ Parameter: { Value: '{oops' } });
     fx.hubEc2().on(GetSpotPlacementScoresCommand).resolves({ SpotPlacementScores: [] });
 
-    await expect(findRegion(fx)).rejects.toMatchObject({ name: 'HubStateInvalidError', message: /not JSON/ });
-  });
-});
-
-describe('awsErrorName', () => {
-  it.each([
-    [{ Code: 'RequestLimitExceeded', name: 'Error' }, 'RequestLimitExceeded'],
-    [{ name: 'ThrottlingException' }, 'ThrottlingException'],
-    ['boom', 'UnknownError'],
-    [null, 'UnknownError'],
-  ])('names %j as %s', (error, expected) => {
-    expect(awsErrorName(error)).toBe(expected);
+    await expect(findRegion(fx)).rejects.toMatchObject({
+      name: 'StateDocumentError',
+      message: /not valid JSON/,
+    });
   });
 });

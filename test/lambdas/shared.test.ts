@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
-import { isRetryable } from '../../lambdas/shared/aws-errors.ts';
+import { awsErrorName, isRetryable } from '../../lambdas/shared/aws-errors.ts';
 import { asgName, ownRegion, requiredEnv } from '../../lambdas/shared/env.ts';
 import { requestFromApiGateway } from '../../lambdas/shared/http.ts';
 import { lazyHandler } from '../../lambdas/shared/lazy.ts';
@@ -131,5 +131,17 @@ describe('lazyHandler', () => {
     expect(await handler(2, undefined)).toBe(4);
     expect(await handler(3, undefined)).toBe(6);
     expect(build).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('awsErrorName', () => {
+  it.each([
+    [{ Code: 'RequestLimitExceeded', name: 'Error' }, 'RequestLimitExceeded'],
+    [{ name: 'ThrottlingException' }, 'ThrottlingException'],
+    [{ name: '' }, 'UnknownError'],
+    ['boom', 'UnknownError'],
+    [null, 'UnknownError'],
+  ])('names %j as %s', (error, expected) => {
+    expect(awsErrorName(error)).toBe(expected);
   });
 });
