@@ -203,7 +203,11 @@ export class LocalControlPlane {
         maxSize: config.targetCapacity * 2,
         desiredCapacity: 0,
       });
-      here.ecs.createCluster({ name: n.ecsCluster, autoScalingGroups: [n.autoScalingGroup] });
+      here.ecs.createCluster({
+        name: n.ecsCluster,
+        autoScalingGroups: [n.autoScalingGroup],
+        capacityProviders: [n.ecsCapacityProvider],
+      });
       here.ecs.registerTaskDefinition({
         family: n.ecsTaskDefinition,
         containerName: CONTAINER_NAME,

@@ -29,6 +29,8 @@ export interface ClusterOptions {
   name: string;
   /** Instances of these groups join the cluster (the launch template's user data does this on AWS). */
   autoScalingGroups: string[];
+  /** Capacity providers associated with the cluster (RunTask strategies may name only these). */
+  capacityProviders?: string[];
 }
 
 export interface TaskDefinitionOptions {
@@ -72,6 +74,7 @@ interface LocalCluster {
   name: string;
   arn: string;
   autoScalingGroups: string[];
+  capacityProviders: string[];
   /** instance id -> container instance ARN */
   containerInstances: Map<string, string>;
 }
@@ -99,6 +102,7 @@ export class EcsService {
       name: opts.name,
       arn: `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:cluster/${opts.name}`,
       autoScalingGroups: opts.autoScalingGroups,
+      capacityProviders: opts.capacityProviders ?? [],
       containerInstances: new Map(),
     });
   }
@@ -152,6 +156,15 @@ export class EcsService {
       );
     }
     const viaCapacityProvider = (input.capacityProviderStrategy?.length ?? 0) > 0;
+    for (const item of input.capacityProviderStrategy ?? []) {
+      if (!item.capacityProvider || !cluster.capacityProviders.includes(item.capacityProvider)) {
+        throw awsError(
+          'ecs',
+          'InvalidParameterException',
+          `The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again. (${item.capacityProvider})`,
+        );
+      }
+    }
     if (!viaCapacityProvider && cluster.containerInstances.size === 0) {
       throw awsError(
         'ecs',

@@ -56,6 +56,35 @@ export function ecsContract(name: string, makeTarget: TargetFactory): void {
       expect(second.failures?.[0]?.reason).toBe('RESOURCE:GPU');
     });
 
+    it('with a capacity provider strategy, waits in PROVISIONING for an instance instead of failing', async () => {
+      const out = await ecs().send(
+        new RunTaskCommand({
+          cluster: t.clusterName,
+          taskDefinition: t.taskDefinition,
+          capacityProviderStrategy: [{ capacityProvider: t.capacityProvider, weight: 1 }],
+        }),
+      );
+      const arn = out.tasks?.[0]?.taskArn ?? '';
+      const waiting = await describe1(arn);
+      await withInstances(1);
+      await t.advance(90_000);
+      expect(waiting?.lastStatus).toBe('PROVISIONING');
+      expect((await describe1(arn))?.lastStatus).toBe('RUNNING');
+    });
+
+    it('rejects a capacity provider that is not associated with the cluster', async () => {
+      const error = await ecs()
+        .send(
+          new RunTaskCommand({
+            cluster: t.clusterName,
+            taskDefinition: t.taskDefinition,
+            capacityProviderStrategy: [{ capacityProvider: t.unique('nope'), weight: 1 }],
+          }),
+        )
+        .catch((e) => e);
+      expect(error.name).toBe('InvalidParameterException');
+    });
+
     it('throws ClusterNotFoundException for an unknown cluster', async () => {
       const error = await ecs()
         .send(new ListTasksCommand({ cluster: t.unique('no-cluster') }))

@@ -31,7 +31,11 @@ export async function localTarget(): Promise<ContractTarget> {
     minSize: 0,
     maxSize: 3,
   });
-  here.ecs.createCluster({ name: 'contract-cluster', autoScalingGroups: ['contract-gpu'] });
+  here.ecs.createCluster({
+    name: 'contract-cluster',
+    autoScalingGroups: ['contract-gpu'],
+    capacityProviders: ['contract-gpu'],
+  });
   const taskDefinition = here.ecs.registerTaskDefinition({
     family: 'contract-sglang',
     containerName: 'sglang',
@@ -81,6 +85,7 @@ export async function localTarget(): Promise<ContractTarget> {
     otherRegion: OTHER,
     asgName: 'contract-gpu',
     clusterName: 'contract-cluster',
+    capacityProvider: 'contract-gpu',
     taskDefinition,
     busName,
     sinkArn,

@@ -13,6 +13,8 @@ export interface ContractTarget {
   /** An Auto Scaling group (MinSize 0, MaxSize 3, DesiredCapacity 0) whose instances join `clusterName`. */
   asgName: string;
   clusterName: string;
+  /** The capacity provider (backed by `asgName`) associated with `clusterName`. */
+  capacityProvider: string;
   /** A task definition whose container has a health check. */
   taskDefinition: string;
   /** A custom bus in `region`, and one named the same in `otherRegion`. */
