@@ -37,6 +37,60 @@ function allStates(machine: Machine): [string, State][] {
   return found;
 }
 
+/** Where a state can go next (Next, Default, Choices, Catch). */
+function successors(state: State): string[] {
+  const rules = (state.Choices as { Next: string }[] | undefined) ?? [];
+  const catchers = (state.Catch as { Next: string }[] | undefined) ?? [];
+  return [state.Next, state.Default, ...rules.map((r) => r.Next), ...catchers.map((c) => c.Next)].filter(
+    (next): next is string => typeof next === 'string',
+  );
+}
+
+const hasNumericBound = (rule: unknown): boolean =>
+  typeof rule === 'object' &&
+  rule !== null &&
+  Object.entries(rule).some(([key, value]) =>
+    key.startsWith('Numeric')
+      ? true
+      : Array.isArray(value)
+        ? value.some(hasNumericBound)
+        : hasNumericBound(value),
+  );
+
+/**
+ * A state that makes a loop through it slow or finite: a Wait, a task waiting for a callback (bounded by
+ * its TimeoutSeconds), or a Choice comparing a counter.
+ */
+function pausesOrBounds(state: State): boolean {
+  if (state.Type === 'Wait') return true;
+  if (state.Type === 'Task') return String(state.Resource).endsWith('.waitForTaskToken');
+  return state.Type === 'Choice' && hasNumericBound(state.Choices);
+}
+
+/** The states of a cycle that avoids every state in `cut`, or null when there is none (DFS colouring). */
+function cycleAvoiding(states: Record<string, State>, cut: Set<string>): string[] | null {
+  const colour = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (name: string): string[] | null => {
+    if (cut.has(name) || colour.get(name) === 'done') return null;
+    if (colour.get(name) === 'open') return path.slice(path.indexOf(name));
+    colour.set(name, 'open');
+    path.push(name);
+    for (const next of successors(states[name]!)) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    path.pop();
+    colour.set(name, 'done');
+    return null;
+  };
+  for (const name of Object.keys(states)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return null;
+}
+
 describe('state machine files', () => {
   for (const [key, load] of Object.entries(machines)) {
     describe(key, () => {
@@ -55,6 +109,17 @@ describe('state machine files', () => {
         }
       });
 
+      it('has no loop that neither pauses nor counts (continuing as a new execution is no bound)', () => {
+        const { States: states } = load() as Machine;
+        const cut = new Set(
+          Object.entries(states)
+            // TooManyCycles only hands the loop on to the next execution.
+            .filter(([name, state]) => name !== 'TooManyCycles' && pausesOrBounds(state))
+            .map(([name]) => name),
+        );
+        expect(cycleAvoiding(states, cut)).toBeNull();
+      });
+
       it('uses JSONPath only and PascalCase aws-sdk parameters', () => {
         const definition = load() as Machine & { QueryLanguage?: string };
         expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
@@ -68,6 +133,22 @@ describe('state machine files', () => {
       });
     });
   }
+
+  it('finds a retry loop without a pause or a bound (the loop check itself)', () => {
+    const states: Record<string, State> = {
+      Call: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Next: 'Ok',
+        Catch: [{ Next: 'Again' }],
+      },
+      Again: { Type: 'Pass', Next: 'Call' },
+      Ok: { Type: 'Succeed' },
+    };
+    expect(cycleAvoiding(states, new Set())).toEqual(['Call', 'Again']);
+    states.Again = { Type: 'Wait', Seconds: 30, Next: 'Call' };
+    expect(cycleAvoiding(states, new Set(['Again']))).toBeNull();
+  });
 
   it('bounds the launch wait of the Orchestrator by a timeout and a heartbeat', () => {
     const launch = (machines.orchestrator() as Machine).States.Launch!;
