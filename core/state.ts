@@ -5,6 +5,7 @@
  */
 import { isoUtc } from './clock.ts';
 import type { Exclusion, HubState, InstanceDetail, Lifecycle, RegionLost, Status } from './messages.ts';
+import { activeExclusions as activeExclusionsByRegion } from './ranking/exclusions.ts';
 
 export { isoUtc };
 
@@ -14,11 +15,13 @@ const touch = (state: HubState, now: Date, changes: Partial<HubState>): HubState
   updated_at: isoUtc(now),
 });
 
-const isActive = (exclusion: Exclusion, now: Date) => Date.parse(exclusion.until) > now.getTime();
-
-/** Exclusions still in force at `now`; an expired one makes its region eligible again. */
-export const activeExclusions = (state: HubState, now: Date): Exclusion[] =>
-  state.excluded_regions.filter((e) => isActive(e, now));
+/**
+ * Exclusions still in force at `now`, one per region; an expired one makes its region eligible again.
+ * The same rule the RegionFinder ranks by (`core/ranking/exclusions.ts`).
+ */
+export const activeExclusions = (state: HubState, now: Date): Exclusion[] => [
+  ...activeExclusionsByRegion(state.excluded_regions, now).values(),
+];
 
 /** The document as readers should see it: expired exclusions dropped, nothing else changed. */
 export const withoutExpiredExclusions = (state: HubState, now: Date): HubState => ({

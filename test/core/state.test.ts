@@ -259,6 +259,19 @@ describe('publicStatus', () => {
     expect(view.updated_at).toBe('2026-11-24T10:00:57Z');
   });
 
+  it('lists a region excluded twice once, with the later expiry, as the RegionFinder counts it', () => {
+    const twice = {
+      ...running,
+      excluded_regions: [
+        { region: 'eu-west-1', reason: 'A', until: '2026-11-24T10:20:00Z' },
+        { region: 'eu-west-1', reason: 'B', until: '2026-11-24T10:40:00Z' },
+      ],
+    };
+    expect(publicStatus('enabled', twice, later).excluded_regions).toEqual([
+      { region: 'eu-west-1', reason: 'B', until: '2026-11-24T10:40:00Z' },
+    ]);
+  });
+
   it('starts from a document whose time is already to the second', () => {
     expect(initialHubState(new Date('2026-11-24T10:00:57.793Z')).updated_at).toBe('2026-11-24T10:00:57Z');
   });
