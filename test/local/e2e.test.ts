@@ -3,6 +3,7 @@
  * virtual clock (no sleeps; simulated minutes take milliseconds).
  */
 import { describe, expect, it } from 'vitest';
+import { executionHistory } from '../../local/cloud/views.ts';
 import { deployment, WORKERS } from './e2e-harness.ts';
 
 describe('spotplane on LocalCloud (end to end)', () => {
@@ -24,6 +25,11 @@ describe('spotplane on LocalCloud (end to end)', () => {
     expect(d.healthy('us-west-2')).toBe(true);
     expect(d.region('eu-west-1').asg_desired).toBe(0);
     expect(d.region('us-east-1').asg_desired).toBe(0);
+    const history = executionHistory(d.plane);
+    const launch = history.find((e) => e.machine === 'spotplane-launch-instance');
+    expect(history.find((e) => e.machine === 'spotplane-orchestrator')?.status).toBe('RUNNING');
+    expect(launch).toMatchObject({ region: 'us-west-2', status: 'SUCCEEDED' });
+    expect(launch?.events.some((ev) => ev.type === 'TaskStateEntered')).toBe(true);
   });
 
   it('interrupt -> FAILING_OVER -> RUNNING in the next region; the new one is up before the old is torn down', async () => {
