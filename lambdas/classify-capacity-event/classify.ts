@@ -42,6 +42,7 @@ export async function classify(
   const toCheck = instanceToCheck(event, options);
   const ours = toCheck === null ? false : await belongsToAsg(deps, toCheck);
   const decision = classifyCapacityEvent(event, options, ours);
+  obs.logger.appendKeys({ instance: decision.instance_id ?? undefined });
   if (decision.action === 'REGION_LOST' && event.kind === 'spot-interruption-warning') {
     countMetric(obs.metrics, METRIC.interruptionWarnings);
   }

@@ -49,6 +49,16 @@ export interface ObserveOptions<E> {
   contextFromEvent?: (event: E) => LogContext;
 }
 
+/**
+ * The Step Functions execution a state machine passes along (`"execution.$": "$$.Execution.Id"` in the
+ * Lambda payload), so every Lambda invoked from a workflow logs which execution it served.
+ */
+const executionOf = (event: unknown): LogContext => {
+  const execution =
+    typeof event === 'object' && event !== null ? (event as { execution?: unknown }).execution : undefined;
+  return typeof execution === 'string' && execution !== '' ? { execution } : {};
+};
+
 const defined = (context: LogContext) =>
   Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined && v !== null));
 
@@ -66,9 +76,9 @@ export function observe<E, R>(options: ObserveOptions<E>): MiddlewareObj<E, R> {
     before: (request) => {
       // Function name, ARN, cold start and request id in every line, as Powertools' injectLambdaContext adds them.
       if (request.context?.functionName) logger.addContext(request.context);
-      let fromEvent: LogContext = {};
+      let fromEvent: LogContext = executionOf(request.event);
       try {
-        fromEvent = options.contextFromEvent?.(request.event) ?? {};
+        fromEvent = { ...fromEvent, ...options.contextFromEvent?.(request.event) };
       } catch {
         // A context extractor must never fail an invocation; the handler reports bad input itself.
       }

@@ -74,10 +74,7 @@ export function makeHandler(deps: HandlerDeps) {
       observe({
         observability: obs,
         staticContext: { region: deps.config.hubRegion },
-        contextFromEvent: (event) => ({
-          execution: field(event, 'execution'),
-          action: field(event, 'action'),
-        }),
+        contextFromEvent: (event) => ({ action: field(event, 'action') }),
       }),
     )
     .handler(async (event) => {

@@ -63,6 +63,14 @@ describe('ClassifyCapacityEvent', () => {
     expect(aws.regions.autoScaling).toEqual(['us-east-2']);
   });
 
+  it('logs with the region and the instance the event is about', async () => {
+    memberOf('sp-gpu');
+    const append = vi.spyOn(observability.logger, 'appendKeys');
+    await invoke(spotInterruptionWarningSample);
+    expect(append).toHaveBeenCalledWith(expect.objectContaining({ region: 'us-east-2', asg: 'sp-gpu' }));
+    expect(append).toHaveBeenCalledWith({ instance: id });
+  });
+
   it('ignores an interruption warning for an instance of another ASG', async () => {
     memberOf('someone-elses-asg');
     expect(await invoke(spotInterruptionWarningSample)).toMatchObject({

@@ -37,6 +37,27 @@ describe('observe middleware', () => {
     expect(reset).toHaveBeenCalledTimes(1);
   });
 
+  it('logs the execution any workflow payload carries, without an extractor', async () => {
+    const obs = quietObservability();
+    const append = vi.spyOn(obs.logger, 'appendKeys');
+    const handler = middy<unknown, string>()
+      .use(observe({ observability: obs, staticContext: { region: 'eu-west-1' } }))
+      .handler(async () => 'ok');
+
+    await handler(
+      { since: '2026-11-24T10:00:00Z', execution: 'arn:aws:states:eu-west-1:1:execution:m:e' },
+      lambdaContext,
+    );
+    await handler({ execution: 42 }, lambdaContext);
+
+    expect(append).toHaveBeenNthCalledWith(1, {
+      region: 'eu-west-1',
+      execution: 'arn:aws:states:eu-west-1:1:execution:m:e',
+      request_id: 'req-1',
+    });
+    expect(append).toHaveBeenNthCalledWith(2, { region: 'eu-west-1', request_id: 'req-1' });
+  });
+
   it('publishes the metrics counted during the invocation', async () => {
     const { obs, handler } = build(async () => {
       countMetric(obs.metrics, METRIC.launches);
