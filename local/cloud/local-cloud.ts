@@ -50,6 +50,9 @@ export interface RegionCloud {
 
 type Action = (input: never) => Promise<object>;
 
+/** Lambda retries a failed asynchronous invocation twice: about a minute, then two minutes later. */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
+
 /** An AWS error LocalCloud throws instead of answering, for tests of how callers cope (throttling, outages). */
 export interface Fault {
   service: ServiceName;
@@ -228,6 +231,23 @@ export class LocalCloud {
     return table;
   }
 
+  /**
+   * Lambda's asynchronous invocation, as EventBridge uses it: the result is dropped, and a function error
+   * is retried twice, about one and two minutes later.
+   */
+  private async invokeAsync(arn: string, input: unknown, region: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.lambdas.invoke(arn, input, region);
+        return;
+      } catch (error) {
+        const delay = ASYNC_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || (error as Error).name === 'ResourceNotFoundException') throw error;
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+
   /** Rule targets: a bus in any region, a state machine, or a Lambda function. */
   private async deliverToTarget(arn: string, input: unknown, event: BusEvent): Promise<void> {
     const match = /^arn:aws:([a-z]+):([a-z0-9-]+):\d*:(.+)$/.exec(arn);
@@ -238,8 +258,7 @@ export class LocalCloud {
     } else if (service === 'states' && resource.startsWith('stateMachine:')) {
       await this.region(region).sfn.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
     } else if (service === 'lambda' && resource.startsWith('function:')) {
-      // EventBridge invokes Lambda asynchronously; its result is dropped like AWS drops it.
-      await this.lambdas.invoke(arn, input, region);
+      await this.invokeAsync(arn, input, region);
     } else {
       throw new Error(`Unsupported target ARN: ${arn}`);
     }

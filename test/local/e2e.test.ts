@@ -179,4 +179,27 @@ describe('spotplane on LocalCloud (end to end)', () => {
     expect(orchestratorAlive).toBe(true);
     expect(d.hubState().region).toBe('us-west-2');
   });
+
+  it('still fails over when the hub handler is throttled once (Lambda retries the event)', async () => {
+    const d = await deployment();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('RUNNING', () => d.hubState().status === 'RUNNING');
+    d.plane.cloud.injectFault({
+      service: 'sfn',
+      action: 'SendTaskSuccess',
+      error: 'ThrottlingException',
+      times: 1,
+    });
+    d.plane.cloud.interrupt('us-west-2');
+    await d.until(
+      'RUNNING in eu-west-1',
+      () => d.hubState().status === 'RUNNING' && d.hubState().region === 'eu-west-1',
+    );
+
+    const handler = d.plane.cloud.lambdas
+      .stats()
+      .find((f) => f.arn.endsWith(':spotplane-spot-capacity-handler'));
+    expect(handler?.errors).toBe(1);
+    expect(d.hubState().excluded_regions.map((e) => e.region)).toEqual(['us-west-2']);
+  });
 });
