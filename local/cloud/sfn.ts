@@ -131,9 +131,6 @@ export class SfnService {
   async startExecution(input: StartExecutionCommandInput): Promise<Output<StartExecutionCommandOutput>> {
     if (!input.stateMachineArn)
       throw awsError('sfn', 'InvalidArn', 'Invalid Arn: stateMachineArn is required');
-    if (input.name !== undefined && !/^[A-Za-z0-9_-]{1,80}$/.test(input.name)) {
-      throw awsError('sfn', 'InvalidName', `Invalid Name: '${input.name}'`);
-    }
     const text = input.input ?? '{}';
     try {
       JSON.parse(text);
