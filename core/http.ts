@@ -46,6 +46,7 @@ export interface Route {
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
+/** A JSON response with `content-type: application/json` (and any extra headers). */
 export const jsonResponse = (
   statusCode: number,
   body: unknown,

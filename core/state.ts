@@ -29,6 +29,7 @@ export const withoutExpiredExclusions = (state: HubState, now: Date): HubState =
   excluded_regions: activeExclusions(state, now),
 });
 
+/** Sets the status (the Orchestrator's progress: PROVISIONING, FAILING_OVER, NOT_AVAILABLE, ...). */
 export const setStatus = (state: HubState, status: Status, now: Date): HubState =>
   touch(state, now, { status });
 
@@ -44,6 +45,7 @@ export function exclude(
   return touch(state, now, { excluded_regions: [...others, { ...exclusion, until }] });
 }
 
+/** A launch succeeded: RUNNING in `region` with these instances. */
 export function recordRunning(
   state: HubState,
   running: { region: string; lifecycle: Lifecycle; instances: InstanceDetail[] },
@@ -64,9 +66,11 @@ export function recordRunning(
   });
 }
 
+/** The Orchestrator waits for a loss of the current region on `token`. */
 export const registerLossToken = (state: HubState, token: string, now: Date): HubState =>
   touch(state, now, { loss_token: token });
 
+/** No task waits for a loss any more. */
 export const clearLossToken = (state: HubState, now: Date): HubState =>
   touch(state, now, { loss_token: null });
 

@@ -39,6 +39,7 @@ const field = (raw: unknown, name: string): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
+/** Parses one raw EventBridge event into a `ParsedEvent`; never throws (see the module comment). */
 export function parseEvent(raw: unknown): ParsedEvent {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {

@@ -49,6 +49,14 @@ const toActivity = (a: Activity): ScalingActivity => ({
   startTime: a.StartTime ? new Date(a.StartTime) : new Date(0),
 });
 
+/**
+ * Where the launch begun at `input.since` stands: IN_SERVICE, PENDING, or FAILED with the EC2 error code.
+ *
+ * @example
+ * await launchStatus(deps, { since: '2026-11-24T10:00:00Z' }); // { state: 'PENDING' }
+ * @throws {LaunchStatusInputError} naming the field when `since` is missing or not a time.
+ * @throws {AsgNotFoundError} when the worker's ASG does not exist.
+ */
 export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<LaunchStatus> {
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) {
@@ -75,6 +83,7 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
   });
 }
 
+/** The AsgLaunchStatus Lambda (middy + Powertools); AWS errors propagate to the state machine's Retry. */
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('asg-launch-status');
   return middy<unknown, LaunchStatus>()

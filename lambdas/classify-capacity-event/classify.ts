@@ -25,6 +25,13 @@ async function belongsToAsg(deps: WorkerDeps, instanceId: string): Promise<boole
   );
 }
 
+/**
+ * Classifies one raw EventBridge event for the CapacityMonitor. Never throws for a bad or unknown event
+ * (IGNORE); only the membership lookup's AWS errors propagate.
+ *
+ * @example
+ * await classify(deps, obs, interruptionWarning); // { action: 'REGION_LOST', reason: 'SpotInterruption', instance_id: 'i-0abc' }
+ */
 export async function classify(
   deps: WorkerDeps,
   obs: Observability,
@@ -54,6 +61,7 @@ export async function classify(
   return decision;
 }
 
+/** The ClassifyCapacityEvent Lambda (middy + Powertools), logging with the worker region and ASG. */
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('classify-capacity-event');
   return middy<unknown, CapacityDecision>()

@@ -11,6 +11,7 @@ import { apiGatewayHandler } from '../shared/http.ts';
 import { HubStore } from '../shared/hub-store.ts';
 import { makeObservability, type Observability, observe } from '../shared/observability.ts';
 
+/** The `GET /spot-instances` route; LocalCloud's API and the Lambda share it. */
 export function detailsRoutes(deps: HandlerDeps): Route[] {
   const store = new HubStore(deps);
   return [
@@ -25,6 +26,7 @@ export function detailsRoutes(deps: HandlerDeps): Route[] {
   ];
 }
 
+/** The GetInstanceDetails Lambda: an API Gateway HTTP API (v2) handler answering the contract's 200/404/405. */
 export function makeHandler(deps: HandlerDeps) {
   const obs: Observability = deps.observability ?? makeObservability('get-instance-details');
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

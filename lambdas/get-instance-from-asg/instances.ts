@@ -30,6 +30,12 @@ function toDetail(instance: Instance): InstanceDetail {
   };
 }
 
+/**
+ * The InService instances of the worker's ASG as `InstanceDetail`s, in the ASG's order.
+ *
+ * @throws {AsgNotFoundError} when the ASG does not exist.
+ * @throws {InstanceDescriptionError} when EC2 leaves out a field the contract needs.
+ */
 export async function inServiceInstances(deps: WorkerDeps): Promise<InstanceDetail[]> {
   const group = await describeAsg(deps.clients, deps.region, deps.asgName);
   const ids = (group.Instances ?? [])
@@ -55,6 +61,7 @@ export async function inServiceInstances(deps: WorkerDeps): Promise<InstanceDeta
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** The GetInstanceFromAsg Lambda: input `{}` -> `{ instances }`. */
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('get-instance-from-asg');
   return middy<unknown, { instances: InstanceDetail[] }>()

@@ -5,6 +5,14 @@
  */
 import { CallTimeoutError } from './errors.ts';
 
+/**
+ * Runs one AWS call with its own deadline, aborting it (through the SDK's `abortSignal`) when it passes.
+ *
+ * @example
+ * await callWithTimeout({ operation: 'GetParameter', region, timeoutMs: 4000 }, (abortSignal) =>
+ *   ssm.send(new GetParameterCommand({ Name }), { abortSignal }));
+ * @throws {CallTimeoutError} when the call does not answer within `timeoutMs`.
+ */
 export async function callWithTimeout<T>(
   what: { operation: string; region: string; timeoutMs: number },
   call: (abortSignal: AbortSignal) => Promise<T>,

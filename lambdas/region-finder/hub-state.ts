@@ -37,6 +37,7 @@ export async function readExclusions(
   return text === undefined ? [] : parseHubState(parameter, text).excluded_regions;
 }
 
+/** The stored placement-score cache, or null when there is none or it cannot be read as one. */
 export async function readScoreCache(
   ssm: SSMClient,
   region: string,
@@ -46,6 +47,7 @@ export async function readScoreCache(
   return parseScoreCache(await getParameter(ssm, region, parameter, timeoutMs));
 }
 
+/** Stores the placement-score cache (overwriting: one entry, see core/ranking/score-cache.ts). */
 export async function writeScoreCache(
   ssm: SSMClient,
   region: string,

@@ -9,6 +9,12 @@ const MAX_PAGES = 20;
 /** The error code EC2 returns when the account may not use another new configuration today. */
 export const MAX_CONFIG_LIMIT_EXCEEDED = 'MaxConfigLimitExceeded';
 
+/**
+ * Region-level placement scores (`SingleAvailabilityZone=false`) for the whole configuration, every page;
+ * the best score per region. A region AWS leaves out (it returns the top 10) is simply absent.
+ *
+ * @throws {CallTimeoutError | TooManyPagesError} or the SDK error (e.g. `MaxConfigLimitExceeded`) as is.
+ */
 export async function fetchPlacementScores(
   ec2: EC2Client,
   hubRegion: string,

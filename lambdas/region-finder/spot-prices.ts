@@ -14,6 +14,14 @@ import { CallTimeoutError, TooManyPagesError } from './errors.ts';
 
 const MAX_PAGES = 20;
 
+/**
+ * The region's cheapest-AZ current Linux/UNIX Spot price; never throws: a failure, a timeout or no
+ * record at all is `{ known: false, why }`.
+ *
+ * @example
+ * await lookupSpotPrice(clients.ec2('eu-west-1'), 'eu-west-1', ['g6.xlarge'], now, 4000);
+ * // { known: true, price: 0.4123, availabilityZone: 'eu-west-1b', instanceType: 'g6.xlarge' }
+ */
 export async function lookupSpotPrice(
   ec2: EC2Client,
   region: string,

@@ -7,6 +7,11 @@ export class AsgNotFoundError extends Error {
   override readonly name = 'AsgNotFoundError';
 }
 
+/**
+ * The named Auto Scaling group in `region`.
+ *
+ * @throws {AsgNotFoundError} when it does not exist.
+ */
 export async function describeAsg(
   clients: AwsClients,
   region: string,

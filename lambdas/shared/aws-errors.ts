@@ -18,6 +18,7 @@ export function awsErrorName(error: unknown): string {
   return errorName(error) || 'UnknownError';
 }
 
+/** True when `error` is an AWS error with one of `names` (e.g. `isAwsError(e, 'ParameterNotFound')`). */
 export const isAwsError = (error: unknown, ...names: string[]): boolean => {
   const name = errorName(error);
   return name !== null && names.includes(name);

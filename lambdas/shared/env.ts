@@ -4,6 +4,11 @@ import { EnvironmentError } from './errors.ts';
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The value of environment variable `name`.
+ *
+ * @throws {EnvironmentError} naming the variable when it is unset or blank.
+ */
 export function requiredEnv(env: Env, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') throw new EnvironmentError(`${name} is not set`);

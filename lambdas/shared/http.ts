@@ -23,12 +23,19 @@ export function requestFromApiGateway(
   return { method, path, headers, body };
 }
 
+/** The `{ statusCode, headers, body }` result API Gateway (HTTP API, payload v2) expects. */
 export const toApiGatewayResult = (response: HttpResponse): APIGatewayProxyStructuredResultV2 => ({
   statusCode: response.statusCode,
   headers: response.headers,
   body: response.body,
 });
 
+/**
+ * An API Gateway v2 handler over a route table; never throws (see `serve` in core/http.ts).
+ *
+ * @example
+ * middy().handler(apiGatewayHandler(routes, (error) => logger.error('unexpected error', { error })));
+ */
 export function apiGatewayHandler(routes: readonly Route[], onUnexpected: (error: unknown) => void) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>
     toApiGatewayResult(await serve(routes, requestFromApiGateway(event), onUnexpected));

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config.ts';
 import { hubRuleNames, names } from '../../core/naming.ts';
 import type { AwsClients } from './clients.ts';
 
+/** Enables or disables every hub rule (`hubRuleNames`) on the hub bus; returns the rule names. */
 export async function setHubRules(clients: AwsClients, config: Config, enabled: boolean): Promise<string[]> {
   const eventBridge = clients.eventBridge(config.hubRegion);
   const bus = names(config.prefix).hubBus;

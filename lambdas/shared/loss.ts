@@ -11,6 +11,10 @@ import type { HubStore } from './hub-store.ts';
 import { countMetric, METRIC, type Observability } from './observability.ts';
 import { sendSuccess, type TokenOutcome } from './task-tokens.ts';
 
+/**
+ * Answers the waiting loss token with the remembered loss of the current region, if both exist; null
+ * when there is nothing to settle. Counts a failover when the answer is delivered.
+ */
 export async function settleLoss(
   deps: HandlerDeps,
   store: HubStore,

@@ -35,6 +35,7 @@ export function makeObservability(
   };
 }
 
+/** Adds `value` (default 1) to the count metric `name`; published when the invocation ends. */
 export const countMetric = (metrics: Metrics, name: MetricName, value = 1) =>
   metrics.addMetric(name, MetricUnit.Count, value);
 

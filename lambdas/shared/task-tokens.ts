@@ -27,15 +27,18 @@ async function acknowledgingStale(call: () => Promise<unknown>): Promise<TokenOu
   }
 }
 
+/** SendTaskSuccess with `output` as JSON; a stale token is `{ delivered: false }`, other errors throw. */
 export const sendSuccess = (sfn: SFNClient, taskToken: string, output: unknown) =>
   acknowledgingStale(() =>
     sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })),
   );
 
+/** SendTaskFailure, clipping error and cause to the Step Functions limits; stale tokens as for `sendSuccess`. */
 export const sendFailure = (sfn: SFNClient, taskToken: string, error: string, cause: string) =>
   acknowledgingStale(() =>
     sfn.send(new SendTaskFailureCommand({ taskToken, error: clip(error, 256), cause: clip(cause, 32_768) })),
   );
 
+/** SendTaskHeartbeat; stale tokens as for `sendSuccess`. */
 export const sendHeartbeat = (sfn: SFNClient, taskToken: string) =>
   acknowledgingStale(() => sfn.send(new SendTaskHeartbeatCommand({ taskToken })));

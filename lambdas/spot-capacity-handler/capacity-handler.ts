@@ -31,6 +31,13 @@ export type CapacityHandlerResult =
 const tokenResult = (kind: string, sent: TokenOutcome): CapacityHandlerResult =>
   sent.delivered ? { outcome: 'DELIVERED', kind } : { outcome: 'TOKEN_GONE', kind, detail: sent.error };
 
+/**
+ * Handles one `spotplane.worker` event. Malformed events are dropped and other kinds ignored (never
+ * thrown back to EventBridge); retryable AWS errors propagate so the asynchronous invocation retries.
+ *
+ * @example
+ * await handleWorkerEvent(deps, obs, launchSucceededEvent); // { outcome: 'DELIVERED', kind: 'launch-succeeded' }
+ */
 export async function handleWorkerEvent(
   deps: HandlerDeps,
   obs: Observability,
@@ -157,6 +164,7 @@ async function teardownDone(
 const eventField = (event: unknown, key: string) =>
   typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined;
 
+/** The SpotCapacityHandler Lambda (target of the hub's worker-events rule). */
 export function makeHandler(deps: HandlerDeps) {
   const obs = deps.observability ?? makeObservability('spot-capacity-handler');
   return middy<unknown, CapacityHandlerResult>()

@@ -24,6 +24,11 @@ export const stateStoreInputSchema = z.discriminatedUnion('action', [
 ]);
 export type StateStoreInput = z.output<typeof stateStoreInputSchema>;
 
+/**
+ * Validates one state-store call.
+ *
+ * @throws {StateStoreInputError} naming every bad field.
+ */
 export function parseStateStoreInput(input: unknown): StateStoreInput {
   const result = stateStoreInputSchema.safeParse(input);
   if (result.success) return result.data;

@@ -24,6 +24,12 @@ export type StateStoreOutput =
   | HubState
   | { seconds: number };
 
+/**
+ * Applies one validated action to the hub state and returns what the Orchestrator reads back.
+ *
+ * @example
+ * await runAction(deps, store, obs, { action: 'next_backoff', attempt: 2 }); // { seconds: 120 }
+ */
 export async function runAction(
   deps: HandlerDeps,
   store: HubStore,
@@ -66,6 +72,7 @@ const field = (event: unknown, key: string) =>
     ? ((event as Record<string, unknown>)[key] as string)
     : undefined;
 
+/** The state-store Lambda, invoked by the Orchestrator with one `{ action, ... }` per call. */
 export function makeHandler(deps: HandlerDeps) {
   const obs = deps.observability ?? makeObservability('state-store');
   const store = new HubStore(deps);

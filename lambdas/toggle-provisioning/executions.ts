@@ -2,6 +2,7 @@
 import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { isAwsError } from '../shared/aws-errors.ts';
 
+/** The RUNNING executions of a state machine, following `nextToken` through every page. */
 export async function* runningExecutions(sfn: SFNClient, stateMachineArn: string, pageSize = 100) {
   let nextToken: string | undefined;
   do {
@@ -22,6 +23,7 @@ export async function* runningExecutions(sfn: SFNClient, stateMachineArn: string
   } while (nextToken);
 }
 
+/** The ARN of one RUNNING execution, or null when none runs (one-item pages, stopping at the first found). */
 export async function firstRunningExecution(sfn: SFNClient, stateMachineArn: string): Promise<string | null> {
   for await (const execution of runningExecutions(sfn, stateMachineArn, 1)) return execution.arn;
   return null;

@@ -88,6 +88,7 @@ async function disable(deps: ToggleDeps, teardown: boolean, obs: Observability):
   return `Provisioning disabled; ${stoppedText}; teardown requested in ${regions.join(', ')}. Status is TEARING_DOWN until every region confirms.`;
 }
 
+/** The `POST /spot-provisioning` route; LocalCloud's API and the Lambda share it. */
 export function toggleRoutes(deps: ToggleDeps, obs: Observability): Route[] {
   return [
     {
@@ -103,6 +104,12 @@ export function toggleRoutes(deps: ToggleDeps, obs: Observability): Route[] {
   ];
 }
 
+/**
+ * The ToggleProvisioning Lambda: an API Gateway HTTP API (v2) handler.
+ *
+ * @example
+ * makeHandler({ clients: awsClients(), config, clock: systemClock, orchestratorArn });
+ */
 export function makeHandler(deps: ToggleDeps) {
   const obs = deps.observability ?? makeObservability('toggle-provisioning');
   const routes = toggleRoutes(deps, obs);
