@@ -69,6 +69,7 @@ export async function handleWorkerEvent(
   switch (event.kind) {
     case 'launch-succeeded': {
       const { region, instances } = event.detail;
+      logger.appendKeys({ instance: instances.map((i) => i.instance_id).join(',') });
       countMetric(metrics, METRIC.launches);
       result = tokenResult(
         event.kind,

@@ -66,9 +66,12 @@ beforeEach(() => {
 describe('SpotCapacityHandler launch events', () => {
   it('answers Launch Succeeded with SendTaskSuccess carrying region and instances, and counts a launch', async () => {
     const addMetric = vi.spyOn(observability.metrics, 'addMetric');
+    const append = vi.spyOn(observability.logger, 'appendKeys');
     const result = await invoke(
       worker('Launch Succeeded', { region: 'us-west-2', task_token: 'tok', instances: [instance] }),
     );
+    expect(append).toHaveBeenCalledWith({ worker_region: 'us-west-2' });
+    expect(append).toHaveBeenCalledWith({ instance: 'i-0abc' });
 
     expect(result).toEqual({ outcome: 'DELIVERED', kind: 'launch-succeeded' });
     const call = aws.mocks.sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
