@@ -11,3 +11,16 @@ export class ConfigError extends Error {
     super(message, options);
   }
 }
+
+/** A failure of an API request whose status and message are safe to show the client. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly errors: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

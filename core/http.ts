@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from './config.ts';
+import { HttpError } from './errors.ts';
 
 export interface HttpRequest {
   method: string;
@@ -20,18 +21,7 @@ export interface HttpResponse {
   body: string;
 }
 
-/** A failure whose status and message are safe to show the client. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly errors: readonly string[] = [],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { HttpError };
 
 export interface RouteResult {
   statusCode?: number;

@@ -1,11 +1,7 @@
 /** Reads this worker's Auto Scaling group. */
 import { type AutoScalingGroup, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from './clients.ts';
-
-/** The ASG the worker stack creates is missing: a deployment problem, not a capacity one. */
-export class AsgNotFoundError extends Error {
-  override readonly name = 'AsgNotFoundError';
-}
+import { AsgNotFoundError } from './errors.ts';
 
 /**
  * The named Auto Scaling group in `region`.

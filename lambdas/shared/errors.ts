@@ -9,3 +9,8 @@ export class EnvironmentError extends Error {
 export class StateDocumentError extends Error {
   override readonly name = 'StateDocumentError';
 }
+
+/** The ASG the worker stack creates is missing: a deployment problem, not a capacity one. */
+export class AsgNotFoundError extends Error {
+  override readonly name = 'AsgNotFoundError';
+}
