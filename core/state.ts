@@ -203,6 +203,8 @@ export interface PublicStatus {
  * shows every time alike. Text that is no time at all is passed through rather than invented.
  */
 const contractTime = (text: string): string => {
+  // Without a zone the instant depends on the reader's time zone: not ours to guess.
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text)) return text;
   const at = Date.parse(text);
   return Number.isNaN(at) ? text : isoUtc(new Date(at));
 };

@@ -259,6 +259,17 @@ describe('publicStatus', () => {
     expect(view.updated_at).toBe('2026-11-24T10:00:57Z');
   });
 
+  it('passes a stored text that is no zoned instant through unchanged', () => {
+    const stored = {
+      ...running,
+      instances: [{ ...instance, launch_time: '2026-11-24T09:58:01' }],
+      updated_at: 'soon',
+    };
+    const view = publicStatus('enabled', stored, later);
+    expect(view.instances[0]?.launch_time).toBe('2026-11-24T09:58:01');
+    expect(view.updated_at).toBe('soon');
+  });
+
   it('lists a region excluded twice once, with the later expiry, as the RegionFinder counts it', () => {
     const twice = {
       ...running,
