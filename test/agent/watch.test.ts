@@ -2,8 +2,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CliOverrides } from '../../agent/main.ts';
 import { AGENT_VERSION } from '../../agent/metadata.ts';
-import { virtualClock } from '../../local/clock.ts';
+import { type VirtualClock, virtualClock } from '../../local/clock.ts';
 import { fakeProcesses, fakeRunner } from './support/fakes.ts';
 import { type Harness, harness } from './support/harness.ts';
 import { type ImdsStandIn, startImdsStandIn } from './support/imds-stand-in.ts';
@@ -51,6 +52,18 @@ function noticeOnPoll(poll: number, action = 'terminate') {
 }
 
 const env = () => ({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.endpoint });
+/**
+ * Runs `watch` once against the stand-ins: the notice path returns at once instead of staying resident,
+ * unless the test passes a `stopSignal` to end a watch that sees no notice.
+ */
+function runWatch(overrides: Omit<CliOverrides, 'clock'> & { clock: VirtualClock }) {
+  return h.run(['watch', '--config', h.configFile], env(), {
+    s3: s3.client,
+    ...(overrides.stopSignal ? {} : { stayResident: async () => {} }),
+    ...overrides,
+  });
+}
+
 const writesCheckpoint = () => () => {
   writeFileSync(join(h.checkpointDir, 'model.bin'), 'weights-v2');
   return 0;
@@ -66,12 +79,10 @@ describe('agent watch', () => {
     const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 1_500 });
     const runner = fakeRunner(clock, writesCheckpoint());
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes,
       runner,
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -111,12 +122,10 @@ describe('agent watch', () => {
       if (count === 5) imds.setNotice({ action: 'terminate', time: '2026-11-24T10:02:08Z' });
     });
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
       runner: fakeRunner(clock, writesCheckpoint()),
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -139,12 +148,10 @@ describe('agent watch', () => {
     const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID });
     const runner = fakeRunner(clock, 'hang');
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes,
       runner,
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -180,12 +187,11 @@ describe('agent watch', () => {
       { step: 'initialize', name: 'recordAttempts' },
     );
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
       s3: down,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
       runner: fakeRunner(clock, () => 0),
-      stayResident: async () => {},
     });
 
     expect(code).toBe(1);
@@ -230,12 +236,10 @@ describe('agent watch', () => {
     const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID, alsoAlive: [999] });
     const runner = fakeRunner(clock, () => 0);
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes,
       runner,
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -254,12 +258,10 @@ describe('agent watch', () => {
     noticeOnPoll(1);
     const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 });
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes,
       runner: fakeRunner(clock, writesCheckpoint()),
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -288,9 +290,8 @@ describe('agent watch', () => {
       if (count === 4) stop.abort();
     });
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID }),
       runner: fakeRunner(clock, () => 0),
       stopSignal: stop.signal,
@@ -307,12 +308,10 @@ describe('agent watch', () => {
     await writeFile(join(h.checkpointDir, 'model.bin'), 'w');
     await h.writeConfig(baseConfig('job-rebalance-on', { use_rebalance_recommendation: true }));
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
       runner: fakeRunner(clock, () => 0),
-      stayResident: async () => {},
     });
 
     expect(code).toBe(0);
@@ -331,9 +330,8 @@ describe('agent watch', () => {
     const processes = fakeProcesses(clock, { workloadPid: WORKLOAD_PID });
     const runner = fakeRunner(clock, () => 0);
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes,
       runner,
       stopSignal: stop.signal,
@@ -355,12 +353,10 @@ describe('agent watch', () => {
     await h.writeConfig(baseConfig('job-empty-dir'));
     noticeOnPoll(1);
 
-    const code = await h.run(['watch', '--config', h.configFile], env(), {
+    const code = await runWatch({
       clock,
-      s3: s3.client,
       processes: fakeProcesses(clock, { workloadPid: WORKLOAD_PID, exitAfterSigtermMs: 0 }),
       runner: fakeRunner(clock, () => 1),
-      stayResident: async () => {},
     });
 
     expect(code).toBe(1);
