@@ -35,6 +35,7 @@ export const AWS_REGIONS = [
 
 export type AwsRegion = (typeof AWS_REGIONS)[number];
 
+/** True for a region spotplane knows (`AWS_REGIONS`); `us-west2` and `US-WEST-2` are not. */
 export function isAwsRegion(value: string): value is AwsRegion {
   return (AWS_REGIONS as readonly string[]).includes(value);
 }

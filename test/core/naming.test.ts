@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../../core/clock.ts';
 import { initialHubState, launchRequestedSchema } from '../../core/messages.ts';
 import { hubRuleNames, names } from '../../core/naming.ts';
+import { isAwsRegion } from '../../core/regions.ts';
 
 describe('names', () => {
   it('derives every name from the prefix so two deployments never collide', () => {
@@ -53,5 +54,17 @@ describe('messages', () => {
       lifecycle: 'spot',
     });
     expect(result.success).toBe(false);
+  });
+});
+
+describe('isAwsRegion', () => {
+  it.each([
+    ['us-west-2', true],
+    ['af-south-1', true],
+    ['us-west2', false],
+    ['US-WEST-2', false],
+    ['', false],
+  ])('says %j is a known region: %s', (region, expected) => {
+    expect(isAwsRegion(region)).toBe(expected);
   });
 });
