@@ -10,7 +10,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['core/**/*.ts', 'lambdas/**/*.ts'],
       reporter: ['text-summary'],
-      thresholds: { lines: 85 },
+      // Raised from the initial 85 % lines as the code settled; a floor, not a goal.
+      thresholds: { lines: 95, branches: 85, functions: 95 },
     },
   },
 });
