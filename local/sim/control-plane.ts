@@ -33,4 +33,6 @@ export interface SimulatedControlPlane {
   desiredCapacity(): Record<string, number>;
   /** What the control plane did so far, for its bill. */
   usage(): ControlPlaneUsage;
+  /** Stops every running execution, so nothing is left running (nor holds the process open). */
+  shutdown(): Promise<void>;
 }

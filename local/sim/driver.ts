@@ -56,25 +56,30 @@ export async function runSpotplane(
     observe();
   };
 
-  const groups = groupByTime(marketChanges(trace));
-  let next = 0;
-  // The market as it stands at the start, then provisioning on, as a user would.
-  if (groups[0]?.[0]?.at === trace.startMs) await apply(groups[next++]!);
-  await plane.enableProvisioning();
-  await clock.settle();
-  observe();
+  try {
+    const groups = groupByTime(marketChanges(trace));
+    let next = 0;
+    // The market as it stands at the start, then provisioning on, as a user would.
+    if (groups[0]?.[0]?.at === trace.startMs) await apply(groups[next++]!);
+    await plane.enableProvisioning();
+    await clock.settle();
+    observe();
 
-  for (; next <= groups.length; next++) {
-    const at = groups[next]?.[0]?.at ?? trace.endMs;
-    // The predicate runs after every timer the control plane set, so each state change is seen at its time.
-    await clock.runUntil(observe, at - clock.now().getTime());
-    if (clock.now().getTime() !== at) {
-      throw new SimRunError(
-        `the clock overshot a market change: at ${clock.now().toISOString()}, wanted ${new Date(at).toISOString()}`,
-      );
+    for (; next <= groups.length; next++) {
+      const at = groups[next]?.[0]?.at ?? trace.endMs;
+      // The predicate runs after every timer the control plane set, so each state change is seen at its time.
+      await clock.runUntil(observe, at - clock.now().getTime());
+      if (clock.now().getTime() !== at) {
+        throw new SimRunError(
+          `the clock overshot a market change: at ${clock.now().toISOString()}, wanted ${new Date(at).toISOString()}`,
+        );
+      }
+      if (next < groups.length) await apply(groups[next]!);
+      options.onProgress?.(at);
     }
-    if (next < groups.length) await apply(groups[next]!);
-    options.onProgress?.(at);
+    return recorder.finish(trace.endMs, plane.usage());
+  } finally {
+    // Also after a failure: a control plane left running would keep the process alive.
+    await plane.shutdown();
   }
-  return recorder.finish(trace.endMs, plane.usage());
 }

@@ -122,6 +122,12 @@ class ScriptedPlane implements SimulatedControlPlane {
     return { ...this.desired };
   }
 
+  shutDown = false;
+
+  async shutdown(): Promise<void> {
+    this.shutDown = true;
+  }
+
   usage() {
     return { stateTransitions: 42, lambdaInvocations: 7, customEvents: 3, ssmApiCalls: 5, apiRequests: 1 };
   }
@@ -177,6 +183,7 @@ describe('runSpotplane (driver bookkeeping)', () => {
     ]);
     expect(timeline.usage?.stateTransitions).toBe(42);
     expect(plane.clock.now().getTime()).toBe(trace.endMs);
+    expect(plane.shutDown).toBe(true);
   });
 
   it('refuses a control plane whose clock is not at the trace start', async () => {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { runSpotplane } from '../../local/sim/driver.ts';
+import { localCloudControlPlane, startLocalCloudPlane } from '../../local/sim/local-cloud-plane.ts';
+import { accountRun } from '../../local/sim/report.ts';
+import { scenarioTrace } from '../../local/sim/scenario.ts';
+import { simulate } from '../../local/sim/simulate.ts';
+import { HOUR, T0 } from './fixtures.ts';
+
+const FAST_LAUNCH = { bootMs: 60_000, containerStartMs: 20_000, healthyAfterMs: 10_000 };
+
+const interruptedScenario = () =>
+  scenarioTrace({
+    start: new Date(T0),
+    durationMs: 3 * HOUR,
+    regions: {
+      'us-east-1': { placementScore: 9, spotPrice: 0.3, interruptionsAfterMs: [HOUR] },
+      'us-west-2': { placementScore: 8, spotPrice: 0.31 },
+      'eu-west-1': { placementScore: 7, spotPrice: 0.33 },
+    },
+  });
+
+describe('spotplane on LocalCloud under the simulator', () => {
+  it('serves from the best region, then fails over make-before-break when it is interrupted', async () => {
+    const trace = interruptedScenario();
+    const plane = await startLocalCloudPlane(trace, {}, { launchTiming: FAST_LAUNCH });
+    const timeline = await runSpotplane(trace, plane);
+    const report = accountRun(trace, timeline);
+
+    expect(timeline.healthy[0]?.region).toBe('us-east-1');
+    expect(timeline.losses).toEqual([{ atMs: T0 + HOUR, region: 'us-east-1' }]);
+    expect(report.failovers[0]?.toRegion).toBe('us-west-2');
+    // Make before break: the replacement is asked for while the interrupted instance still serves ...
+    const request = timeline.launchRequests.find((r) => r.region === 'us-west-2')!;
+    expect(request.atMs - (T0 + HOUR)).toBeLessThan(2000);
+    // ... so the serving gap stays far below the 90 s a break-before-make replacement needs to boot.
+    expect(report.failovers[0]!.gapS).toBeLessThan(5);
+    expect(timeline.usage?.stateTransitions).toBeGreaterThan(0);
+    expect(timeline.usage?.lambdaInvocations).toBeGreaterThan(0);
+  });
+
+  it('gives the same result for the same trace and seed', async () => {
+    const options = { seed: 5, days: 1, regions: ['us-east-1', 'us-west-2', 'eu-west-1'] };
+    const a = await simulate(options, localCloudControlPlane);
+    const b = await simulate(options, localCloudControlPlane);
+    expect(a.result.spotplaneError).toBeNull();
+    expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
+  });
+});
