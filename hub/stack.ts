@@ -11,7 +11,8 @@ import { SsmParameter } from '@cdktn/provider-aws/lib/ssm-parameter/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/config.ts';
-import { initialHubState, WORKER_SOURCE } from '../core/messages.ts';
+import { workerEventsPattern } from '../core/event-patterns.ts';
+import { initialHubState } from '../core/messages.ts';
 import { names } from '../core/naming.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
@@ -46,11 +47,6 @@ export interface HubStackProps {
   /** Let `terraform destroy` delete the checkpoint bucket with its objects (teardown --delete-checkpoints). */
   deleteCheckpointsOnDestroy?: boolean;
 }
-
-export const workerEventsPattern = (prefix: string) => ({
-  source: [WORKER_SOURCE],
-  detail: { prefix: [prefix] },
-});
 
 export class HubStack extends TerraformStack {
   readonly apiUrl: string;

@@ -9,42 +9,9 @@ import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
 import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { Construct } from 'constructs';
-import { HUB_SOURCE, LAUNCH_REQUESTED, TEARDOWN_REQUESTED, WORKER_SOURCE } from '../core/messages.ts';
+import { workerPatterns } from '../core/event-patterns.ts';
 import type { Names } from '../core/naming.ts';
 import { ServiceRole } from '../infra/iam.ts';
-
-export const SPOT_INTERRUPTION = 'EC2 Spot Instance Interruption Warning';
-export const REBALANCE_RECOMMENDATION = 'EC2 Instance Rebalance Recommendation';
-export const STATE_CHANGE = 'EC2 Instance State-change Notification';
-export const LAUNCH_UNSUCCESSFUL = 'EC2 Instance Launch Unsuccessful';
-
-/** Event patterns, as data: the stack deploys them and tests assert on them. */
-export const patterns = (prefix: string, region: string, asgName: string) => ({
-  hubToWorker: { source: [HUB_SOURCE], detail: { prefix: [prefix], target_region: [region] } },
-  launchRequested: {
-    source: [HUB_SOURCE],
-    'detail-type': [LAUNCH_REQUESTED],
-    detail: { prefix: [prefix], target_region: [region] },
-  },
-  teardownRequested: {
-    source: [HUB_SOURCE],
-    'detail-type': [TEARDOWN_REQUESTED],
-    detail: { prefix: [prefix], target_region: [region] },
-  },
-  interruption: { source: ['aws.ec2'], 'detail-type': [SPOT_INTERRUPTION] },
-  rebalance: { source: ['aws.ec2'], 'detail-type': [REBALANCE_RECOMMENDATION] },
-  stateChange: {
-    source: ['aws.ec2'],
-    'detail-type': [STATE_CHANGE],
-    detail: { state: ['shutting-down', 'terminated', 'stopping'] },
-  },
-  launchUnsuccessful: {
-    source: ['aws.autoscaling'],
-    'detail-type': [LAUNCH_UNSUCCESSFUL],
-    detail: { AutoScalingGroupName: [asgName] },
-  },
-  toHub: { source: [WORKER_SOURCE], detail: { prefix: [prefix] } },
-});
 
 export interface WorkerEventsProps {
   provider: AwsProvider;
@@ -68,7 +35,7 @@ export class WorkerEvents extends Construct {
   constructor(scope: Construct, id: string, props: WorkerEventsProps) {
     super(scope, id);
     const { provider, hubProvider, prefix, region, names: n } = props;
-    const p = patterns(prefix, region, props.asgName);
+    const p = workerPatterns(prefix, region, props.asgName);
     const bus = new CloudwatchEventBus(this, 'bus', { provider, name: n.workerBus });
     this.busName = bus.name;
     this.busArn = bus.arn;

@@ -9,13 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Config } from '../../core/config.ts';
-import {
-  HUB_SOURCE,
-  initialHubState,
-  LAUNCH_REQUESTED,
-  TEARDOWN_REQUESTED,
-  WORKER_SOURCE,
-} from '../../core/messages.ts';
+import { workerEventsPattern, workerPatterns } from '../../core/event-patterns.ts';
+import { initialHubState } from '../../core/messages.ts';
 import { LAMBDA_NAMES, type LambdaName, names } from '../../core/naming.ts';
 import { makeObservability } from '../../lambdas/shared/observability.ts';
 import type { TimerClock } from '../clock.ts';
@@ -57,35 +52,6 @@ const MACHINE_FILES = {
 type MachineKey = keyof typeof MACHINE_FILES;
 
 export const CONTAINER_NAME = 'sglang';
-
-/** Event patterns of the deployment, identical to what the stacks deploy (a test holds them equal). */
-export const eventPatterns = (prefix: string, region: string, asgName: string) => ({
-  hubToWorker: { source: [HUB_SOURCE], detail: { prefix: [prefix], target_region: [region] } },
-  workerEvents: { source: [WORKER_SOURCE], detail: { prefix: [prefix] } },
-  launchRequested: {
-    source: [HUB_SOURCE],
-    'detail-type': [LAUNCH_REQUESTED],
-    detail: { prefix: [prefix], target_region: [region] },
-  },
-  teardownRequested: {
-    source: [HUB_SOURCE],
-    'detail-type': [TEARDOWN_REQUESTED],
-    detail: { prefix: [prefix], target_region: [region] },
-  },
-  interruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
-  rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
-  stateChange: {
-    source: ['aws.ec2'],
-    'detail-type': ['EC2 Instance State-change Notification'],
-    detail: { state: ['shutting-down', 'terminated', 'stopping'] },
-  },
-  launchUnsuccessful: {
-    source: ['aws.autoscaling'],
-    'detail-type': ['EC2 Instance Launch Unsuccessful'],
-    detail: { AutoScalingGroupName: [asgName] },
-  },
-  toHub: { source: [WORKER_SOURCE], detail: { prefix: [prefix] } },
-});
 
 /** Default markets: distinct scores so the best region is obvious, prices in a realistic Spot band. */
 const DEFAULT_MARKETS: Record<string, Partial<MarketInputs>> = {
@@ -239,12 +205,12 @@ export class LocalControlPlane {
       config.hubRegion,
       n.hubBus,
       n.workerEventsRule,
-      eventPatterns(config.prefix, '', '').workerEvents,
+      workerEventsPattern(config.prefix),
       capacityHandler,
       'DISABLED',
     );
     for (const region of config.workerRegions) {
-      const p = eventPatterns(config.prefix, region, n.autoScalingGroup);
+      const p = workerPatterns(config.prefix, region, n.autoScalingGroup);
       const machines = workerMachines.get(region) ?? {};
       await this.rule(
         config.hubRegion,

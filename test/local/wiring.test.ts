@@ -1,17 +1,32 @@
 /** The local deployment must route events exactly as the stacks deploy them to AWS. */
+import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import { workerEventsPattern } from '../../hub/stack.ts';
-import { eventPatterns } from '../../local/cloud/control-plane.ts';
-import { patterns } from '../../worker/events.ts';
+import { workerEventsPattern, workerPatterns } from '../../core/event-patterns.ts';
+import { deployment } from './e2e-harness.ts';
 
 describe('local event wiring', () => {
-  it('uses the worker stack event patterns', () => {
-    const local = eventPatterns('spotplane', 'us-west-2', 'spotplane-gpu');
-    const { workerEvents: _hubSide, ...workerSide } = local;
-    expect(workerSide).toEqual(patterns('spotplane', 'us-west-2', 'spotplane-gpu'));
-  });
+  it('registers the shared event patterns on the buses the stacks use', async () => {
+    const { plane } = await deployment({ useRebalanceRecommendation: true });
+    const n = plane.names;
+    const pattern = async (region: string, bus: string, rule: string) => {
+      const out = await plane.cloud
+        .clients()
+        .eventBridge(region)
+        .send(new DescribeRuleCommand({ Name: rule, EventBusName: bus }));
+      return JSON.parse(out.EventPattern ?? 'null');
+    };
 
-  it('uses the hub stack pattern for worker events', () => {
-    expect(eventPatterns('spotplane', '', '').workerEvents).toEqual(workerEventsPattern('spotplane'));
+    expect(await pattern('us-east-1', n.hubBus, n.workerEventsRule)).toEqual(
+      workerEventsPattern('spotplane'),
+    );
+    const p = workerPatterns('spotplane', 'us-west-2', n.autoScalingGroup);
+    expect(await pattern('us-east-1', n.hubBus, n.hubToWorkerRule('us-west-2'))).toEqual(p.hubToWorker);
+    expect(await pattern('us-west-2', n.workerBus, n.launchRequestRule)).toEqual(p.launchRequested);
+    expect(await pattern('us-west-2', n.workerBus, n.teardownRequestRule)).toEqual(p.teardownRequested);
+    expect(await pattern('us-west-2', 'default', n.interruptionRule)).toEqual(p.interruption);
+    expect(await pattern('us-west-2', 'default', n.rebalanceRule)).toEqual(p.rebalance);
+    expect(await pattern('us-west-2', 'default', n.stateChangeRule)).toEqual(p.stateChange);
+    expect(await pattern('us-west-2', 'default', n.launchUnsuccessfulRule)).toEqual(p.launchUnsuccessful);
+    expect(await pattern('us-west-2', n.workerBus, n.forwardToHubRule)).toEqual(p.toHub);
   });
 });
