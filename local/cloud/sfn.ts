@@ -20,22 +20,13 @@ import type {
   StopExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import type { TimerClock } from '../clock.ts';
-import type { LocalExecution } from '../sfn/runtime.ts';
+import type { LocalExecution, TaskDispatcher } from '../sfn/runtime.ts';
+
+export type { TaskCall, TaskDispatcher } from '../sfn/runtime.ts';
+
 import { awsError } from './errors.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
-
-/** One Task call of a running execution, as the runtime hands it to LocalCloud (DESIGN.md "Runtime API"). */
-export interface TaskCall {
-  resource: string;
-  stateName: string;
-  input: unknown;
-  taskToken?: string;
-  executionArn: string;
-  region: string;
-  signal: AbortSignal;
-}
-export type TaskDispatcher = (call: TaskCall) => Promise<unknown>;
 
 /** The runtime API LocalCloud builds on (`local/sfn/runtime.ts` `LocalStepFunctions`). */
 export interface StepFunctionsRuntime {
