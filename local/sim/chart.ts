@@ -158,6 +158,11 @@ export function renderHtml(run: SimulationRun): string {
     row('cost', n(s?.costUsd, 2, ' USD'), n(b.costUsd, 2, ' USD')),
     row('cost / on-demand', n(s?.costVsOnDemand, 3), n(b.costVsOnDemand, 3)),
     row('cost / oracle', n(s?.costVsOracle, 3), n(b.costVsOracle, 3)),
+    row(
+      'serving time in the cheapest region',
+      n(s ? s.timeInCheapestRegion * 100 : undefined, 1, ' %'),
+      n(b.timeInCheapestRegion * 100, 1, ' %'),
+    ),
     row('failovers', n(s?.failoverCount, 0), n(b.failoverCount, 0)),
     row('mean serving gap per failover', n(s?.meanGapS, 1, ' s'), n(b.meanGapS, 1, ' s')),
   ].join('');

@@ -13,6 +13,8 @@
  *   with Spot capacity, moving instantly and for free; when no region has capacity it pays the
  *   cheapest on-demand price. It runs the instance types the run itself ran (all configured types
  *   when the run ran none), so it measures the choice of region, not of instance type.
+ * - time in the cheapest region: the share of serving time during which a serving instance sat in the
+ *   region the oracle sat in (it explains most of the distance to the oracle).
  * - failover: a capacity loss in the serving region. Reaction: from the loss to the next launch
  *   request. Gap: time without a healthy server from the loss until the next loss (or the end).
  */
@@ -44,6 +46,7 @@ export interface RunReport {
   oracleCostUsd: number;
   costVsOnDemand: number;
   costVsOracle: number;
+  timeInCheapestRegion: number;
   instanceHours: { spot: number; onDemand: number };
   hoursByRegion: Record<string, number>;
   failovers: FailoverReport[];
@@ -97,6 +100,42 @@ function marketInstants(trace: Trace, fromMs: number, toMs: number): number[] {
     }
   }
   return [...times].sort((a, b) => a - b);
+}
+
+/** The region the oracle sits in at `t`: the cheapest with capacity, or null when none has capacity. */
+export function cheapestRegionAt(trace: Trace, t: number, instanceTypes: readonly string[]): string | null {
+  let best: { region: string; price: number } | null = null;
+  for (const r of trace.regions) {
+    if (!valueAt(r.capacityAvailable, t)) continue;
+    for (const type of instanceTypes) {
+      const series = r.spotPrice[type];
+      if (!series) continue;
+      const price = valueAt(series, t);
+      if (!best || price < best.price) best = { region: r.region, price };
+    }
+  }
+  return best?.region ?? null;
+}
+
+/** Share of the serving time during which a serving instance sat in the oracle's region. */
+function shareInCheapestRegion(trace: Trace, run: RunTimeline, instanceTypes: readonly string[]): number {
+  const cuts = new Set(marketInstants(trace, run.startMs, run.endMs));
+  for (const h of run.healthy) {
+    cuts.add(Math.max(run.startMs, h.startMs));
+    cuts.add(Math.min(run.endMs, h.endMs));
+  }
+  const instants = [...cuts].filter((t) => t >= run.startMs && t < run.endMs).sort((a, b) => a - b);
+  let serving = 0;
+  let inCheapest = 0;
+  instants.forEach((t, i) => {
+    const length = (instants[i + 1] ?? run.endMs) - t;
+    const here = run.healthy.filter((h) => h.startMs <= t && t < h.endMs).map((h) => h.region);
+    if (here.length === 0) return;
+    serving += length;
+    const cheapest = cheapestRegionAt(trace, t, instanceTypes);
+    if (cheapest !== null && here.includes(cheapest)) inCheapest += length;
+  });
+  return serving > 0 ? inCheapest / serving : 0;
 }
 
 /** What the oracle (see the file header) pays over [fromMs, toMs), USD. */
@@ -163,14 +202,8 @@ export function accountRun(
     hoursByRegion[span.region] = (hoursByRegion[span.region] ?? 0) + hours;
   }
   const ranTypes = [...new Set(run.instances.map((i) => i.instanceType))];
-  const oracleCostUsd = oracleCost(
-    trace,
-    run.startMs,
-    run.endMs,
-    run.targetCapacity,
-    onDemand,
-    ranTypes.length > 0 ? ranTypes : trace.instanceTypes,
-  );
+  const oracleTypes = ranTypes.length > 0 ? ranTypes : trace.instanceTypes;
+  const oracleCostUsd = oracleCost(trace, run.startMs, run.endMs, run.targetCapacity, onDemand, oracleTypes);
 
   const losses = [...run.losses].sort((a, b) => a.atMs - b.atMs);
   const failovers: FailoverReport[] = losses.map((loss, i) => {
@@ -198,6 +231,7 @@ export function accountRun(
     oracleCostUsd,
     costVsOnDemand: onDemandCostUsd > 0 ? costUsd / onDemandCostUsd : 0,
     costVsOracle: oracleCostUsd > 0 ? costUsd / oracleCostUsd : 0,
+    timeInCheapestRegion: shareInCheapestRegion(trace, run, oracleTypes),
     instanceHours,
     hoursByRegion,
     failovers,

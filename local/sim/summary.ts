@@ -25,6 +25,7 @@ function rows(r: RunReport): [string, string][] {
     ['cost / on-demand', ratio(r.costVsOnDemand)],
     ['oracle cost', usd(r.oracleCostUsd)],
     ['cost / oracle', ratio(r.costVsOracle)],
+    ['serving time in the cheapest region', pct(r.timeInCheapestRegion)],
     ['failovers', String(r.failoverCount)],
     ['serving gap per failover, mean', duration(r.meanGapS)],
     ['serving gap per failover, max', duration(r.maxGapS)],

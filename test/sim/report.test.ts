@@ -165,6 +165,26 @@ describe('accountRun', () => {
   });
 });
 
+describe('timeInCheapestRegion', () => {
+  it('is the share of serving time spent where the oracle sat', () => {
+    const trace = handTrace(1, {
+      'us-east-1': {
+        price: [
+          { at: T0, value: 0.3 },
+          { at: T0 + 12 * HOUR, value: 0.5 },
+        ],
+      },
+      'us-west-2': { price: 0.4 },
+    });
+    // Serves in us-east-1 all day: cheapest for the first 12 h only; nothing serves in the last 6 h.
+    const report = accountRun(
+      trace,
+      run({ healthy: [{ region: 'us-east-1', startMs: T0, endMs: T0 + 18 * HOUR }] }),
+    );
+    expect(report.timeInCheapestRegion).toBeCloseTo(12 / 18, 12);
+  });
+});
+
 describe('oracleCost', () => {
   it('sits in the cheapest region that has capacity, and pays on-demand when none has', () => {
     const trace = handTrace(1, {
