@@ -55,6 +55,8 @@ export interface CliOverrides {
   clock?: AgentClock;
   fetch?: FetchLike;
   s3?: S3Client;
+  /** Builds the S3 client when `s3` is not given (from the region and `AWS_ENDPOINT_URL_S3`). */
+  makeS3?: typeof agentS3Client;
   processes?: ProcessControl;
   runner?: CommandRunner;
   /** Resolves when the process should stop (SIGTERM/SIGINT in the real CLI). */
@@ -100,7 +102,7 @@ function runtime(config: AgentConfig, env: NodeJS.ProcessEnv, io: CliIo, o: CliO
     s3: async () => {
       if (!s3) {
         const region = config.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || (await imds.region()));
-        s3 = agentS3Client({ region, endpoint: env.AWS_ENDPOINT_URL_S3 || undefined });
+        s3 = (o.makeS3 ?? agentS3Client)({ region, endpoint: env.AWS_ENDPOINT_URL_S3 || undefined });
       }
       return s3;
     },
