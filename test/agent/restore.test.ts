@@ -2,9 +2,11 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { virtualClock } from '../../local/clock.ts';
+import { drive } from './support/drive.ts';
 import { fakeProcesses } from './support/fakes.ts';
 import { type Harness, harness } from './support/harness.ts';
 import { startImdsStandIn } from './support/imds-stand-in.ts';
+import { agentInFlight } from './support/in-flight.ts';
 import { deadEndpoint, type S3StandIn, standInClient, startS3StandIn } from './support/s3-stand-in.ts';
 
 let s3: S3StandIn;
@@ -176,14 +178,17 @@ describe('agent restore', () => {
     const { lineLog } = await import('../../agent/log.ts');
     const clock = virtualClock('2026-11-24T10:00:00Z');
     await writeFile(join(h.checkpointDir, 'shards', 'big.bin'), big);
-    await uploadCheckpoint(
-      { s3: s3.client, clock, log: lineLog(clock, () => {}), partSize: 5 * 1024 * 1024 },
-      {
-        bucket: s3.bucket,
-        folder: 'ckpt/job-rt/2026/11/24/100000Z/',
-        dir: h.checkpointDir,
-        metadata: JSON.parse(metadata('job-rt', '2026-11-24T10:00:00Z')),
-      },
+    await drive(
+      clock,
+      uploadCheckpoint(
+        { s3: agentInFlight.s3(s3.client), clock, log: lineLog(clock, () => {}), partSize: 5 * 1024 * 1024 },
+        {
+          bucket: s3.bucket,
+          folder: 'ckpt/job-rt/2026/11/24/100000Z/',
+          dir: h.checkpointDir,
+          metadata: JSON.parse(metadata('job-rt', '2026-11-24T10:00:00Z')),
+        },
+      ),
     );
     await writeFile(join(h.checkpointDir, 'shards', 'big.bin'), 'overwritten locally');
     await configure('job-rt');

@@ -6,6 +6,7 @@ import { lineLog } from '../../agent/log.ts';
 import { uploadCheckpoint } from '../../agent/upload.ts';
 import { virtualClock } from '../../local/clock.ts';
 import { drive } from './support/drive.ts';
+import { agentInFlight } from './support/in-flight.ts';
 import { type S3StandIn, standInClient, startS3StandIn } from './support/s3-stand-in.ts';
 
 let s3: S3StandIn;
@@ -30,7 +31,7 @@ const metadata = {
 describe('uploadCheckpoint', () => {
   it('treats an ETag that does not match the bytes sent as a failed attempt and sends the object again', async () => {
     await writeFile(join(dir, 'model.bin'), 'weights');
-    const client = standInClient(s3.endpoint);
+    const client = agentInFlight.s3(standInClient(s3.endpoint));
     let tampered = 0;
     client.middlewareStack.add(
       (next) => async (args) => {

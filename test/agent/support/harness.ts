@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliOverrides, runCli } from '../../../agent/main.ts';
+import { agentS3Client } from '../../../agent/s3.ts';
 import type { VirtualClock } from '../../../local/clock.ts';
 import { drive } from './drive.ts';
+import { agentInFlight } from './in-flight.ts';
 
 export interface Harness {
   root: string;
@@ -46,10 +48,26 @@ export async function harness(): Promise<Harness> {
     run: (argv, env, overrides) =>
       drive(
         overrides.clock,
-        runCli(argv, env, { stdout: (l) => h.stdout.push(l), stderr: (l) => h.stderr.push(l) }, overrides),
+        runCli(
+          argv,
+          env,
+          { stdout: (l) => h.stdout.push(l), stderr: (l) => h.stderr.push(l) },
+          counted(overrides),
+        ),
       ),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
   await mkdir(h.checkpointDir, { recursive: true });
   return h;
+}
+
+/** Every request the agent sends goes through a seam `drive()` counts, whichever client it uses. */
+function counted<O extends CliOverrides>(overrides: O): O {
+  const makeS3 = overrides.makeS3 ?? agentS3Client;
+  return {
+    ...overrides,
+    fetch: agentInFlight.fetch(overrides.fetch),
+    ...(overrides.s3 ? { s3: agentInFlight.s3(overrides.s3) } : {}),
+    makeS3: (options) => agentInFlight.s3(makeS3(options)),
+  };
 }
