@@ -65,6 +65,15 @@ export const configSchema = z
     launchTimeoutSeconds: z.int().min(120).max(3600).default(900),
     /** A worker must report progress at least this often during a launch. */
     launchHeartbeatSeconds: z.int().min(30).max(3600).default(300),
+    /**
+     * While running on Spot, move (make-before-break) to the region the RegionFinder chooses when its known
+     * price is at least this fraction below the current region's (0.1 = 10 % cheaper). 0 = never.
+     */
+    rebalanceMinSavings: z
+      .number()
+      .min(0)
+      .lt(1, 'must be below 1 (a fraction of the current price)')
+      .default(0.1),
     /** Cap of the exponential backoff while no region qualifies. */
     maxBackoffSeconds: z.int().min(30).max(3600).default(600),
     container: z

@@ -19,6 +19,13 @@ export {
   regionsToPrice,
 } from './rank.ts';
 export {
+  type RebalanceCurrent,
+  type RebalanceDecision,
+  type RebalancePolicy,
+  rebalancePriceRegions,
+  shouldRebalance,
+} from './rebalance.ts';
+export {
   lookupScores,
   parseScoreCache,
   type ScoreCache,

@@ -53,6 +53,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ targetCapacity: 11 })).toThrowError(/targetCapacity: must be at most 10/);
   });
 
+  it('takes the rebalance threshold as a fraction below 1, 0 turning rebalancing off', () => {
+    expect(parseConfig({}).rebalanceMinSavings).toBe(0.1);
+    expect(parseConfig({ rebalanceMinSavings: 0 }).rebalanceMinSavings).toBe(0);
+    expect(() => parseConfig({ rebalanceMinSavings: 1 })).toThrowError(
+      /rebalanceMinSavings: must be below 1/,
+    );
+    expect(() => parseConfig({ rebalanceMinSavings: -0.1 })).toThrowError(/rebalanceMinSavings:/);
+    expect(() => parseConfig({ rebalanceMinSavings: '0.2' })).toThrowError(/rebalanceMinSavings:/);
+  });
+
   it('rejects a malformed instance type and prefix', () => {
     expect(() => parseConfig({ instanceTypes: ['G6 XL'] })).toThrowError(
       /instanceTypes\.0: must be an EC2 instance type/,
