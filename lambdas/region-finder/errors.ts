@@ -20,5 +20,17 @@ export class TooManyPagesError extends Error {
   }
 }
 
+/** The finder's input is not `{}` or `{ current_region }`; the message names the bad field. */
+export class FinderInputError extends Error {
+  override readonly name = 'FinderInputError';
+  constructor(
+    message: string,
+    readonly issues: string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** A hub state document that cannot be read is the shared `StateDocumentError`. */
 export { StateDocumentError } from '../shared/errors.ts';

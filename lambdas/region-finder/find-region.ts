@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
-import type { Exclusion } from '../../core/messages.ts';
+import type { HubState } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import {
   candidateRegions,
@@ -12,19 +12,30 @@ import {
   type PriceLookup,
   type Ranking,
   rankRegions,
+  rebalancePriceRegions,
   regionsToPrice,
   type ScoreConfiguration,
   scoreCacheEntry,
   scoreConfigurationKey,
+  shouldRebalance,
 } from '../../core/ranking/index.ts';
 import { awsErrorName } from '../shared/aws-errors.ts';
 import type { AwsClients } from '../shared/clients.ts';
 import { runLimited } from './call.ts';
-import { readExclusions, readScoreCache, writeScoreCache } from './hub-state.ts';
+import { readHubState, readScoreCache, writeScoreCache } from './hub-state.ts';
+import type { FinderRequest } from './input.ts';
 import { fetchPlacementScores } from './placement-scores.ts';
 import { lookupSpotPrice } from './spot-prices.ts';
 
-export type RegionFinderOutput = Ranking & { scores_from_cache: boolean };
+export type RegionFinderOutput = Ranking & {
+  scores_from_cache: boolean;
+  /** The region named by `current_region`, with its score and price; `null` when none was named. */
+  current: { region: string; score: number | null; price: number | null } | null;
+  /** Where a price rebalance should move to (`core/ranking/rebalance.ts`); `null` to stay. */
+  rebalance_to: string | null;
+  /** Why (not) rebalance; `null` when no `current_region` was named. */
+  rebalance_why: string | null;
+};
 
 /** The logging the finder needs (the handler adapts Powertools' `Logger` to it). */
 export interface FinderLog {
@@ -68,11 +79,18 @@ interface Scores {
  * per-24 h configuration allowance, the cached scores fit any set of exclusions, and the score call
  * need not wait for the state read. Excluded regions are dropped by the ranking.
  *
+ * With `request.currentRegion` the current region and the best-scored ones are priced even without a
+ * score tie, and `rebalance_to` says whether a make-before-break move is worth its price saving.
+ *
  * @example
  * const result = await findRegion({ clients: awsClients(), config, clock: systemClock });
  * result.chosen?.region; // 'us-west-2'
  */
-export async function findRegion(deps: FinderDeps, options: FinderOptions = {}): Promise<RegionFinderOutput> {
+export async function findRegion(
+  deps: FinderDeps,
+  options: FinderOptions = {},
+  request: FinderRequest = {},
+): Promise<RegionFinderOutput> {
   const { clients, config, clock } = deps;
   const log = deps.log ?? silent;
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -117,12 +135,12 @@ export async function findRegion(deps: FinderDeps, options: FinderOptions = {}):
     return { scores: null, fromCache: false, fresh: false };
   };
 
-  let exclusions: Exclusion[] = [];
+  let hubState: HubState | null = null;
   let scores: Scores = { scores: null, fromCache: false, fresh: false };
   await runLimited<void>(
     [
       async () => {
-        exclusions = await readExclusions(ssm, hub, n.stateParameter, timeoutMs);
+        hubState = await readHubState(ssm, hub, n.stateParameter, timeoutMs);
       },
       async () => {
         scores = await getScores();
@@ -131,10 +149,21 @@ export async function findRegion(deps: FinderDeps, options: FinderOptions = {}):
     concurrency,
   );
 
+  const exclusions = (hubState as HubState | null)?.excluded_regions ?? [];
+  const { currentRegion } = request;
   const candidates = candidateRegions(config.workerRegions, exclusions, now);
-  const toPrice = regionsToPrice(candidates, scores.scores, config);
+  const toPrice = new Set(regionsToPrice(candidates, scores.scores, config));
+  if (currentRegion) {
+    for (const region of rebalancePriceRegions(
+      candidates,
+      scores.scores,
+      config.minPlacementScore,
+      currentRegion,
+    ))
+      toPrice.add(region);
+  }
   const prices = new Map<string, PriceLookup>();
-  const priceTasks = toPrice.map((region) => async () => {
+  const priceTasks = [...toPrice].map((region) => async () => {
     prices.set(
       region,
       await lookupSpotPrice(clients.ec2(region), region, config.instanceTypes, now, timeoutMs),
@@ -167,5 +196,34 @@ export async function findRegion(deps: FinderDeps, options: FinderOptions = {}):
     minPlacementScore: config.minPlacementScore,
     maxSpotPrice: config.maxSpotPrice,
   });
-  return { ...ranking, scores_from_cache: scores.fromCache };
+  if (!currentRegion) {
+    return {
+      ...ranking,
+      scores_from_cache: scores.fromCache,
+      current: null,
+      rebalance_to: null,
+      rebalance_why: null,
+    };
+  }
+  const currentPrice = prices.get(currentRegion);
+  const current = {
+    region: currentRegion,
+    score: scores.scores?.get(currentRegion) ?? null,
+    price: currentPrice?.known ? currentPrice.price : null,
+  };
+  const state = hubState as HubState | null;
+  // The hub state must agree that this region runs on Spot: a stale caller never triggers a move.
+  const running = state?.region === currentRegion;
+  const decision = shouldRebalance(
+    ranking.chosen,
+    { ...current, status: running ? state.status : 'DISABLED', lifecycle: running ? state.lifecycle : null },
+    config,
+  );
+  return {
+    ...ranking,
+    scores_from_cache: scores.fromCache,
+    current,
+    rebalance_to: decision.to,
+    rebalance_why: decision.why,
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * Reads the hub's exclusions (SSM state document) and the placement-score cache, hub region. Unlike
+ * Reads the hub state document (exclusions, what runs) and the placement-score cache, hub region. Unlike
  * `HubStore`, every call here has a deadline: the RegionFinder must never stall on one slow answer.
  */
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { Exclusion } from '../../core/messages.ts';
+import type { HubState } from '../../core/messages.ts';
 import { parseScoreCache, type ScoreCache } from '../../core/ranking/index.ts';
 import { isAwsError } from '../shared/aws-errors.ts';
 import { parseHubState } from '../shared/hub-store.ts';
@@ -26,15 +26,15 @@ async function getParameter(
   }
 }
 
-/** The exclusions recorded in the hub state; no document yet means none. */
-export async function readExclusions(
+/** The hub state document, or null when there is none yet (nothing excluded, nothing running). */
+export async function readHubState(
   ssm: SSMClient,
   region: string,
   parameter: string,
   timeoutMs: number,
-): Promise<Exclusion[]> {
+): Promise<HubState | null> {
   const text = await getParameter(ssm, region, parameter, timeoutMs);
-  return text === undefined ? [] : parseHubState(parameter, text).excluded_regions;
+  return text === undefined ? null : parseHubState(parameter, text);
 }
 
 /** The stored placement-score cache, or null when there is none or it cannot be read as one. */

@@ -1,4 +1,6 @@
 /** The RegionFinder Lambda: ranks worker regions by placement score, then numeric Spot price. */
+
+export { FinderInputError } from './errors.ts';
 export {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_SCORE_CACHE_TTL_MS,
@@ -8,5 +10,6 @@ export {
   findRegion,
   type RegionFinderOutput,
 } from './find-region.ts';
+export { type FinderRequest, parseFinderInput } from './input.ts';
 export { makeHandler, type RegionFinderDeps } from './make-handler.ts';
 export { MAX_CONFIG_LIMIT_EXCEEDED } from './placement-scores.ts';

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { makeObservability, type Observability, observe } from '../shared/observability.ts';
 import { type FinderOptions, findRegion, type RegionFinderOutput } from './find-region.ts';
+import { parseFinderInput } from './input.ts';
 
 export interface RegionFinderDeps extends HandlerDeps {
   /** A logger to use instead of the observability's (LocalCloud and older callers pass one). */
@@ -12,8 +13,8 @@ export interface RegionFinderDeps extends HandlerDeps {
 }
 
 /**
- * The handler takes `{}` (it reads exclusions from the hub state itself) and returns
- * `{ chosen, reason, ranked, scores_from_cache }`.
+ * The handler takes `{}` (it reads exclusions from the hub state itself) or `{ current_region }` and returns
+ * `{ chosen, reason, ranked, scores_from_cache, current, rebalance_to, rebalance_why }`.
  *
  * @example
  * export const handler = makeHandler({ clients: awsClients(), config, clock: systemClock });
@@ -28,13 +29,19 @@ export const makeHandler = (deps: RegionFinderDeps) => {
   };
   return middy<unknown, RegionFinderOutput>()
     .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
-    .handler(async () => {
-      const result = await findRegion({ ...deps, log }, deps.options);
+    .handler(async (event) => {
+      const request = parseFinderInput(event);
+      const result = await findRegion({ ...deps, log }, deps.options, request);
       logger.info('region finder result', {
         chosen: result.chosen,
         reason: result.reason,
         scores_from_cache: result.scores_from_cache,
         ranked: result.ranked,
+        ...(request.currentRegion && {
+          current: result.current,
+          rebalance_to: result.rebalance_to,
+          rebalance_why: result.rebalance_why,
+        }),
       });
       return result;
     });

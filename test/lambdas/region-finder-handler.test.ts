@@ -21,7 +21,7 @@ describe('RegionFinder handler', () => {
     vi.resetModules();
   });
 
-  it('returns { chosen, reason, ranked, scores_from_cache } and logs the decision with the Lambda context', async () => {
+  it('returns { chosen, reason, ranked, scores_from_cache, current, rebalance_* } and logs the decision with the Lambda context', async () => {
     const fx = finderFixture();
     fx.hubEc2()
       .on(GetSpotPlacementScoresCommand)
@@ -32,9 +32,52 @@ describe('RegionFinder handler', () => {
 
     const output = await handler({}, context);
 
-    expect(Object.keys(output).sort()).toEqual(['chosen', 'ranked', 'reason', 'scores_from_cache']);
+    expect(Object.keys(output).sort()).toEqual([
+      'chosen',
+      'current',
+      'ranked',
+      'reason',
+      'rebalance_to',
+      'rebalance_why',
+      'scores_from_cache',
+    ]);
+    expect(output).toMatchObject({ current: null, rebalance_to: null, rebalance_why: null });
     expect(output.chosen).toEqual({ region: 'eu-west-1', score: 7, price: null });
     expect(info).toHaveBeenCalledWith('region finder result', expect.objectContaining({ reason: null }));
+  });
+
+  it('takes { current_region } and logs the rebalance decision', async () => {
+    const fx = finderFixture();
+    fx.hubEc2()
+      .on(GetSpotPlacementScoresCommand)
+      .resolves({ SpotPlacementScores: scoresOf({ 'eu-west-1': 7 }) });
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    const handler = makeHandler({ clients: fx.clients, config: fx.config, clock: fx.clock, logger });
+
+    const output = await handler({ current_region: 'eu-west-1', execution: 'arn:exec' }, context);
+
+    expect(output.current).toMatchObject({ region: 'eu-west-1', score: 7 });
+    expect(output.rebalance_to).toBeNull();
+    expect(info).toHaveBeenCalledWith(
+      'region finder result',
+      expect.objectContaining({ rebalance_to: null, rebalance_why: expect.any(String) }),
+    );
+  });
+
+  it('rejects a current_region that is not an AWS region, naming the field', async () => {
+    const fx = finderFixture();
+    const handler = makeHandler({
+      clients: fx.clients,
+      config: fx.config,
+      clock: fx.clock,
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    });
+
+    await expect(handler({ current_region: 'us-west2' }, context)).rejects.toMatchObject({
+      name: 'FinderInputError',
+      message: expect.stringContaining('current_region: must be an AWS region'),
+    });
   });
 
   it('logs with the hub region and the Lambda context, like every spotplane Lambda', async () => {

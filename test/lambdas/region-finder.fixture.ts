@@ -4,7 +4,7 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { manualClock } from '../../core/clock.ts';
 import { type ConfigInput, parseConfig } from '../../core/config.ts';
-import { type Exclusion, initialHubState } from '../../core/messages.ts';
+import { type Exclusion, type HubState, initialHubState } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import type { AwsClients } from '../../lambdas/shared/clients.ts';
 
@@ -59,6 +59,17 @@ export function finderFixture(configInput: ConfigInput = {}) {
     },
     ssm,
     names: n,
+    /** The hub state as the Orchestrator leaves it while it waits on `region`. */
+    setRunning(
+      region: string,
+      lifecycle: 'spot' | 'on-demand' = 'spot',
+      status: HubState['status'] = 'RUNNING',
+    ) {
+      const state: HubState = { ...initialHubState(new Date(NOW)), status, region, lifecycle };
+      ssm
+        .on(GetParameterCommand, { Name: n.stateParameter })
+        .resolves({ Parameter: { Name: n.stateParameter, Value: JSON.stringify(state) } });
+    },
     setExclusions(exclusions: Exclusion[]) {
       const state = {
         ...initialHubState(new Date(NOW)),

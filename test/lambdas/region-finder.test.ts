@@ -139,7 +139,15 @@ describe('RegionFinder', () => {
 
     const result = await findRegion(fx);
 
-    expect(result).toEqual({ chosen: null, reason: 'ALL_EXCLUDED', ranked: [], scores_from_cache: false });
+    expect(result).toEqual({
+      chosen: null,
+      reason: 'ALL_EXCLUDED',
+      ranked: [],
+      scores_from_cache: false,
+      current: null,
+      rebalance_to: null,
+      rebalance_why: null,
+    });
     for (const region of fx.config.workerRegions) {
       expect(calls(fx.ec2(region), DescribeSpotPriceHistoryCommand)).toBe(0);
     }
