@@ -5,6 +5,7 @@
  * and SpotCapacityHandler's Region Lost path. Everything runs on one virtual clock.
  */
 import { type HubState, type InstanceDetail, initialHubState } from '../../../core/messages.ts';
+import { shouldRebalance } from '../../../core/ranking/index.ts';
 import {
   activeExclusions,
   decideRegionLost,
@@ -68,6 +69,12 @@ export class HubWorld {
   readonly events: HubEvent[] = [];
   /** Regions the finder may choose, best first (a placement-score order). */
   preference: string[];
+  /** Spot price per region (USD/h) the finder reports; a region not listed has an unknown price. */
+  readonly prices = new Map<string, number>();
+  /** The finder's rebalance threshold (config `rebalanceMinSavings`). */
+  rebalanceMinSavings = 0.15;
+  /** Every RegionFinder payload, as received. */
+  readonly finderRequests: Record<string, unknown>[] = [];
   /** Makes the RegionFinder Lambda fail (e.g. the EC2 API is down), as a Lambda error. */
   finderError: string | null = null;
   readonly workers = new Map<string, WorkerScript>();
@@ -162,7 +169,7 @@ export class HubWorld {
           return payload(this.stateStore(input.Payload as Record<string, unknown>));
         if (fn === hubFunctions.regionFinder) {
           if (this.finderError) throw new TaskError(this.finderError, 'region finder failed');
-          return payload(this.regionFinder());
+          return payload(this.regionFinder(input.Payload as Record<string, unknown>));
         }
         throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${String(fn)}`);
       }
@@ -238,17 +245,39 @@ export class HubWorld {
     }
   }
 
-  private regionFinder(): unknown {
+  /** Stand-in RegionFinder; with `current_region` it decides the rebalance with the real pure function. */
+  private regionFinder(request: Record<string, unknown>): unknown {
+    this.finderRequests.push(request);
     const excluded = new Set(activeExclusions(this.state, this.clock.now()).map((e) => e.region));
+    const priceOf = (region: string) => this.prices.get(region) ?? (this.prices.size === 0 ? 0.5 : null);
     const ranked = this.preference
       .filter((region) => !excluded.has(region))
-      .map((region, i) => ({ region, score: 9 - i, price: 0.5, why: 'stand-in ranking' }));
+      .map((region, i) => ({ region, score: 9 - i, price: priceOf(region), why: 'stand-in ranking' }));
     const best = ranked[0];
+    const chosen = best ? { region: best.region, score: best.score, price: best.price } : null;
+    const currentRegion = request.current_region as string | undefined;
+    const current = currentRegion
+      ? {
+          region: currentRegion,
+          score: 9 - Math.max(0, this.preference.indexOf(currentRegion)),
+          price: priceOf(currentRegion),
+        }
+      : null;
+    const decision = current
+      ? shouldRebalance(
+          chosen,
+          { ...current, status: this.state.status, lifecycle: this.state.lifecycle },
+          { minPlacementScore: 3, rebalanceMinSavings: this.rebalanceMinSavings },
+        )
+      : null;
     return {
-      chosen: best ? { region: best.region, score: best.score, price: best.price } : null,
+      chosen,
       reason: best ? null : 'ALL_EXCLUDED',
       ranked,
       scores_from_cache: false,
+      current,
+      rebalance_to: decision?.to ?? null,
+      rebalance_why: decision?.why ?? null,
     };
   }
 
