@@ -3,9 +3,10 @@
  * been recorded, whichever arrived first: SpotCapacityHandler calls this after remembering a loss, the
  * state-store after registering a token. The state is cleared *before* the answer: once answered, the
  * Orchestrator moves on and writes the state itself (an exclusion), and a write of ours after that
- * would overwrite it. If the answer cannot be sent, the token and loss are put back for the retry.
+ * would overwrite it. If the answer cannot be sent, the token and loss are put back for the retry; if
+ * the token had already expired, the loss alone is kept for the Orchestrator's next wait.
  */
-import { lossSettled, lossToSettle, lossUnsettled } from '../../core/state.ts';
+import { lossSettled, lossToSettle, lossUnsettled, rememberLoss } from '../../core/state.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { HubStore } from './hub-store.ts';
 import { countMetric, METRIC, type Observability } from './observability.ts';
@@ -31,6 +32,13 @@ export async function settleLoss(
     throw error;
   }
   if (sent.delivered) countMetric(obs.metrics, METRIC.failovers);
+  else {
+    // The wait had already timed out (e.g. the Orchestrator was checking prices). The loss must not
+    // vanish with the token: remember it, so the next wait for this region is answered at once.
+    await store.update((state, now) =>
+      state.region === pair.loss.region ? rememberLoss(state, pair.loss, now) : state,
+    );
+  }
   obs.logger.info('region loss answered', { loss: pair.loss, delivered: sent.delivered });
   return sent;
 }

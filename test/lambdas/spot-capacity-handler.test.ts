@@ -188,11 +188,24 @@ describe('SpotCapacityHandler Region Lost', () => {
     expect(aws.mocks.sfn.calls()).toHaveLength(0);
   });
 
-  it('clears a stale loss token it could no longer deliver', async () => {
+  it('clears a stale loss token it could no longer deliver, but remembers the loss for the next wait', async () => {
     store.setState(running);
     aws.mocks.sfn.on(SendTaskSuccessCommand).rejects(awsError('TaskTimedOut'));
     expect(await invoke(lost('us-west-2'))).toMatchObject({ outcome: 'TOKEN_GONE' });
     expect(store.state().loss_token).toBeNull();
+    expect(store.state().pending_losses).toEqual([
+      { region: 'us-west-2', reason: 'SpotInterruption', instance_id: 'i-0abc' },
+    ]);
+  });
+
+  it('does not remember a stale loss once the Orchestrator has moved to another region', async () => {
+    store.setState(running);
+    aws.mocks.sfn.on(SendTaskSuccessCommand).callsFake(async () => {
+      store.setState({ ...store.state(), region: 'eu-west-1' });
+      throw awsError('TaskTimedOut');
+    });
+    await invoke(lost('us-west-2'));
+    expect(store.state().pending_losses ?? []).toEqual([]);
   });
 
   it('writes nothing after answering, so it cannot overwrite what the answered Orchestrator writes next', async () => {
