@@ -17,7 +17,7 @@ import { names } from '../core/naming.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
 import { loadMachine } from '../infra/definitions.ts';
-import { NodeFunction } from '../infra/node-function.ts';
+import { nodeFunctions } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
 import { orchestratorSettings } from '../statemachines/settings.ts';
@@ -94,27 +94,18 @@ export class HubStack extends TerraformStack {
       ],
       workerRegions: config.workerRegions,
     });
-    const functions = new Map<HubLambda, NodeFunction>();
-    for (const name of HUB_LAMBDAS) {
-      const bundle = artifacts.bundles.get(name);
-      if (!bundle) continue;
-      functions.set(
-        name,
-        new NodeFunction(this, name, {
-          provider,
-          bundle,
-          functionName: n.lambda(name),
-          roleName: `${prefix}-${region}-${name}`,
-          region,
-          config,
-          statements: statements[name],
-          environment: { ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine) },
-          timeoutSeconds: HUB_LAMBDA_TIMEOUT_SECONDS[name],
-          logRetentionDays: LOG_RETENTION_DAYS,
-        }),
-      );
-    }
-    // A function not written yet still has its (future) ARN, so the definition stays complete.
+    const functions = nodeFunctions(this, HUB_LAMBDAS, {
+      provider,
+      bundles: artifacts.bundles,
+      names: n,
+      prefix,
+      region,
+      config,
+      statements,
+      environment: { ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine) },
+      timeoutSeconds: HUB_LAMBDA_TIMEOUT_SECONDS,
+      logRetentionDays: LOG_RETENTION_DAYS,
+    });
     const functionArn = (name: HubLambda) => functions.get(name)?.arn ?? hub.lambda(n.lambda(name));
 
     const orchestratorDefinition = loadMachine(artifacts.rootDir, artifacts.loadDefinition, 'orchestrator', {

@@ -8,7 +8,7 @@ import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { AssetType, TerraformAsset } from 'cdktn';
 import { Construct } from 'constructs';
 import { CONFIG_ENV, type Config } from '../core/config.ts';
-import type { LambdaName } from '../core/naming.ts';
+import type { LambdaName, Names } from '../core/naming.ts';
 import { ServiceRole, type Statement, XRAY_WRITE } from './iam.ts';
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME, type LambdaBundle } from './lambda-bundle.ts';
 
@@ -79,4 +79,42 @@ export class NodeFunction extends Construct {
     this.functionName = fn.functionName;
     this.invokeArn = fn.invokeArn;
   }
+}
+
+export interface NodeFunctionsProps<N extends LambdaName>
+  extends Omit<NodeFunctionProps, 'bundle' | 'functionName' | 'roleName' | 'statements' | 'timeoutSeconds'> {
+  bundles: ReadonlyMap<LambdaName, LambdaBundle>;
+  names: Names;
+  prefix: string;
+  statements: Record<N, readonly Statement[]>;
+  timeoutSeconds?: Partial<Record<N, number>>;
+}
+
+/**
+ * One `NodeFunction` per name whose bundle was built (a missing handler is listed in the synth's
+ * `missing`, and deploy refuses to apply then), named by `names.lambda` with role `<prefix>-<region>-<name>`.
+ */
+export function nodeFunctions<N extends LambdaName>(
+  scope: Construct,
+  lambdaNames: readonly N[],
+  props: NodeFunctionsProps<N>,
+): Map<N, NodeFunction> {
+  const { bundles, names, prefix, statements, timeoutSeconds, ...common } = props;
+  const functions = new Map<N, NodeFunction>();
+  for (const name of lambdaNames) {
+    const bundle = bundles.get(name);
+    if (!bundle) continue;
+    functions.set(
+      name,
+      new NodeFunction(scope, name, {
+        ...common,
+        bundle,
+        functionName: names.lambda(name),
+        roleName: `${prefix}-${props.region}-${name}`,
+        statements: statements[name],
+        timeoutSeconds: timeoutSeconds?.[name],
+      }),
+    );
+  }
+  return functions;
 }

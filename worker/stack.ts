@@ -6,13 +6,13 @@ import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-i
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/config.ts';
-import { type LambdaName, names } from '../core/naming.ts';
+import { names } from '../core/naming.ts';
 import { CHECKPOINT_PREFIX } from '../hub/checkpoint-bucket.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
 import { loadMachine, type MachineKey } from '../infra/definitions.ts';
 import type { Statement } from '../infra/iam.ts';
-import { NodeFunction } from '../infra/node-function.ts';
+import { nodeFunctions } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
 import { orchestratorSettings } from '../statemachines/settings.ts';
@@ -134,25 +134,17 @@ export class WorkerStack extends TerraformStack {
     });
 
     const statements = workerLambdaStatements();
-    const functions = new Map<LambdaName, NodeFunction>();
-    for (const name of WORKER_LAMBDAS) {
-      const bundle = artifacts.bundles.get(name);
-      if (!bundle) continue;
-      functions.set(
-        name,
-        new NodeFunction(this, name, {
-          provider,
-          bundle,
-          functionName: n.lambda(name),
-          roleName: `${prefix}-${region}-${name}`,
-          region,
-          config,
-          statements: statements[name],
-          environment: { ASG_NAME: n.autoScalingGroup, ECS_CLUSTER: n.ecsCluster },
-          logRetentionDays: LOG_RETENTION_DAYS,
-        }),
-      );
-    }
+    const functions = nodeFunctions(this, WORKER_LAMBDAS, {
+      provider,
+      bundles: artifacts.bundles,
+      names: n,
+      prefix,
+      region,
+      config,
+      statements,
+      environment: { ASG_NAME: n.autoScalingGroup, ECS_CLUSTER: n.ecsCluster },
+      logRetentionDays: LOG_RETENTION_DAYS,
+    });
     const functionArn = (name: WorkerLambda) => functions.get(name)?.arn ?? here.lambda(n.lambda(name));
 
     const workerBusArn = here.eventBus(n.workerBus);
