@@ -69,11 +69,6 @@ export function awsError(service: ServiceName, name: string, message: string): E
   return new base({ name, message, $fault: fault, $metadata });
 }
 
-/** True for an error LocalCloud (or the SDK) raised for AWS error code `name`. */
-export function isAwsError(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /**
  * The `Error` a Step Functions aws-sdk integration reports for an SDK error: `<Service>.<Name>`, both
  * PascalCase, with an `Exception` suffix added when AWS's own name lacks it (as Step Functions does).

@@ -21,6 +21,7 @@ import type {
   PutTargetsCommandOutput,
   Target,
 } from '@aws-sdk/client-eventbridge';
+import { isoUtc } from '../../core/clock.ts';
 import type { AwsEventInput, RegionContext } from './context.ts';
 import { paginate } from './context.ts';
 import { awsError } from './errors.ts';
@@ -108,7 +109,7 @@ export class EventBridgeService {
       'detail-type': input.detailType,
       source: input.source,
       account: this.ctx.accountId,
-      time: isoSeconds(this.ctx.clock.now()),
+      time: isoUtc(this.ctx.clock.now()),
       region: this.ctx.region,
       resources: input.resources ?? [],
       detail: input.detail,
@@ -164,7 +165,7 @@ export class EventBridgeService {
         'detail-type': entry.DetailType,
         source: entry.Source,
         account: this.ctx.accountId,
-        time: isoSeconds(entry.Time ? new Date(entry.Time) : this.ctx.clock.now()),
+        time: isoUtc(entry.Time ? new Date(entry.Time) : this.ctx.clock.now()),
         region: this.ctx.region,
         resources: entry.Resources ?? [],
         detail: detail as Record<string, unknown>,
@@ -370,8 +371,4 @@ function transformInput(target: Target, event: BusEvent): unknown {
     return value;
   }
   return event;
-}
-
-function isoSeconds(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
 }
