@@ -2,7 +2,7 @@
  * GetInstanceFromAsg (worker): the details of the ASG's InService instances — ids, IPs, type, AZ,
  * Spot or on-demand, launch time — as `InstanceDetail`s for the hub state and `GET /spot-instances`.
  */
-import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import middy from '@middy/core';
 import type { InstanceDetail } from '../../core/messages.ts';
 import { isoUtc } from '../../core/state.ts';
@@ -44,19 +44,17 @@ export async function inServiceInstances(deps: WorkerDeps): Promise<InstanceDeta
   if (ids.length === 0) return [];
 
   const byId = new Map<string, InstanceDetail>();
-  let nextToken: string | undefined;
-  do {
-    const page = await deps.clients
-      .ec2(deps.region)
-      .send(new DescribeInstancesCommand({ InstanceIds: ids, NextToken: nextToken }));
+  for await (const page of paginateDescribeInstances(
+    { client: deps.clients.ec2(deps.region) },
+    { InstanceIds: ids },
+  )) {
     for (const reservation of page.Reservations ?? []) {
       for (const instance of reservation.Instances ?? []) {
         const detail = toDetail(instance);
         byId.set(detail.instance_id, detail);
       }
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   // In the ASG's order; an instance EC2 no longer knows (terminated meanwhile) is left out.
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

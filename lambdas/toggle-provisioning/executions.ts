@@ -1,26 +1,20 @@
 /** The Orchestrator's executions: find the running ones (every page) and stop them. */
-import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { paginateListExecutions, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { isAwsError } from '../shared/aws-errors.ts';
 
-/** The RUNNING executions of a state machine, following `nextToken` through every page. */
+/** The RUNNING executions of a state machine, on every page (the SDK's paginator follows `nextToken`). */
 export async function* runningExecutions(sfn: SFNClient, stateMachineArn: string, pageSize = 100) {
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new ListExecutionsCommand({
-        stateMachineArn,
-        statusFilter: 'RUNNING',
-        maxResults: pageSize,
-        nextToken,
-      }),
-    );
+  const pages = paginateListExecutions(
+    { client: sfn, pageSize },
+    { stateMachineArn, statusFilter: 'RUNNING' },
+  );
+  for await (const page of pages) {
     for (const execution of page.executions ?? []) {
       if (execution.executionArn) {
         yield { arn: execution.executionArn, startDate: new Date(execution.startDate ?? 0) };
       }
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
 }
 
 /** The ARN of one RUNNING execution, or null when none runs (one-item pages, stopping at the first found). */

@@ -8,4 +8,10 @@ describe('actionsIn', () => {
       await ssm.send(new GetParameterCommand({})); await ssm.send(new PutParameterCommand({}));`;
     expect(actionsIn(source)).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
   });
+
+  it('counts an SDK paginator as the command it pages through', () => {
+    const source = `import { paginateListExecutions, type SFNClient } from '@aws-sdk/client-sfn';
+      for await (const page of paginateListExecutions({ client }, { stateMachineArn })) use(page);`;
+    expect(actionsIn(source)).toEqual(['states:ListExecutions']);
+  });
 });

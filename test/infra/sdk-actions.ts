@@ -12,7 +12,7 @@ const IAM_PREFIX: Record<string, string> = {
   'client-lambda': 'lambda',
 };
 
-/** IAM actions a source file's SDK commands need. */
+/** IAM actions a source file's SDK commands need: `new XCommand(` and the SDK paginator `paginateX(`. */
 export function actionsIn(source: string): string[] {
   const imported = new Map<string, string>();
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
@@ -24,13 +24,17 @@ export function actionsIn(source: string): string[] {
           .replace(/^\s*type\s+/, '')
           .split(/\s+as\s+/)[0]
           ?.trim() ?? '';
-      if (name.endsWith('Command')) imported.set(name, prefix);
+      if (name.endsWith('Command') || /^paginate[A-Z]/.test(name)) imported.set(name, prefix);
     }
   }
   const actions = new Set<string>();
   for (const m of source.matchAll(/new ([A-Za-z]+Command)\(/g)) {
     const prefix = imported.get(m[1] as string);
     if (prefix) actions.add(`${prefix}:${(m[1] as string).slice(0, -'Command'.length)}`);
+  }
+  for (const m of source.matchAll(/\b(paginate[A-Z][A-Za-z]+)\(/g)) {
+    const prefix = imported.get(m[1] as string);
+    if (prefix) actions.add(`${prefix}:${(m[1] as string).slice('paginate'.length)}`);
   }
   return [...actions].sort();
 }
