@@ -17,15 +17,20 @@ export interface Random {
   between(min: number, max: number): number;
 }
 
-/** mulberry32: small, fast and good enough for a market model; seeded by `seed` and a stream name. */
-export function seededRandom(seed: number | string, stream = ''): Random {
-  let state = hash32(`${seed}/${stream}`);
-  const next = () => {
+/** mulberry32: a uniform [0, 1) generator fully determined by its 32-bit start state. */
+export function mulberry32(start: number): () => number {
+  let state = start;
+  return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Small, fast and good enough for a market model; seeded by `seed` and a stream name. */
+export function seededRandom(seed: number | string, stream = ''): Random {
+  const next = mulberry32(hash32(`${seed}/${stream}`));
   return { next, between: (min, max) => min + (max - min) * next() };
 }
