@@ -1,5 +1,5 @@
 /**
- * Time as the agent sees it. Structurally a subset of local/clock.ts `TimerClock`, so tests drive the
+ * Time as the agent sees it. Structurally a subset of emulator/clock.ts `TimerClock`, so tests drive the
  * agent with `virtualClock()` and never wait in real time.
  */
 export interface AgentClock {

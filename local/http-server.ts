@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpRequest, jsonResponse, serve } from '../core/http.ts';
-import type { LocalControlPlane } from './cloud/control-plane.ts';
-import { serveDashboard } from './dashboard/route.ts';
+import { serveDashboard } from '../dashboard/route.ts';
+import type { LocalControlPlane } from './deployment.ts';
 import { localRoutes } from './local-routes.ts';
 
 /** API Gateway's payload limit is 10 MB; spotplane's bodies are tiny, so a much smaller cap is kinder. */

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { HttpError, parseJsonBody, type Route } from '../core/http.ts';
-import type { LocalControlPlane } from './cloud/control-plane.ts';
-import { executionHistory, localState } from './cloud/views.ts';
+import type { LocalControlPlane } from './deployment.ts';
+import { executionHistory, localState } from './views.ts';
 
 const region = z.string().min(1);
 

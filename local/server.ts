@@ -7,8 +7,8 @@
  * eu-west-1, eu-central-1), SPOTPLANE_LOG_LEVEL (Lambda logs: SILENT (default), INFO or DEBUG).
  */
 import { ConfigError } from '../core/config.ts';
-import { scaledClock } from './clock.ts';
-import { LocalControlPlane } from './cloud/control-plane.ts';
+import { scaledClock } from '../emulator/clock.ts';
+import { LocalControlPlane } from './deployment.ts';
 import { createLocalServer } from './http-server.ts';
 import { HELP, StartupError, settingsFromEnv } from './server-settings.ts';
 

@@ -11,12 +11,12 @@
  *   trace (no interruptions, no droughts): the steady-state cost of the control plane.
  */
 import { performance } from 'node:perf_hooks';
-import { runBaseline } from '../../local/sim/baseline.ts';
-import { runSpotplane } from '../../local/sim/driver.ts';
-import { startLocalCloudPlane } from '../../local/sim/local-cloud-plane.ts';
-import { accountRun } from '../../local/sim/report.ts';
-import { scenarioTrace } from '../../local/sim/scenario.ts';
-import { buildTrace, DEFAULT_SIM_START } from '../../local/sim/simulate.ts';
+import { runBaseline } from '../../sim/baseline.ts';
+import { runSpotplane } from '../../sim/driver.ts';
+import { startLocalCloudPlane } from '../../sim/local-cloud-plane.ts';
+import { accountRun } from '../../sim/report.ts';
+import { scenarioTrace } from '../../sim/scenario.ts';
+import { buildTrace, DEFAULT_SIM_START } from '../../sim/simulate.ts';
 import type { Benchmark, Figure } from '../types.ts';
 
 const DAY = 86_400_000;

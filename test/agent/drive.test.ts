@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { virtualClock } from '../../local/clock.ts';
+import { virtualClock } from '../../emulator/clock.ts';
 import { drive } from './support/drive.ts';
 import { InFlight } from './support/in-flight.ts';
 import { standInClient } from './support/s3-stand-in.ts';

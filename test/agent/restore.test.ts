@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { virtualClock } from '../../local/clock.ts';
+import { virtualClock } from '../../emulator/clock.ts';
 import { drive } from './support/drive.ts';
 import { fakeProcesses } from './support/fakes.ts';
 import { type Harness, harness } from './support/harness.ts';

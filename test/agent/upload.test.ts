@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineLog } from '../../agent/log.ts';
 import { uploadCheckpoint } from '../../agent/upload.ts';
-import { virtualClock } from '../../local/clock.ts';
+import { virtualClock } from '../../emulator/clock.ts';
 import { drive } from './support/drive.ts';
 import { agentInFlight } from './support/in-flight.ts';
 import { type S3StandIn, standInClient, startS3StandIn } from './support/s3-stand-in.ts';

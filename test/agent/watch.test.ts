@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliOverrides } from '../../agent/main.ts';
 import { AGENT_VERSION } from '../../agent/metadata.ts';
-import { type VirtualClock, virtualClock } from '../../local/clock.ts';
+import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
 import { fakeProcesses, fakeRunner } from './support/fakes.ts';
 import { type Harness, harness } from './support/harness.ts';
 import { type ImdsStandIn, startImdsStandIn } from './support/imds-stand-in.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workerEventsPattern, workerPatterns } from '../../core/event-patterns.ts';
 import { HUB_SOURCE, LAUNCH_REQUESTED, TEARDOWN_REQUESTED, WORKER_SOURCE } from '../../core/messages.ts';
-import { matchesPattern } from '../../local/cloud/event-pattern.ts';
+import { matchesPattern } from '../../emulator/event-pattern.ts';
 import {
   launchUnsuccessfulSample,
   rebalanceRecommendationSample,

@@ -2,10 +2,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ConfigInput, parseConfig } from '../../core/config.ts';
 import { type HubState, hubStateSchema } from '../../core/messages.ts';
-import { virtualClock } from '../../local/clock.ts';
-import { LocalControlPlane } from '../../local/cloud/control-plane.ts';
-import type { MarketInputs } from '../../local/cloud/market.ts';
-import { localState } from '../../local/cloud/views.ts';
+import { virtualClock } from '../../emulator/clock.ts';
+import type { MarketInputs } from '../../emulator/market.ts';
+import { LocalControlPlane } from '../../local/deployment.ts';
+import { localState } from '../../local/views.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

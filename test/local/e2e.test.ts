@@ -3,7 +3,7 @@
  * virtual clock (no sleeps; simulated minutes take milliseconds).
  */
 import { describe, expect, it } from 'vitest';
-import { executionHistory } from '../../local/cloud/views.ts';
+import { executionHistory } from '../../local/views.ts';
 import { deployment, WORKERS } from './e2e-harness.ts';
 
 describe('spotplane on LocalCloud (end to end)', () => {

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../core/config.ts';
-import { virtualClock } from '../../local/clock.ts';
-import { LocalControlPlane } from '../../local/cloud/control-plane.ts';
-import type { localState } from '../../local/cloud/views.ts';
+import { virtualClock } from '../../emulator/clock.ts';
+import { LocalControlPlane } from '../../local/deployment.ts';
 import { createLocalServer } from '../../local/http-server.ts';
 import { settingsFromEnv } from '../../local/server-settings.ts';
+import type { localState } from '../../local/views.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

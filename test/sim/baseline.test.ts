@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { baselineChoice, runBaseline } from '../../local/sim/baseline.ts';
-import { accountRun } from '../../local/sim/report.ts';
-import { scenarioTrace } from '../../local/sim/scenario.ts';
-import { syntheticTrace } from '../../local/sim/synthetic.ts';
-import { marketAt } from '../../local/sim/trace.ts';
+import { baselineChoice, runBaseline } from '../../sim/baseline.ts';
+import { accountRun } from '../../sim/report.ts';
+import { scenarioTrace } from '../../sim/scenario.ts';
+import { syntheticTrace } from '../../sim/synthetic.ts';
+import { marketAt } from '../../sim/trace.ts';
 import { DAY, HOUR, handTrace, T0 } from './fixtures.ts';
 
 describe('runBaseline', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimulateArgs, UsageError } from '../../local/sim/cli-args.ts';
+import { parseSimulateArgs, UsageError } from '../../sim/cli-args.ts';
 
 describe('parseSimulateArgs', () => {
   it('reads every flag', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type VirtualClock, virtualClock } from '../../local/clock.ts';
-import type { ObservedInstance, SimulatedControlPlane } from '../../local/sim/control-plane.ts';
-import { runSpotplane } from '../../local/sim/driver.ts';
-import { SimRunError } from '../../local/sim/errors.ts';
-import { TimelineRecorder } from '../../local/sim/recorder.ts';
-import type { MarketState } from '../../local/sim/trace.ts';
+import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
+import { runSpotplane } from '../../sim/driver.ts';
+import { SimRunError } from '../../sim/errors.ts';
+import { TimelineRecorder } from '../../sim/recorder.ts';
+import type { ObservedInstance, SimulatedControlPlane } from '../../sim/simulated-plane.ts';
+import type { MarketState } from '../../sim/trace.ts';
 import { HOUR, handTrace, T0 } from './fixtures.ts';
 
 const instance = (over: Partial<ObservedInstance>): ObservedInstance => ({

@@ -1,4 +1,4 @@
-import type { RegionTrace, Series, Trace } from '../../local/sim/trace.ts';
+import type { RegionTrace, Series, Trace } from '../../sim/trace.ts';
 
 export const T0 = Date.parse('2026-11-01T00:00:00Z');
 export const HOUR = 3_600_000;

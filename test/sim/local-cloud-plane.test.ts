@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runSpotplane } from '../../local/sim/driver.ts';
-import { localCloudControlPlane, startLocalCloudPlane } from '../../local/sim/local-cloud-plane.ts';
-import { accountRun } from '../../local/sim/report.ts';
-import { scenarioTrace } from '../../local/sim/scenario.ts';
-import { simulate } from '../../local/sim/simulate.ts';
+import { runSpotplane } from '../../sim/driver.ts';
+import { localCloudControlPlane, startLocalCloudPlane } from '../../sim/local-cloud-plane.ts';
+import { accountRun } from '../../sim/report.ts';
+import { scenarioTrace } from '../../sim/scenario.ts';
+import { simulate } from '../../sim/simulate.ts';
 import { HOUR, T0 } from './fixtures.ts';
 
 const FAST_LAUNCH = { bootMs: 60_000, containerStartMs: 20_000, healthyAfterMs: 10_000 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { traceFromPriceHistory } from '../../local/sim/csv-trace.ts';
-import { SimConfigError, TraceParseError } from '../../local/sim/errors.ts';
-import { parsePriceRecords, readPriceHistory } from '../../local/sim/price-history.ts';
-import { marketAt, spotPriceAt } from '../../local/sim/trace.ts';
+import { traceFromPriceHistory } from '../../sim/csv-trace.ts';
+import { SimConfigError, TraceParseError } from '../../sim/errors.ts';
+import { parsePriceRecords, readPriceHistory } from '../../sim/price-history.ts';
+import { marketAt, spotPriceAt } from '../../sim/trace.ts';
 
 const TEXT = [
   'SPOTPRICEHISTORY\tus-east-1a\tg6.xlarge\tLinux/UNIX\t0.350000\t2026-11-20T10:00:00+00:00',

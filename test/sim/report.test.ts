@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { controlPlaneBill, perMonth } from '../../local/sim/bill.ts';
-import { accountRun, integrate, oracleCost } from '../../local/sim/report.ts';
-import { type RunTimeline, uncoveredMs, unionWithin } from '../../local/sim/timeline.ts';
+import { controlPlaneBill, perMonth } from '../../sim/bill.ts';
+import { accountRun, integrate, oracleCost } from '../../sim/report.ts';
+import { type RunTimeline, uncoveredMs, unionWithin } from '../../sim/timeline.ts';
 import { DAY, HOUR, handTrace, T0 } from './fixtures.ts';
 
 const OD = 0.8048; // g6.xlarge, us-east-1 and us-west-2

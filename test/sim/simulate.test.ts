@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../local/sim/chart.ts';
-import { SimRunError } from '../../local/sim/errors.ts';
-import { type ControlPlaneFactory, simulate } from '../../local/sim/simulate.ts';
-import { formatSummary } from '../../local/sim/summary.ts';
+import { renderHtml } from '../../sim/chart.ts';
+import { SimRunError } from '../../sim/errors.ts';
+import { type ControlPlaneFactory, simulate } from '../../sim/simulate.ts';
+import { formatSummary } from '../../sim/summary.ts';
 
 const unavailable: ControlPlaneFactory = async () => {
   throw new SimRunError('no control plane in this test');

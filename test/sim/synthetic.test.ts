@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimConfigError } from '../../local/sim/errors.ts';
-import { onDemandPrice } from '../../local/sim/prices.ts';
-import { syntheticTrace } from '../../local/sim/synthetic.ts';
-import { marketAt, marketChanges, valueAt } from '../../local/sim/trace.ts';
+import { SimConfigError } from '../../sim/errors.ts';
+import { onDemandPrice } from '../../sim/on-demand-prices.ts';
+import { syntheticTrace } from '../../sim/synthetic.ts';
+import { marketAt, marketChanges, valueAt } from '../../sim/trace.ts';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TYPES = ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'];

@@ -4,7 +4,7 @@
  * SpotCapacityHandler. Checks that the files agree with each other on events, tokens and order.
  */
 import { describe, expect, it } from 'vitest';
-import { virtualClock } from '../../local/clock.ts';
+import { virtualClock } from '../../emulator/clock.ts';
 import { HubWorld } from './support/hub-world.ts';
 import { WorkerWorld } from './support/worker-world.ts';
 

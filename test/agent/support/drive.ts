@@ -5,7 +5,7 @@
  * event loop in a row. While I/O is in flight, time stands still however long the I/O takes, so a
  * loaded machine cannot make a deadline or a poll fire early. No test waits in real time for a timeout.
  */
-import type { VirtualClock } from '../../../local/clock.ts';
+import type { VirtualClock } from '../../../emulator/clock.ts';
 import { agentInFlight, type InFlight, libuvRequestsInFlight } from './in-flight.ts';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliOverrides, runCli } from '../../../agent/main.ts';
 import { agentS3Client } from '../../../agent/s3.ts';
-import type { VirtualClock } from '../../../local/clock.ts';
+import type { VirtualClock } from '../../../emulator/clock.ts';
 import { drive } from './drive.ts';
 import { agentInFlight } from './in-flight.ts';
 

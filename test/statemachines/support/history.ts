@@ -1,5 +1,5 @@
 /** Reading an execution's event history in tests: which states ran, in which order, and when. */
-import type { HistoryEvent, LocalExecution } from '../../../local/sfn/runtime.ts';
+import type { HistoryEvent, LocalExecution } from '../../../emulator/sfn/runtime.ts';
 
 /** Names of the states entered, in order. */
 export const statesEntered = (execution: LocalExecution): string[] =>

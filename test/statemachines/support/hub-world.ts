@@ -15,13 +15,13 @@ import {
   registerLossToken,
   setStatus,
 } from '../../../core/state.ts';
-import { type VirtualClock, virtualClock } from '../../../local/clock.ts';
+import { type VirtualClock, virtualClock } from '../../../emulator/clock.ts';
 import {
   type LocalExecution,
   LocalStepFunctions,
   type TaskCall,
   TaskError,
-} from '../../../local/sfn/runtime.ts';
+} from '../../../emulator/sfn/runtime.ts';
 import { hubFunctions, loadOrchestrator, type OrchestratorSettings, PREFIX } from './substitutions.ts';
 
 export const EXCLUSION_TTL_SECONDS = 1800;

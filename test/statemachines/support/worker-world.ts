@@ -9,13 +9,13 @@ import { classifyCapacityEvent, instanceToCheck } from '../../../core/events/cla
 import { parseEvent } from '../../../core/events/index.ts';
 import { decideLaunchStatus, type ScalingActivity } from '../../../core/launch-status.ts';
 import type { InstanceDetail } from '../../../core/messages.ts';
-import { type VirtualClock, virtualClock } from '../../../local/clock.ts';
+import { type VirtualClock, virtualClock } from '../../../emulator/clock.ts';
 import {
   type LocalExecution,
   LocalStepFunctions,
   type TaskCall,
   TaskError,
-} from '../../../local/sfn/runtime.ts';
+} from '../../../emulator/sfn/runtime.ts';
 import { loadWorkerMachine, PREFIX, workerFunctions, workerSubstitutions } from './substitutions.ts';
 
 export interface RegionBehaviour {

@@ -1,0 +1,374 @@
+/**
+ * EventBridge of one region: buses, rules with event patterns, and targets. A matching event is
+ * delivered to each target asynchronously (like AWS, PutEvents returns before targets run): another
+ * region's bus, a state machine (StartExecution with the event as input) or a Lambda function.
+ */
+import type {
+  DescribeRuleCommandInput,
+  DescribeRuleCommandOutput,
+  DisableRuleCommandInput,
+  EnableRuleCommandInput,
+  ListRulesCommandInput,
+  ListRulesCommandOutput,
+  ListTargetsByRuleCommandInput,
+  ListTargetsByRuleCommandOutput,
+  PutEventsCommandInput,
+  PutEventsCommandOutput,
+  PutEventsResultEntry,
+  PutRuleCommandInput,
+  PutRuleCommandOutput,
+  PutTargetsCommandInput,
+  PutTargetsCommandOutput,
+  Target,
+} from '@aws-sdk/client-eventbridge';
+import { isoUtc } from '../core/clock.ts';
+import type { AwsEventInput, RegionContext } from './context.ts';
+import { paginate } from './context.ts';
+import { awsError } from './errors.ts';
+import { matchesPattern, validatePattern } from './event-pattern.ts';
+
+type Output<T> = Omit<T, '$metadata'>;
+
+/** An event as EventBridge delivers it to targets. */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface LocalRule {
+  name: string;
+  arn: string;
+  busName: string;
+  pattern: Record<string, unknown>;
+  patternText: string;
+  state: 'ENABLED' | 'DISABLED';
+  description: string | undefined;
+  targets: Map<string, Target>;
+}
+
+export interface Delivery {
+  at: string;
+  bus: string;
+  rule: string;
+  targetArn: string;
+  eventId: string;
+  detailType: string;
+  error: string | null;
+}
+
+/** Sends the (possibly transformed) event to a target ARN; provided by LocalCloud, which knows all regions. */
+export type TargetDelivery = (targetArn: string, input: unknown, event: BusEvent) => Promise<void>;
+
+const MAX_ENTRIES = 10;
+const DELIVERY_LOG_LIMIT = 500;
+
+export class EventBridgeService {
+  private readonly buses = new Map<string, Map<string, LocalRule>>([['default', new Map()]]);
+  private readonly deliveries: Delivery[] = [];
+  private pending = 0;
+
+  constructor(
+    private readonly ctx: RegionContext,
+    private readonly deliver: TargetDelivery,
+  ) {}
+
+  createEventBus(name: string): string {
+    if (!this.buses.has(name)) this.buses.set(name, new Map());
+    return this.busArn(name);
+  }
+
+  busArn(name: string): string {
+    return `arn:aws:events:${this.ctx.region}:${this.ctx.accountId}:event-bus/${name}`;
+  }
+
+  rules(): LocalRule[] {
+    return [...this.buses.values()].flatMap((rules) => [...rules.values()]);
+  }
+
+  recentDeliveries(): Delivery[] {
+    return [...this.deliveries];
+  }
+
+  /** Deliveries started and not yet finished (tests wait for this to reach 0). */
+  inFlight(): number {
+    return this.pending;
+  }
+
+  /** Publishes an AWS service event (`aws.*` sources are reserved for AWS, so PutEvents refuses them). */
+  emitAwsEvent(input: AwsEventInput): void {
+    this.publish('default', {
+      version: '0',
+      id: this.ctx.ids.uuid(),
+      'detail-type': input.detailType,
+      source: input.source,
+      account: this.ctx.accountId,
+      time: isoUtc(this.ctx.clock.now()),
+      region: this.ctx.region,
+      resources: input.resources ?? [],
+      detail: input.detail,
+    });
+  }
+
+  /** Receives an event another region's rule sent to one of this region's buses. */
+  receive(busName: string, event: BusEvent): void {
+    if (!this.buses.has(busName)) {
+      throw awsError('eventbridge', 'ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+    }
+    this.publish(busName, event);
+  }
+
+  async putEvents(input: PutEventsCommandInput): Promise<Output<PutEventsCommandOutput>> {
+    const entries = input.Entries ?? [];
+    if (entries.length === 0 || entries.length > MAX_ENTRIES) {
+      throw awsError(
+        'eventbridge',
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
+      );
+    }
+    const results: PutEventsResultEntry[] = entries.map((entry) => {
+      const busName = this.busName(entry.EventBusName);
+      if (!this.buses.has(busName)) {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Event bus ${busName} does not exist.` };
+      }
+      if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
+        return {
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: 'Parameters Source, DetailType and Detail are required.',
+        };
+      }
+      if (entry.Source.startsWith('aws.')) {
+        return {
+          ErrorCode: 'NotAuthorizedForSourceException',
+          ErrorMessage: 'Not authorized for the source.',
+        };
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(entry.Detail);
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      const event: BusEvent = {
+        version: '0',
+        id: this.ctx.ids.uuid(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: this.ctx.accountId,
+        time: isoUtc(entry.Time ? new Date(entry.Time) : this.ctx.clock.now()),
+        region: this.ctx.region,
+        resources: entry.Resources ?? [],
+        detail: detail as Record<string, unknown>,
+      };
+      this.publish(busName, event);
+      return { EventId: event.id };
+    });
+    return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
+  }
+
+  async putRule(input: PutRuleCommandInput): Promise<Output<PutRuleCommandOutput>> {
+    const rules = this.requireBus(input.EventBusName);
+    const name = input.Name;
+    if (!name || !/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) {
+      throw awsError(
+        'eventbridge',
+        'ValidationException',
+        `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+      );
+    }
+    if (!input.EventPattern) {
+      throw awsError(
+        'eventbridge',
+        'ValidationException',
+        'Parameter(s) EventPattern or ScheduleExpression must be specified.',
+      );
+    }
+    let pattern: Record<string, unknown>;
+    try {
+      pattern = JSON.parse(input.EventPattern) as Record<string, unknown>;
+      validatePattern(pattern);
+    } catch (cause) {
+      throw awsError(
+        'eventbridge',
+        'InvalidEventPatternException',
+        `Event pattern is not valid. Reason: ${(cause as Error).message}`,
+      );
+    }
+    const busName = this.busName(input.EventBusName);
+    const existing = rules.get(name);
+    const rule: LocalRule = {
+      name,
+      arn: `arn:aws:events:${this.ctx.region}:${this.ctx.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`,
+      busName,
+      pattern,
+      patternText: input.EventPattern,
+      state: input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+      description: input.Description,
+      targets: existing?.targets ?? new Map(),
+    };
+    rules.set(name, rule);
+    return { RuleArn: rule.arn };
+  }
+
+  async enableRule(input: EnableRuleCommandInput): Promise<Record<string, never>> {
+    this.requireRule(input.Name, input.EventBusName).state = 'ENABLED';
+    return {};
+  }
+
+  async disableRule(input: DisableRuleCommandInput): Promise<Record<string, never>> {
+    this.requireRule(input.Name, input.EventBusName).state = 'DISABLED';
+    return {};
+  }
+
+  async describeRule(input: DescribeRuleCommandInput): Promise<Output<DescribeRuleCommandOutput>> {
+    const rule = this.requireRule(input.Name, input.EventBusName);
+    return {
+      Name: rule.name,
+      Arn: rule.arn,
+      EventPattern: rule.patternText,
+      State: rule.state,
+      Description: rule.description,
+      EventBusName: rule.busName,
+    };
+  }
+
+  async listRules(input: ListRulesCommandInput): Promise<Output<ListRulesCommandOutput>> {
+    const rules = [...this.requireBus(input.EventBusName).values()].filter(
+      (r) => !input.NamePrefix || r.name.startsWith(input.NamePrefix),
+    );
+    const { page, nextToken } = paginate(rules, input.Limit, input.NextToken, 100, () =>
+      awsError('eventbridge', 'ValidationException', 'Invalid NextToken.'),
+    );
+    return {
+      Rules: page.map((r) => ({
+        Name: r.name,
+        Arn: r.arn,
+        EventPattern: r.patternText,
+        State: r.state,
+        EventBusName: r.busName,
+      })),
+      NextToken: nextToken,
+    };
+  }
+
+  async putTargets(input: PutTargetsCommandInput): Promise<Output<PutTargetsCommandOutput>> {
+    const rule = this.requireRule(input.Rule, input.EventBusName);
+    const targets = input.Targets ?? [];
+    if (targets.length === 0 || targets.length > 10) {
+      throw awsError(
+        'eventbridge',
+        'ValidationException',
+        "1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10",
+      );
+    }
+    const failed: { TargetId?: string; ErrorCode: string; ErrorMessage: string }[] = [];
+    for (const target of targets) {
+      if (!target.Id || !target.Arn) {
+        failed.push({
+          TargetId: target.Id,
+          ErrorCode: 'ValidationException',
+          ErrorMessage: 'Target Id and Arn are required.',
+        });
+        continue;
+      }
+      if (target.Input !== undefined && target.InputPath !== undefined) {
+        failed.push({
+          TargetId: target.Id,
+          ErrorCode: 'ValidationException',
+          ErrorMessage: 'Only one of Input, InputPath, or InputTransformer can be specified.',
+        });
+        continue;
+      }
+      rule.targets.set(target.Id, { ...target });
+    }
+    return { FailedEntryCount: failed.length, FailedEntries: failed };
+  }
+
+  async listTargetsByRule(
+    input: ListTargetsByRuleCommandInput,
+  ): Promise<Output<ListTargetsByRuleCommandOutput>> {
+    const rule = this.requireRule(input.Rule, input.EventBusName);
+    return { Targets: [...rule.targets.values()] };
+  }
+
+  private publish(busName: string, event: BusEvent): void {
+    for (const rule of this.buses.get(busName)?.values() ?? []) {
+      if (rule.state !== 'ENABLED' || !matchesPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets.values()) this.deliverLater(rule, target, event);
+    }
+  }
+
+  private deliverLater(rule: LocalRule, target: Target, event: BusEvent): void {
+    const record: Delivery = {
+      at: this.ctx.clock.now().toISOString(),
+      bus: rule.busName,
+      rule: rule.name,
+      targetArn: target.Arn!,
+      eventId: event.id,
+      detailType: event['detail-type'],
+      error: null,
+    };
+    this.deliveries.push(record);
+    if (this.deliveries.length > DELIVERY_LOG_LIMIT) this.deliveries.shift();
+    this.pending++;
+    Promise.resolve()
+      .then(() => this.deliver(target.Arn!, transformInput(target, event), event))
+      .catch((error: unknown) => {
+        record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      })
+      .finally(() => {
+        this.pending--;
+      });
+  }
+
+  private busName(ref: string | undefined): string {
+    if (!ref) return 'default';
+    return ref.replace(/^arn:aws:events:[^:]+:[^:]+:event-bus\//, '');
+  }
+
+  private requireBus(ref: string | undefined): Map<string, LocalRule> {
+    const name = this.busName(ref);
+    const rules = this.buses.get(name);
+    if (!rules)
+      throw awsError('eventbridge', 'ResourceNotFoundException', `Event bus ${name} does not exist.`);
+    return rules;
+  }
+
+  private requireRule(name: string | undefined, bus: string | undefined): LocalRule {
+    const rule = this.requireBus(bus).get(name ?? '');
+    if (!rule) {
+      throw awsError(
+        'eventbridge',
+        'ResourceNotFoundException',
+        `Rule ${name} does not exist on EventBus ${this.busName(bus)}.`,
+      );
+    }
+    return rule;
+  }
+}
+
+/** Target `Input` (constant JSON), `InputPath` (`$.detail`-style) or the whole event. */
+function transformInput(target: Target, event: BusEvent): unknown {
+  if (target.Input !== undefined) return JSON.parse(target.Input);
+  if (target.InputPath) {
+    let value: unknown = event;
+    for (const part of target.InputPath.replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)) {
+      value =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    return value;
+  }
+  return event;
+}

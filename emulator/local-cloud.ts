@@ -1,0 +1,266 @@
+/**
+ * LocalCloud: every region spotplane touches, emulated in-process on one clock. Services keep AWS's
+ * action names and SDK v3 shapes; `clients()` hands out real SDK clients that are short-circuited to
+ * them, and `dispatchTask` answers the Step Functions runtime's Task calls from the same table.
+ */
+import type { AwsClients } from '../lambdas/shared/clients.ts';
+import { AutoScalingService } from './autoscaling.ts';
+import type { TimerClock } from './clock.ts';
+import { IdSource, type RegionContext } from './context.ts';
+import { Ec2Service } from './ec2.ts';
+import { EcsService } from './ecs.ts';
+import { awsError, type ServiceName } from './errors.ts';
+import { type BusEvent, EventBridgeService } from './eventbridge.ts';
+import { LambdaRegistry } from './lambda.ts';
+import { type LaunchTiming, type MarketInputs, RegionMarket } from './market.ts';
+import { localClients } from './sdk-clients.ts';
+import { SfnService, type StepFunctionsRuntimeFactory } from './sfn.ts';
+import { dispatchTask } from './sfn-dispatch.ts';
+import { SsmService } from './ssm.ts';
+
+export interface LocalCloudOptions {
+  clock: TimerClock;
+  /** Same seed, same market walk, ids and timings. */
+  seed?: number | string;
+  accountId?: string;
+  /** Instance types the markets price (the first is what Auto Scaling launches by default). */
+  instanceTypes?: readonly string[];
+  /** Initial market per region; regions not listed get a seeded one when first used. */
+  markets?: Record<string, Partial<MarketInputs>>;
+  /** Instances each region can hold while capacity is available. */
+  capacityPool?: number;
+  /** Price walk step (default 15 min); `Infinity` freezes prices so only `setMarket` moves them. */
+  priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded 60-90 s boot and 30-60 s container start + health. */
+  launchTiming?: Partial<LaunchTiming>;
+  stepFunctions: StepFunctionsRuntimeFactory;
+  lambdas?: LambdaRegistry;
+}
+
+export interface RegionCloud {
+  region: string;
+  market: RegionMarket;
+  ec2: Ec2Service;
+  autoScaling: AutoScalingService;
+  ecs: EcsService;
+  ssm: SsmService;
+  events: EventBridgeService;
+  sfn: SfnService;
+}
+
+type Action = (input: never) => Promise<object>;
+
+/** Lambda retries a failed asynchronous invocation twice: about a minute, then two minutes later. */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
+
+/** An AWS error LocalCloud throws instead of answering, for tests of how callers cope (throttling, outages). */
+export interface Fault {
+  service: ServiceName;
+  /** AWS's PascalCase action name, e.g. `DescribeSpotPriceHistory`. */
+  action: string;
+  /** Only in this region; every region when omitted. */
+  region?: string;
+  /** AWS error code thrown, e.g. `ThrottlingException`, `RequestLimitExceeded`, `InternalError`. */
+  error: string;
+  /** How many calls fail before the action answers again; every call when omitted. */
+  times?: number;
+}
+
+export class LocalCloud {
+  readonly clock: TimerClock;
+  readonly accountId: string;
+  readonly lambdas: LambdaRegistry;
+  readonly seed: number | string;
+  private readonly instanceTypes: readonly string[];
+  private readonly regions = new Map<string, RegionCloud>();
+  private readonly tables = new Map<string, Record<ServiceName, Record<string, Action>>>();
+  private readonly faults: (Fault & { remaining: number })[] = [];
+
+  constructor(private readonly opts: LocalCloudOptions) {
+    this.clock = opts.clock;
+    this.seed = opts.seed ?? 1;
+    this.accountId = opts.accountId ?? '123456789012';
+    this.lambdas = opts.lambdas ?? new LambdaRegistry(this.accountId);
+    this.instanceTypes = opts.instanceTypes ?? ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'];
+    for (const region of Object.keys(opts.markets ?? {})) this.region(region);
+  }
+
+  /** The emulation of `region`, created on first use. */
+  region(region: string): RegionCloud {
+    let cloud = this.regions.get(region);
+    if (!cloud) {
+      cloud = this.createRegion(region);
+      this.regions.set(region, cloud);
+    }
+    return cloud;
+  }
+
+  regionNames(): string[] {
+    return [...this.regions.keys()];
+  }
+
+  /** SDK v3 clients per region whose requests never leave the process. */
+  clients(): AwsClients {
+    return localClients(this);
+  }
+
+  /** Calls `service`'s `action` (AWS's PascalCase name) in `region` with an SDK v3 input. */
+  async call(region: string, service: ServiceName, action: string, input: object): Promise<object> {
+    const fault = this.faults.find(
+      (f) =>
+        f.service === service && f.action === action && (!f.region || f.region === region) && f.remaining > 0,
+    );
+    if (fault) {
+      fault.remaining--;
+      throw awsError(service, fault.error, `${fault.error} injected by LocalCloud for ${service}:${action}`);
+    }
+    const table = this.table(region);
+    const fn = table[service]?.[action];
+    if (!fn) {
+      throw awsError(service, 'UnsupportedOperation', `LocalCloud does not emulate ${service}:${action}`);
+    }
+    return fn(input as never);
+  }
+
+  /** Makes matching calls fail with an AWS error (see `Fault`); `clearFaults()` undoes it. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Sets any of a region's market inputs from now on (the simulator drives these from a trace). */
+  setMarket(region: string, inputs: Partial<MarketInputs>): void {
+    this.region(region).market.set(inputs);
+  }
+
+  /** Interruption warning for every Spot instance in `region`; they terminate two minutes later. */
+  interrupt(region: string): string[] {
+    return this.region(region).ec2.interruptAll();
+  }
+
+  /** Event deliveries still running anywhere (0 once every rule target has been reached). */
+  deliveriesInFlight(): number {
+    return [...this.regions.values()].reduce((n, r) => n + r.events.inFlight(), 0);
+  }
+
+  private createRegion(region: string): RegionCloud {
+    const market = new RegionMarket({
+      region,
+      seed: this.seed,
+      clock: this.clock,
+      instanceTypes: this.instanceTypes,
+      initial: this.opts.markets?.[region],
+      capacityPool: this.opts.capacityPool,
+      priceStepMs: this.opts.priceStepMs,
+      timing: this.opts.launchTiming,
+    });
+    let events: EventBridgeService | undefined;
+    const ctx: RegionContext = {
+      region,
+      accountId: this.accountId,
+      clock: this.clock,
+      market,
+      ids: new IdSource(`${this.seed}/${region}`),
+      emitAwsEvent: (event) => events?.emitAwsEvent(event),
+    };
+    const ec2 = new Ec2Service(ctx, () => [...this.regions.values()].map((r) => r.market));
+    events = new EventBridgeService(ctx, (arn, input, event) => this.deliverToTarget(arn, input, event));
+    const runtime = this.opts.stepFunctions({
+      region,
+      accountId: this.accountId,
+      clock: this.clock,
+      dispatch: (call) => dispatchTask(this, call),
+    });
+    return {
+      region,
+      market,
+      ec2,
+      autoScaling: new AutoScalingService(ctx, ec2),
+      ecs: new EcsService(ctx, ec2),
+      ssm: new SsmService(ctx),
+      events,
+      sfn: new SfnService(runtime, this.clock),
+    };
+  }
+
+  private table(region: string): Record<ServiceName, Record<string, Action>> {
+    let table = this.tables.get(region);
+    if (table) return table;
+    const r = this.region(region);
+    const bind = <T extends object>(service: T, actions: (keyof T & string)[]) =>
+      Object.fromEntries(
+        actions.map((a) => [a[0]!.toUpperCase() + a.slice(1), (service[a] as Action).bind(service)]),
+      );
+    table = {
+      ec2: bind(r.ec2, ['describeInstances', 'getSpotPlacementScores', 'describeSpotPriceHistory']),
+      autoscaling: bind(r.autoScaling, [
+        'setDesiredCapacity',
+        'updateAutoScalingGroup',
+        'describeAutoScalingGroups',
+        'describeAutoScalingInstances',
+        'describeScalingActivities',
+      ]),
+      ecs: bind(r.ecs, ['runTask', 'stopTask', 'listTasks', 'describeTasks']),
+      ssm: bind(r.ssm, ['getParameter', 'getParameters', 'putParameter', 'deleteParameter']),
+      eventbridge: bind(r.events, [
+        'putEvents',
+        'putRule',
+        'enableRule',
+        'disableRule',
+        'describeRule',
+        'listRules',
+        'putTargets',
+        'listTargetsByRule',
+      ]),
+      sfn: bind(r.sfn, [
+        'createStateMachine',
+        'listStateMachines',
+        'startExecution',
+        'stopExecution',
+        'describeExecution',
+        'listExecutions',
+        'sendTaskSuccess',
+        'sendTaskFailure',
+        'sendTaskHeartbeat',
+      ]),
+    };
+    this.tables.set(region, table);
+    return table;
+  }
+
+  /**
+   * Lambda's asynchronous invocation, as EventBridge uses it: the result is dropped, and a function error
+   * is retried twice, about one and two minutes later.
+   */
+  private async invokeAsync(arn: string, input: unknown, region: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.lambdas.invoke(arn, input, region);
+        return;
+      } catch (error) {
+        const delay = ASYNC_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || (error as Error).name === 'ResourceNotFoundException') throw error;
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+
+  /** Rule targets: a bus in any region, a state machine, or a Lambda function. */
+  private async deliverToTarget(arn: string, input: unknown, event: BusEvent): Promise<void> {
+    const match = /^arn:aws:([a-z]+):([a-z0-9-]+):\d*:(.+)$/.exec(arn);
+    if (!match) throw new Error(`Unsupported target ARN: ${arn}`);
+    const [, service, region, resource] = match as unknown as [string, string, string, string];
+    if (service === 'events' && resource.startsWith('event-bus/')) {
+      this.region(region).events.receive(resource.slice('event-bus/'.length), event);
+    } else if (service === 'states' && resource.startsWith('stateMachine:')) {
+      await this.region(region).sfn.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
+    } else if (service === 'lambda' && resource.startsWith('function:')) {
+      await this.invokeAsync(arn, input, region);
+    } else {
+      throw new Error(`Unsupported target ARN: ${arn}`);
+    }
+  }
+}

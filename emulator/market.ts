@@ -1,0 +1,246 @@
+/**
+ * The Spot market of one region: placement score, Spot price (a seeded random walk, one step per
+ * `priceStepMs`), a capacity pool, and how long instances take to boot and containers to get healthy.
+ * Every input is settable so a simulator can drive the region from a trace instead of the walk.
+ */
+import type { Clock } from '../core/clock.ts';
+import { type Random, seededRandom } from './random.ts';
+
+export interface MarketInputs {
+  /** Spot placement score, 1-10, as GetSpotPlacementScores reports it for the region. */
+  placementScore: number;
+  /** USD per hour of the first instance type in the region's cheapest AZ; other types and AZs scale from it. */
+  spotPrice: number;
+  /** false: every Spot launch fails with InsufficientInstanceCapacity. */
+  capacityAvailable: boolean;
+}
+
+export interface MarketOptions {
+  region: string;
+  seed: number | string;
+  clock: Clock;
+  instanceTypes: readonly string[];
+  initial?: Partial<MarketInputs>;
+  /** Instances the region can hold at once while capacity is available. */
+  capacityPool?: number;
+  /** Time between two steps of the price walk; `Infinity` freezes prices (a trace sets them instead). */
+  priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded ranges (e.g. a benchmark's "boot + ready = 90 s"). */
+  timing?: Partial<LaunchTiming>;
+}
+
+export interface LaunchTiming {
+  bootMs: number;
+  containerStartMs: number;
+  healthyAfterMs: number;
+}
+
+export interface PriceRecord {
+  instanceType: string;
+  availabilityZone: string;
+  price: number;
+  timestamp: Date;
+}
+
+/** Rough Linux on-demand prices (USD/h, us-east-1) so the types keep their real proportions. */
+const ON_DEMAND_USD: Record<string, number> = {
+  'g4dn.xlarge': 0.526,
+  'g5.xlarge': 1.006,
+  'g5.2xlarge': 1.212,
+  'g6.xlarge': 0.805,
+  'g6.2xlarge': 0.978,
+  'g6e.xlarge': 1.861,
+  'g6e.2xlarge': 2.242,
+  'p4d.24xlarge': 32.773,
+  'p5.48xlarge': 98.32,
+};
+const UNKNOWN_TYPE_USD = 1;
+
+/** Extra cost of the second and third AZ relative to the cheapest one. */
+const AZ_FACTORS = [1, 1.04, 1.09] as const;
+const HISTORY_LIMIT = 5000;
+
+export function onDemandPrice(instanceType: string): number {
+  return ON_DEMAND_USD[instanceType] ?? UNKNOWN_TYPE_USD;
+}
+
+export function availabilityZones(region: string): string[] {
+  return AZ_FACTORS.map((_, i) => `${region}${String.fromCharCode(97 + i)}`);
+}
+
+/** `us-east-1a` -> `use1-az1`: the AZ id shape AWS uses (the exact mapping is per account anyway). */
+export function availabilityZoneId(zone: string): string {
+  const match = /^([a-z]+)-([a-z]+)-(\d+)([a-z])$/.exec(zone);
+  if (!match) return zone;
+  const [, area, direction, number, letter] = match as unknown as [string, string, string, string, string];
+  const short = direction
+    .replace('north', 'n')
+    .replace('south', 's')
+    .replace('east', 'e')
+    .replace('west', 'w');
+  const dir = short.length <= 2 ? short : short[0];
+  return `${area}${dir}${number}-az${letter.charCodeAt(0) - 96}`;
+}
+
+export class RegionMarket {
+  readonly region: string;
+  readonly instanceTypes: readonly string[];
+  readonly zones: string[];
+  private readonly clock: Clock;
+  private readonly walk: Random;
+  private readonly timing: Random;
+  private readonly stepMs: number;
+  private score: number;
+  private available: boolean;
+  private readonly pool: number;
+  private readonly fixedTiming: Partial<LaunchTiming>;
+  private used = 0;
+  /** Price level (first type, cheapest AZ) from `at` on; newest last. */
+  private readonly levels: { at: number; level: number }[] = [];
+  private lastStep: number;
+
+  constructor(opts: MarketOptions) {
+    this.region = opts.region;
+    this.instanceTypes = opts.instanceTypes.length > 0 ? opts.instanceTypes : ['g6.xlarge'];
+    this.zones = availabilityZones(opts.region);
+    this.clock = opts.clock;
+    this.walk = seededRandom(opts.seed, `price/${opts.region}`);
+    this.timing = seededRandom(opts.seed, `timing/${opts.region}`);
+    this.stepMs = opts.priceStepMs ?? 15 * 60_000;
+    if (!(this.stepMs > 0)) throw new RangeError(`priceStepMs must be positive (got ${opts.priceStepMs})`);
+    this.pool = opts.capacityPool ?? 4;
+    this.fixedTiming = opts.timing ?? {};
+    const initial = seededRandom(opts.seed, `initial/${opts.region}`);
+    this.score = opts.initial?.placementScore ?? Math.round(initial.between(4, 9.99));
+    this.available = opts.initial?.capacityAvailable ?? true;
+    const od = onDemandPrice(this.instanceTypes[0]!);
+    const level = opts.initial?.spotPrice ?? round4(od * initial.between(0.28, 0.45));
+    // The initial price holds for the day before the start (so a query over the last hours finds a
+    // record) and is the price at the start; the walk moves it from then on.
+    const now = this.clock.now().getTime();
+    this.levels.push({ at: now - 24 * 3_600_000, level });
+    this.lastStep = now;
+  }
+
+  inputs(): MarketInputs {
+    return { placementScore: this.score, spotPrice: this.level(), capacityAvailable: this.available };
+  }
+
+  /** Sets any of the inputs from now on; the price walk continues from a set price. */
+  set(inputs: Partial<MarketInputs>): void {
+    if (inputs.placementScore !== undefined) this.score = inputs.placementScore;
+    if (inputs.capacityAvailable !== undefined) this.available = inputs.capacityAvailable;
+    if (inputs.spotPrice !== undefined) {
+      this.catchUp();
+      this.levels.push({ at: this.clock.now().getTime(), level: inputs.spotPrice });
+    }
+  }
+
+  placementScore(): number {
+    return this.score;
+  }
+
+  /** Current Spot price of `instanceType` in `zone`. */
+  price(instanceType: string, zone: string, at: Date = this.clock.now()): number {
+    this.catchUp();
+    return this.priceFrom(this.levelAt(at.getTime()), instanceType, zone);
+  }
+
+  /** Price records whose validity overlaps [start, end], newest first, like DescribeSpotPriceHistory. */
+  history(start: Date, end: Date): PriceRecord[] {
+    this.catchUp();
+    const from = start.getTime();
+    const to = end.getTime();
+    const records: PriceRecord[] = [];
+    for (let i = this.levels.length - 1; i >= 0; i--) {
+      const entry = this.levels[i]!;
+      if (entry.at > to) continue;
+      for (const instanceType of this.instanceTypes) {
+        for (const zone of this.zones) {
+          records.push({
+            instanceType,
+            availabilityZone: zone,
+            price: this.priceFrom(entry.level, instanceType, zone),
+            timestamp: new Date(entry.at),
+          });
+        }
+      }
+      // The record in effect at `start` is included, then older ones are not.
+      if (entry.at <= from) break;
+    }
+    return records;
+  }
+
+  capacityAvailable(): boolean {
+    return this.available && this.used < this.pool;
+  }
+
+  /** Takes one instance's worth of capacity; false when none is left. */
+  take(): boolean {
+    if (!this.capacityAvailable()) return false;
+    this.used++;
+    return true;
+  }
+
+  release(): void {
+    this.used = Math.max(0, this.used - 1);
+  }
+
+  inUse(): number {
+    return this.used;
+  }
+
+  /** Instance boot until InService: 60-90 s. */
+  bootMs(): number {
+    if (this.fixedTiming.bootMs !== undefined) return this.fixedTiming.bootMs;
+    return Math.round(this.timing.between(60_000, 90_000));
+  }
+
+  /** Image pull and container start until RUNNING: 20-40 s. */
+  containerStartMs(): number {
+    if (this.fixedTiming.containerStartMs !== undefined) return this.fixedTiming.containerStartMs;
+    return Math.round(this.timing.between(20_000, 40_000));
+  }
+
+  /** RUNNING until the health check passes: 10-20 s (start + health = 30-60 s). */
+  healthyAfterMs(): number {
+    if (this.fixedTiming.healthyAfterMs !== undefined) return this.fixedTiming.healthyAfterMs;
+    return Math.round(this.timing.between(10_000, 20_000));
+  }
+
+  private level(): number {
+    this.catchUp();
+    return this.levels[this.levels.length - 1]!.level;
+  }
+
+  private levelAt(at: number): number {
+    for (let i = this.levels.length - 1; i >= 0; i--) {
+      if (this.levels[i]!.at <= at) return this.levels[i]!.level;
+    }
+    return this.levels[0]!.level;
+  }
+
+  private priceFrom(level: number, instanceType: string, zone: string): number {
+    const typeRatio = onDemandPrice(instanceType) / onDemandPrice(this.instanceTypes[0]!);
+    const zoneIndex = Math.max(0, this.zones.indexOf(zone));
+    return round4(level * typeRatio * (AZ_FACTORS[zoneIndex] ?? 1));
+  }
+
+  /** Applies the walk's steps up to now; lazily, so the result does not depend on who asks when. */
+  private catchUp(): void {
+    if (!Number.isFinite(this.stepMs)) return;
+    const now = this.clock.now().getTime();
+    const od = onDemandPrice(this.instanceTypes[0]!);
+    while (this.lastStep + this.stepMs <= now) {
+      this.lastStep += this.stepMs;
+      const current = this.levelAt(this.lastStep);
+      const moved = current * (1 + this.walk.between(-0.04, 0.04));
+      this.levels.push({ at: this.lastStep, level: round4(Math.min(od, Math.max(od * 0.15, moved))) });
+      if (this.levels.length > HISTORY_LIMIT) this.levels.shift();
+    }
+  }
+}
+
+function round4(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}

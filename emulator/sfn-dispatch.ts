@@ -1,0 +1,128 @@
+/**
+ * How a Step Functions Task reaches LocalCloud: `lambda:invoke` -> the local function registry,
+ * `events:putEvents` -> EventBridge, `states:startExecution` -> Step Functions, and
+ * `aws-sdk:<service>:<action>` -> the same service/action table the SDK clients use, with Step
+ * Functions' conventions: PascalCase parameters and results (the SDK is camelCase for ECS and SFN),
+ * errors named `<Service>.<Error>Exception`.
+ */
+
+import { SERVICE_NAMES, type ServiceName, stepFunctionsErrorName } from './errors.ts';
+import { FunctionError } from './lambda.ts';
+import type { LocalCloud } from './local-cloud.ts';
+import { TaskError } from './sfn/runtime.ts';
+import type { TaskCall } from './sfn.ts';
+
+/** Services whose SDK v3 shapes are camelCase, so Step Functions' PascalCase must be mapped. */
+const CAMEL_CASE_SERVICES = new Set<ServiceName>(['ecs', 'sfn']);
+/** Step Functions' aws-sdk service names that differ from LocalCloud's. */
+const SERVICE_ALIASES: Record<string, ServiceName> = { states: 'sfn' };
+
+export async function dispatchTask(cloud: LocalCloud, call: TaskCall): Promise<unknown> {
+  const resource = call.resource.replace(/\.(waitForTaskToken|sync(:2)?)$/, '');
+  const input = (call.input ?? {}) as Record<string, unknown>;
+  if (resource === 'arn:aws:states:::lambda:invoke') {
+    return invokeLambda(cloud, String(input.FunctionName ?? ''), input.Payload, call.region);
+  }
+  if (resource.startsWith('arn:aws:lambda:')) {
+    return (await invokeLambda(cloud, resource, input, call.region)).Payload;
+  }
+  if (resource === 'arn:aws:states:::events:putEvents') return putEvents(cloud, input, call.region);
+  if (resource === 'arn:aws:states:::states:startExecution') return startExecution(cloud, input, call.region);
+  const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)$/.exec(resource);
+  if (sdk) return sdkCall(cloud, sdk[1]!, sdk[2]!, input, call.region);
+  // As in AWS, an unsupported resource is a runtime error no Catch can hide.
+  throw new TaskError('States.Runtime', `LocalCloud has no integration for resource ${call.resource}`, {
+    catchable: false,
+  });
+}
+
+async function invokeLambda(cloud: LocalCloud, functionName: string, payload: unknown, region: string) {
+  try {
+    const result = await cloud.lambdas.invoke(functionName, payload ?? {}, region);
+    return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+  } catch (error) {
+    if (error instanceof FunctionError) throw new TaskError(error.errorType, error.message, { cause: error });
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+      throw new TaskError('Lambda.ResourceNotFoundException', error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function putEvents(cloud: LocalCloud, input: Record<string, unknown>, region: string) {
+  const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
+  const result = await cloud.region(region).events.putEvents({
+    Entries: entries.map((e) => ({
+      ...e,
+      // Step Functions accepts Detail as JSON and serializes it for EventBridge.
+      Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
+    })),
+  });
+  if ((result.FailedEntryCount ?? 0) > 0) {
+    throw new TaskError('EventBridge.FailedEntry', JSON.stringify(result));
+  }
+  return result;
+}
+
+async function startExecution(cloud: LocalCloud, input: Record<string, unknown>, region: string) {
+  const arn = String(input.StateMachineArn ?? '');
+  const target = /^arn:aws:states:([a-z0-9-]+):/.exec(arn)?.[1] ?? region;
+  const raw = input.Input;
+  const result = await sdkCall(
+    cloud,
+    'sfn',
+    'startExecution',
+    {
+      StateMachineArn: arn,
+      Name: input.Name,
+      Input: typeof raw === 'string' ? raw : JSON.stringify(raw ?? {}),
+    },
+    target,
+  );
+  return result;
+}
+
+async function sdkCall(
+  cloud: LocalCloud,
+  serviceName: string,
+  action: string,
+  input: Record<string, unknown>,
+  region: string,
+): Promise<unknown> {
+  const service = (SERVICE_ALIASES[serviceName] ?? serviceName) as ServiceName;
+  if (!(SERVICE_NAMES as readonly string[]).includes(service)) {
+    throw new TaskError('States.Runtime', `LocalCloud does not emulate the ${serviceName} service`, {
+      catchable: false,
+    });
+  }
+  const camel = CAMEL_CASE_SERVICES.has(service);
+  const sdkInput = camel ? (mapKeys(input, lowerFirst) as object) : input;
+  try {
+    const output = await cloud.call(region, service, action[0]!.toUpperCase() + action.slice(1), sdkInput);
+    const json = toJson(output);
+    return camel ? mapKeys(json, upperFirst) : json;
+  } catch (error) {
+    if (error instanceof Error && !(error instanceof TaskError)) {
+      throw new TaskError(stepFunctionsErrorName(service, error.name), error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function lowerFirst(key: string): string {
+  return key[0]!.toLowerCase() + key.slice(1);
+}
+function upperFirst(key: string): string {
+  return key[0]!.toUpperCase() + key.slice(1);
+}
+
+function mapKeys(value: unknown, rename: (key: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapKeys(v, rename));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k), mapKeys(v, rename)]));
+}
+
+/** Dates become ISO strings and undefined fields disappear, as in a Task's JSON result. */
+function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}

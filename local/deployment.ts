@@ -1,0 +1,388 @@
+/**
+ * A whole spotplane deployment inside LocalCloud, wired the way deploy.ts wires AWS (docs/DESIGN.md
+ * "Events"): the hub's bus, SSM parameters, rules and Lambdas; per worker region a bus, a Spot Auto
+ * Scaling group, an ECS cluster, the worker Lambdas and rules; the real `statemachines/*.asl.json`
+ * files and the real handlers (`makeHandler(deps)`) with LocalCloud clients and the one clock.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Config } from '../core/config.ts';
+import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
+import { initialHubState } from '../core/messages.ts';
+import { LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
+import type { TimerClock } from '../emulator/clock.ts';
+import { createLocalCloud } from '../emulator/index.ts';
+import type { LocalFunction } from '../emulator/lambda.ts';
+import type { LocalCloud } from '../emulator/local-cloud.ts';
+import type { LaunchTiming, MarketInputs } from '../emulator/market.ts';
+import { makeObservability } from '../lambdas/shared/observability.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Which region a Lambda runs in: the hub's five, the workers' three (one copy per worker region). */
+export const HUB_LAMBDAS: readonly LambdaName[] = [
+  'region-finder',
+  'state-store',
+  'toggle-provisioning',
+  'get-instance-details',
+  'spot-capacity-handler',
+];
+export const WORKER_LAMBDAS: readonly LambdaName[] = LAMBDA_NAMES.filter((n) => !HUB_LAMBDAS.includes(n));
+
+/** ASL placeholder of each Lambda's ARN (as the stacks substitute them). */
+const LAMBDA_PLACEHOLDERS: Record<LambdaName, string> = {
+  'region-finder': 'RegionFinderArn',
+  'state-store': 'StateStoreArn',
+  'toggle-provisioning': 'ToggleProvisioningArn',
+  'get-instance-details': 'GetInstanceDetailsArn',
+  'spot-capacity-handler': 'SpotCapacityHandlerArn',
+  'get-instance-from-asg': 'GetInstanceFromAsgArn',
+  'asg-launch-status': 'AsgLaunchStatusArn',
+  'classify-capacity-event': 'ClassifyCapacityEventArn',
+};
+
+const MACHINE_FILES = {
+  orchestrator: 'orchestrator.asl.json',
+  launch: 'launch-instance.asl.json',
+  capacityMonitor: 'capacity-monitor.asl.json',
+  teardown: 'teardown-instance.asl.json',
+} as const;
+type MachineKey = keyof typeof MACHINE_FILES;
+
+export const CONTAINER_NAME = 'sglang';
+
+/** Default markets: distinct scores so the best region is obvious, prices in a realistic Spot band. */
+const DEFAULT_MARKETS: Record<string, Partial<MarketInputs>> = {
+  'us-east-1': { placementScore: 9, spotPrice: 0.32 },
+  'us-west-2': { placementScore: 8, spotPrice: 0.3 },
+  'eu-west-1': { placementScore: 7, spotPrice: 0.34 },
+  'eu-central-1': { placementScore: 6, spotPrice: 0.36 },
+};
+
+export interface ControlPlaneOptions {
+  config: Config;
+  clock: TimerClock;
+  seed?: number | string;
+  /** Initial market per region (defaults above, else seeded). */
+  markets?: Record<string, Partial<MarketInputs>>;
+  capacityPool?: number;
+  /** Price walk step (default 15 min); `Infinity` freezes prices so only `setMarket` moves them. */
+  priceStepMs?: number;
+  /** Fixed launch durations instead of the seeded ranges. */
+  launchTiming?: Partial<LaunchTiming>;
+  /** Lambda log level; SILENT keeps tests and the server's console quiet. */
+  logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
+  /** Where `statemachines/` and `lambdas/` are (the repository root). */
+  rootDir?: string;
+}
+
+type HandlerModule = { makeHandler?: (deps: Record<string, unknown>) => LocalFunction };
+type DefinitionLoader = (
+  file: string,
+  substitutions: Record<string, string>,
+  options: { allowUnused: boolean },
+) => unknown;
+
+export class LocalControlPlane {
+  readonly cloud: LocalCloud;
+  readonly config: Config;
+  readonly names: ReturnType<typeof names>;
+  readonly orchestratorArn: string;
+  /** Parts not wired because their file does not exist yet (a state machine or a handler). */
+  readonly missing: string[] = [];
+
+  private constructor(
+    private readonly opts: ControlPlaneOptions,
+    private readonly rootDir: string,
+  ) {
+    this.config = opts.config;
+    this.names = names(opts.config.prefix);
+    const markets: Record<string, Partial<MarketInputs>> = {};
+    for (const region of this.regions())
+      markets[region] = { ...DEFAULT_MARKETS[region], ...opts.markets?.[region] };
+    this.cloud = createLocalCloud({
+      clock: opts.clock,
+      seed: opts.seed ?? 1,
+      instanceTypes: opts.config.instanceTypes,
+      markets,
+      capacityPool: opts.capacityPool,
+      priceStepMs: opts.priceStepMs,
+      launchTiming: opts.launchTiming,
+    });
+    this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
+  }
+
+  /** Builds the deployment; parts whose files are missing are listed in `missing`, not faked. */
+  static async create(opts: ControlPlaneOptions): Promise<LocalControlPlane> {
+    const plane = new LocalControlPlane(opts, opts.rootDir ?? ROOT);
+    await plane.build();
+    return plane;
+  }
+
+  /** Hub region first, then the worker regions not already listed. */
+  regions(): string[] {
+    return [...new Set([this.config.hubRegion, ...this.config.workerRegions])];
+  }
+
+  /** The product API, as API Gateway routes it: `/spot-provisioning` to ToggleProvisioning, the rest to GetInstanceDetails. */
+  async handleApi(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const fn: LambdaName =
+      event.rawPath === '/spot-provisioning' ? 'toggle-provisioning' : 'get-instance-details';
+    const arn = this.cloud.lambdas.arn(this.config.hubRegion, this.names.lambda(fn));
+    if (!this.cloud.lambdas.has(arn, this.config.hubRegion)) {
+      return {
+        statusCode: 503,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: `the ${fn} handler is not available in this build` }),
+      };
+    }
+    return (await this.cloud.lambdas.invoke(
+      arn,
+      event,
+      this.config.hubRegion,
+    )) as APIGatewayProxyStructuredResultV2;
+  }
+
+  private async build(): Promise<void> {
+    const { cloud, config, names: n } = this;
+    const hub = cloud.region(config.hubRegion);
+    const now = this.opts.clock.now();
+
+    hub.events.createEventBus(n.hubBus);
+    await hub.ssm.putParameter({ Name: n.provisioningParameter, Value: 'disabled', Type: 'String' });
+    await hub.ssm.putParameter({
+      Name: n.stateParameter,
+      Value: JSON.stringify(initialHubState(now)),
+      Type: 'String',
+    });
+    for (const fn of HUB_LAMBDAS) await this.registerLambda(config.hubRegion, fn);
+
+    for (const region of config.workerRegions) {
+      const here = cloud.region(region);
+      here.events.createEventBus(n.workerBus);
+      here.autoScaling.createGroup({
+        name: n.autoScalingGroup,
+        instanceTypes: config.instanceTypes,
+        minSize: 0,
+        maxSize: config.targetCapacity * 2,
+        desiredCapacity: 0,
+      });
+      here.ecs.createCluster({
+        name: n.ecsCluster,
+        autoScalingGroups: [n.autoScalingGroup],
+        capacityProviders: [n.ecsCapacityProvider],
+      });
+      here.ecs.registerTaskDefinition({
+        family: n.ecsTaskDefinition,
+        containerName: CONTAINER_NAME,
+        image: config.container.image,
+        healthCheck: true,
+      });
+      for (const fn of WORKER_LAMBDAS) await this.registerLambda(region, fn);
+    }
+
+    const loader = await this.definitionLoader();
+    const settings = await this.orchestratorSettings();
+    await this.createMachine(loader, config.hubRegion, 'orchestrator', {
+      ...this.hubSubstitutions(),
+      ...settings,
+    });
+    const workerMachines = new Map<string, Partial<Record<MachineKey, string>>>();
+    for (const region of config.workerRegions) {
+      const subs = this.workerSubstitutions(region);
+      workerMachines.set(region, {
+        launch: await this.createMachine(loader, region, 'launch', subs),
+        teardown: await this.createMachine(loader, region, 'teardown', subs),
+        capacityMonitor: await this.createMachine(loader, region, 'capacityMonitor', subs),
+      });
+    }
+
+    // Hub rules start DISABLED: ToggleProvisioning enables them on "enable", as in AWS.
+    const capacityHandler = cloud.lambdas.arn(config.hubRegion, n.lambda('spot-capacity-handler'));
+    await this.rule(
+      config.hubRegion,
+      n.hubBus,
+      n.workerEventsRule,
+      workerEventsPattern(config.prefix),
+      capacityHandler,
+      'DISABLED',
+    );
+    for (const region of config.workerRegions) {
+      const p = workerPatterns(config.prefix, region, n.autoScalingGroup);
+      const machines = workerMachines.get(region) ?? {};
+      await this.rule(
+        config.hubRegion,
+        n.hubBus,
+        n.hubToWorkerRule(region),
+        p.hubToWorker,
+        cloud.region(region).events.busArn(n.workerBus),
+        'DISABLED',
+      );
+      await this.rule(region, n.workerBus, n.launchRequestRule, p.launchRequested, machines.launch);
+      await this.rule(region, n.workerBus, n.teardownRequestRule, p.teardownRequested, machines.teardown);
+      await this.rule(region, 'default', n.interruptionRule, p.interruption, machines.capacityMonitor);
+      if (config.useRebalanceRecommendation) {
+        await this.rule(region, 'default', n.rebalanceRule, p.rebalance, machines.capacityMonitor);
+      }
+      await this.rule(region, 'default', n.stateChangeRule, p.stateChange, machines.capacityMonitor);
+      await this.rule(
+        region,
+        'default',
+        n.launchUnsuccessfulRule,
+        p.launchUnsuccessful,
+        machines.capacityMonitor,
+      );
+      await this.rule(region, n.workerBus, n.forwardToHubRule, p.toHub, hub.events.busArn(n.hubBus));
+    }
+  }
+
+  private async rule(
+    region: string,
+    bus: string,
+    name: string,
+    pattern: object,
+    targetArn: string | undefined,
+    state: 'ENABLED' | 'DISABLED' = 'ENABLED',
+  ): Promise<void> {
+    const events = this.cloud.region(region).events;
+    await events.putRule({
+      Name: name,
+      EventBusName: bus,
+      EventPattern: JSON.stringify(pattern),
+      State: state,
+    });
+    // A rule whose target is not built yet still exists (and is listed in `missing` via its target).
+    if (targetArn)
+      await events.putTargets({ Rule: name, EventBusName: bus, Targets: [{ Id: 'target', Arn: targetArn }] });
+  }
+
+  private hubSubstitutions(): Record<string, string> {
+    const { config, names: n } = this;
+    const hub = config.hubRegion;
+    return {
+      Prefix: config.prefix,
+      Region: hub,
+      HubRegion: hub,
+      HubBusName: n.hubBus,
+      HubBusArn: this.cloud.region(hub).events.busArn(n.hubBus),
+      OrchestratorArn: this.orchestratorArn,
+      ...this.lambdaArnSubstitutions(hub, HUB_LAMBDAS),
+    };
+  }
+
+  private workerSubstitutions(region: string): Record<string, string> {
+    const { config, names: n } = this;
+    return {
+      Prefix: config.prefix,
+      Region: region,
+      HubRegion: config.hubRegion,
+      HubBusName: n.hubBus,
+      HubBusArn: this.cloud.region(config.hubRegion).events.busArn(n.hubBus),
+      WorkerBusName: n.workerBus,
+      AsgName: n.autoScalingGroup,
+      ClusterName: n.ecsCluster,
+      CapacityProviderName: n.ecsCapacityProvider,
+      TaskDefinition: `arn:aws:ecs:${region}:${this.cloud.accountId}:task-definition/${n.ecsTaskDefinition}:1`,
+      TaskDefinitionFamily: n.ecsTaskDefinition,
+      ContainerName: CONTAINER_NAME,
+      Subnets: 'subnet-0local',
+      ...this.lambdaArnSubstitutions(region, WORKER_LAMBDAS),
+    };
+  }
+
+  private lambdaArnSubstitutions(region: string, fns: readonly LambdaName[]): Record<string, string> {
+    return Object.fromEntries(
+      fns.map((fn) => [LAMBDA_PLACEHOLDERS[fn], this.cloud.lambdas.arn(region, this.names.lambda(fn))]),
+    );
+  }
+
+  /** The configuration-derived placeholders (`statemachines/settings.ts`), as the stacks pass them. */
+  private async orchestratorSettings(): Promise<Record<string, string>> {
+    const path = join(this.rootDir, 'statemachines', 'settings.ts');
+    if (!existsSync(path)) return {};
+    const mod = (await import(pathToFileURL(path).href)) as {
+      orchestratorSettings?: (config: Config) => Record<string, string>;
+    };
+    return mod.orchestratorSettings?.(this.config) ?? {};
+  }
+
+  private async definitionLoader(): Promise<DefinitionLoader | undefined> {
+    const path = join(this.rootDir, 'statemachines', 'load.ts');
+    if (!existsSync(path)) {
+      this.missing.push('statemachines/load.ts');
+      return undefined;
+    }
+    const mod = (await import(pathToFileURL(path).href)) as { loadDefinition?: DefinitionLoader };
+    if (typeof mod.loadDefinition !== 'function') {
+      this.missing.push('statemachines/load.ts loadDefinition()');
+      return undefined;
+    }
+    return mod.loadDefinition;
+  }
+
+  /** Returns the machine's ARN, or undefined (and records it as missing) when its file is not there. */
+  private async createMachine(
+    loader: DefinitionLoader | undefined,
+    region: string,
+    key: MachineKey,
+    substitutions: Record<string, string>,
+  ): Promise<string | undefined> {
+    const file = MACHINE_FILES[key];
+    const path = join(this.rootDir, 'statemachines', file);
+    if (!loader || !existsSync(path)) {
+      if (!this.missing.includes(`statemachines/${file}`)) this.missing.push(`statemachines/${file}`);
+      return undefined;
+    }
+    const n = this.names;
+    const name = {
+      orchestrator: n.orchestratorStateMachine,
+      launch: n.launchStateMachine,
+      teardown: n.teardownStateMachine,
+      capacityMonitor: n.capacityMonitorStateMachine,
+    }[key];
+    let definition: unknown;
+    try {
+      // One substitution set serves several files, so each file may leave some of it unused.
+      definition = loader(path, substitutions, { allowUnused: true });
+    } catch (error) {
+      const problems = (error as { problems?: string[] }).problems;
+      this.missing.push(`statemachines/${file} (${problems?.join('; ') ?? (error as Error).message})`);
+      return undefined;
+    }
+    const { stateMachineArn } = await this.cloud.region(region).sfn.createStateMachine({
+      name,
+      roleArn: `arn:aws:iam::${this.cloud.accountId}:role/${name}`,
+      definition: JSON.stringify(definition),
+    });
+    return stateMachineArn;
+  }
+
+  private async registerLambda(region: string, fn: LambdaName): Promise<void> {
+    const path = join(this.rootDir, 'lambdas', fn, 'index.ts');
+    if (!existsSync(path)) {
+      if (!this.missing.includes(`lambdas/${fn}`)) this.missing.push(`lambdas/${fn}`);
+      return;
+    }
+    const mod = (await import(pathToFileURL(path).href)) as HandlerModule;
+    if (typeof mod.makeHandler !== 'function') {
+      if (!this.missing.includes(`lambdas/${fn} makeHandler`)) this.missing.push(`lambdas/${fn} makeHandler`);
+      return;
+    }
+    const observability = makeObservability(fn, { logLevel: this.opts.logLevel ?? 'SILENT' });
+    // The union of what the handler factories take (DESIGN.md): each reads the keys it needs.
+    const handler = mod.makeHandler({
+      clients: this.cloud.clients(),
+      config: this.config,
+      clock: this.opts.clock,
+      observability,
+      logger: observability.logger,
+      region,
+      orchestratorArn: this.orchestratorArn,
+      asgName: this.names.autoScalingGroup,
+      clusterName: this.names.ecsCluster,
+    });
+    this.cloud.lambdas.register(region, this.names.lambda(fn), handler);
+  }
+}

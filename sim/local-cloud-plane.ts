@@ -1,0 +1,202 @@
+/**
+ * spotplane on LocalCloud as the simulator's control plane: `LocalControlPlane` (emulator/, local/deployment.ts) wires
+ * the real state machine files and Lambda handlers onto LocalCloud; this adapter gives the driver the
+ * `SimulatedControlPlane` view of it, on a virtual clock that starts at the trace's start.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseConfig } from '../core/config.ts';
+import { type VirtualClock, virtualClock } from '../emulator/clock.ts';
+import type { LaunchTiming } from '../emulator/index.ts';
+import { LocalControlPlane } from '../local/deployment.ts';
+import { SimRunError } from './errors.ts';
+import type { ControlPlaneFactory, SimulateOptions } from './simulate.ts';
+import type { ObservedInstance, SimulatedControlPlane } from './simulated-plane.ts';
+import type { ControlPlaneUsage } from './timeline.ts';
+import { type MarketState, marketAt, type Trace } from './trace.ts';
+
+export interface LocalCloudPlaneOptions {
+  hubRegion?: string;
+  /** Fixed launch durations for a scenario (e.g. boot + ready = 90 s); LocalCloud's seeded ranges otherwise. */
+  launchTiming?: LaunchTiming;
+}
+
+function apiEvent(method: string, path: string, body: unknown): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'spotplane-simulate' },
+      requestId: 'simulate',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+interface HistoryLike {
+  type: string;
+  resource?: string;
+  input?: unknown;
+}
+
+/** Counts what AWS would bill the control plane for, from LocalCloud's own records. */
+function usageOf(plane: LocalControlPlane, apiRequests: number): ControlPlaneUsage {
+  let stateTransitions = 0;
+  let putEventEntries = 0;
+  for (const region of plane.regions()) {
+    const executions = plane.cloud.region(region).sfn.runtime.executions() as {
+      events: readonly HistoryLike[];
+    }[];
+    for (const execution of executions) {
+      for (const event of execution.events) {
+        // Step Functions bills one transition per state entered (retries re-enter the state).
+        if (event.type.endsWith('StateEntered')) stateTransitions++;
+        if (event.type === 'TaskScheduled' && event.resource?.includes(':events:putEvents')) {
+          const entries = (event.input as { Entries?: unknown[] } | undefined)?.Entries;
+          putEventEntries += Array.isArray(entries) ? entries.length : 1;
+        }
+      }
+    }
+  }
+  const lambdaInvocations = plane.cloud.lambdas.stats().reduce((n, s) => n + s.invocations, 0);
+  return {
+    stateTransitions,
+    lambdaInvocations,
+    // Every hub<->worker event is put on one bus and forwarded to the other region's bus (billed again).
+    customEvents: putEventEntries * 2,
+    ssmApiCalls: null,
+    apiRequests,
+  };
+}
+
+class LocalCloudPlane implements SimulatedControlPlane {
+  private apiRequests = 0;
+
+  constructor(
+    readonly clock: VirtualClock,
+    private readonly plane: LocalControlPlane,
+  ) {}
+
+  setMarket(region: string, market: MarketState): void {
+    this.plane.cloud.setMarket(region, market);
+  }
+
+  interrupt(region: string): string[] {
+    return this.plane.cloud.interrupt(region);
+  }
+
+  async enableProvisioning(): Promise<void> {
+    this.apiRequests++;
+    const response = await this.plane.handleApi(apiEvent('POST', '/spot-provisioning', { action: 'enable' }));
+    if (response.statusCode !== 200) {
+      throw new SimRunError(
+        `enabling provisioning answered ${response.statusCode}: ${String(response.body)}`,
+      );
+    }
+  }
+
+  instances(): ObservedInstance[] {
+    const asg = this.plane.names.autoScalingGroup;
+    const out: ObservedInstance[] = [];
+    for (const region of this.plane.config.workerRegions) {
+      const cloud = this.plane.cloud.region(region);
+      const serving = new Set(
+        cloud.ecs
+          .liveTasks()
+          .filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY' && t.instanceId)
+          .map((t) => t.instanceId!),
+      );
+      for (const i of cloud.ec2.all()) {
+        if (i.autoScalingGroupName !== asg) continue;
+        out.push({
+          id: i.instanceId,
+          region,
+          instanceType: i.instanceType,
+          lifecycle: i.lifecycle,
+          state: i.state,
+          launchMs: i.launchTime.getTime(),
+          healthy: serving.has(i.instanceId),
+        });
+      }
+    }
+    return out;
+  }
+
+  desiredCapacity(): Record<string, number> {
+    const asg = this.plane.names.autoScalingGroup;
+    return Object.fromEntries(
+      this.plane.config.workerRegions.map((r) => [
+        r,
+        this.plane.cloud.region(r).autoScaling.desiredCapacity(asg) ?? 0,
+      ]),
+    );
+  }
+
+  usage(): ControlPlaneUsage {
+    return usageOf(this.plane, this.apiRequests);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const region of this.plane.regions()) {
+      const runtime = this.plane.cloud.region(region).sfn.runtime;
+      for (const execution of runtime.executions() as { executionArn: string; status: string }[]) {
+        if (execution.status === 'RUNNING') runtime.stopExecution({ executionArn: execution.executionArn });
+      }
+    }
+    await this.clock.settle();
+  }
+}
+
+/**
+ * Starts spotplane on LocalCloud for `trace`.
+ * @throws {SimRunError} listing the parts of the control plane that are not built yet.
+ */
+export async function startLocalCloudPlane(
+  trace: Trace,
+  options: Pick<SimulateOptions, 'targetCapacity' | 'minPlacementScore'>,
+  planeOptions: LocalCloudPlaneOptions = {},
+): Promise<SimulatedControlPlane> {
+  const clock = virtualClock(new Date(trace.startMs));
+  const workerRegions = trace.regions.map((r) => r.region);
+  const config = parseConfig({
+    hubRegion:
+      planeOptions.hubRegion ?? (workerRegions.includes('us-east-1') ? 'us-east-1' : workerRegions[0]),
+    workerRegions,
+    instanceTypes: [...trace.instanceTypes],
+    targetCapacity: options.targetCapacity ?? 1,
+    minPlacementScore: options.minPlacementScore ?? 3,
+  });
+  const markets = Object.fromEntries(workerRegions.map((r) => [r, marketAt(trace, r, trace.startMs)]));
+  // The simulated Lambdas would print their EMF metrics on stdout, in between the simulator's output.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const plane = await LocalControlPlane.create({
+    config,
+    clock,
+    seed: trace.seed,
+    markets,
+    // A frozen walk: only the trace moves prices, so the run is billed on what the control plane saw.
+    priceStepMs: Number.POSITIVE_INFINITY,
+    launchTiming: planeOptions.launchTiming,
+    logLevel: 'SILENT',
+  });
+  if (plane.missing.length > 0) {
+    throw new SimRunError(
+      `LocalCloud's control plane is not complete yet; missing: ${plane.missing.join(', ')}`,
+    );
+  }
+  return new LocalCloudPlane(clock, plane);
+}
+
+export const localCloudControlPlane: ControlPlaneFactory = (trace, options) =>
+  startLocalCloudPlane(trace, options);

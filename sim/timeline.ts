@@ -1,0 +1,86 @@
+/**
+ * What a run did, as plain data: which instances ran where and when, when a healthy server answered,
+ * which capacity losses hit the serving region, and when replacements were requested. The spotplane
+ * driver and the baseline model both produce it; the accounting (`report.ts`) only reads it.
+ */
+import type { Lifecycle } from '../core/messages.ts';
+
+/** One instance's billed life: from launch to termination (boot time is billed too). */
+export interface InstanceSpan {
+  id: string;
+  region: string;
+  instanceType: string;
+  lifecycle: Lifecycle;
+  startMs: number;
+  endMs: number;
+}
+
+/** A stretch of time during which a healthy server answered in `region`. */
+export interface HealthyInterval {
+  region: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** A capacity loss (interruption warning, reclaimed capacity) that hit the serving region. */
+export interface Loss {
+  atMs: number;
+  region: string;
+}
+
+/** A launch request: the moment capacity was asked for in `region`. */
+export interface LaunchRequest {
+  atMs: number;
+  region: string;
+}
+
+/** The control plane's own AWS usage over the run, counted from its execution histories. */
+export interface ControlPlaneUsage {
+  stateTransitions: number;
+  lambdaInvocations: number;
+  /** Custom events put on any bus (hub, worker, cross-region forwards). */
+  customEvents: number;
+  /** null when not counted (standard SSM parameters cost nothing per call). */
+  ssmApiCalls: number | null;
+  apiRequests: number;
+}
+
+export interface RunTimeline {
+  policy: string;
+  startMs: number;
+  endMs: number;
+  targetCapacity: number;
+  instances: readonly InstanceSpan[];
+  healthy: readonly HealthyInterval[];
+  losses: readonly Loss[];
+  launchRequests: readonly LaunchRequest[];
+  /** Absent for models that have no control plane to bill (the baseline). */
+  usage?: ControlPlaneUsage;
+}
+
+export interface Span {
+  startMs: number;
+  endMs: number;
+}
+
+/** Sorted, non-overlapping union of spans, clipped to [fromMs, toMs). */
+export function unionWithin(spans: readonly Span[], fromMs: number, toMs: number): Span[] {
+  const clipped = spans
+    .map((s) => ({ startMs: Math.max(s.startMs, fromMs), endMs: Math.min(s.endMs, toMs) }))
+    .filter((s) => s.endMs > s.startMs)
+    .sort((a, b) => a.startMs - b.startMs);
+  const out: Span[] = [];
+  for (const s of clipped) {
+    const last = out.at(-1);
+    if (last && s.startMs <= last.endMs) last.endMs = Math.max(last.endMs, s.endMs);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+/** Milliseconds within [fromMs, toMs) that no span covers. */
+export function uncoveredMs(spans: readonly Span[], fromMs: number, toMs: number): number {
+  if (toMs <= fromMs) return 0;
+  const covered = unionWithin(spans, fromMs, toMs).reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
+  return toMs - fromMs - covered;
+}
