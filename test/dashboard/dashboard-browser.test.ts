@@ -16,11 +16,12 @@ import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
 import { LocalControlPlane } from '../../local/deployment.ts';
 import { createLocalServer } from '../../local/http-server.ts';
 import { type ExecutionView, executionHistory, type localState } from '../../local/views.ts';
+import { skipWithout } from '../support/tools.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const CHROMIUM = '/usr/bin/chromium';
-const NO_BROWSER = !existsSync(CHROMIUM);
+const NO_BROWSER = skipWithout(CHROMIUM, existsSync(CHROMIUM), 'apt-get install -y chromium');
 const SKIP_REASON = NO_BROWSER ? ` (SKIPPED: ${CHROMIUM} not found; apt-get install -y chromium)` : '';
 /** Set it to a file path to keep a screenshot of the fixture dashboard with an execution open. */
 const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT;

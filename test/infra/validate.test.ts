@@ -1,6 +1,7 @@
 /**
  * `deploy.ts --synth-only` end to end, then `terraform validate` on every stack it wrote. Runs
- * whenever terraform is on PATH (offline through the provider mirror when present); skips otherwise.
+ * whenever terraform is on PATH (offline through the provider mirror when present); skips otherwise,
+ * except under CI=true, where a missing terraform fails.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,10 @@ import { bucketAddressesInStackFile, readKept } from '../../infra/cli/checkpoint
 import { deployMain, paths } from '../../infra/cli/main.ts';
 import { type CommandRunner, spawnRunner } from '../../infra/cli/runner.ts';
 import { terraformEnv, type ValidateResult, validateStack } from '../../infra/terraform-validate.ts';
+import { skipWithout } from '../support/tools.ts';
 
 const terraform = findTerraform();
+const NO_TERRAFORM = skipWithout('terraform (or tofu)', Boolean(terraform), 'install Terraform >= 1.5');
 const cwd = mkdtempSync(join(tmpdir(), 'spotplane-cli-'));
 const out: string[] = [];
 const err: string[] = [];
@@ -57,7 +60,7 @@ describe('deploy.ts --synth-only', () => {
   });
 });
 
-describe.skipIf(!terraform)('terraform validate', () => {
+describe.skipIf(NO_TERRAFORM)('terraform validate', () => {
   const results = new Map<string, ValidateResult>();
 
   beforeAll(async () => {
@@ -89,7 +92,7 @@ describe.skipIf(!terraform)('terraform validate', () => {
   );
 });
 
-describe.skipIf(!terraform)('teardown keeping the checkpoint bucket, with the real terraform', () => {
+describe.skipIf(NO_TERRAFORM)('teardown keeping the checkpoint bucket, with the real terraform', () => {
   it('removes exactly the bucket and its config resources from the hub state, leaving the rest', async () => {
     const hub = { name: 'spval-hub', kind: 'hub' as const, region: 'us-east-1' };
     const dir = join(cwd, 'cdktf.out', 'stacks', hub.name);
@@ -140,7 +143,7 @@ describe.skipIf(!terraform)('teardown keeping the checkpoint bucket, with the re
   }, 120_000);
 });
 
-if (!terraform) {
+if (NO_TERRAFORM) {
   describe('terraform validate', () => {
     it.skip('skipped: neither terraform nor tofu is on PATH (install Terraform >= 1.5 to run it)', () => {});
   });
