@@ -9,6 +9,11 @@ export { ConfigError };
 
 import { AWS_REGIONS } from './regions.ts';
 
+/** Replicas one region holds at most: one ECS RunTask call starts at most 10 tasks. */
+export const MAX_PER_REGION = 10;
+/** Replicas of one deployment over all its regions. */
+export const MAX_TOTAL_REPLICAS = 30;
+
 const region = z.enum(AWS_REGIONS, {
   error: (issue) => `must be one of: ${AWS_REGIONS.join(', ')} (got ${JSON.stringify(issue.input)})`,
 });
@@ -38,13 +43,27 @@ export const configSchema = z
       .min(1, 'must list at least one instance type')
       .refine((t) => new Set(t).size === t.length, 'must not repeat an instance type')
       .default(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']),
-    /** Instances wanted at once; also the TargetCapacity asked of GetSpotPlacementScores. */
-    // LaunchInstance starts the tasks with one ECS RunTask call, which starts at most 10.
+    /**
+     * Replicas that must be ready (healthy container) at once, over every region together; also the
+     * TargetCapacity asked of GetSpotPlacementScores.
+     */
     targetCapacity: z
       .int()
       .min(1)
-      .max(10, 'must be at most 10 (one ECS RunTask call starts at most 10 tasks)')
+      .max(MAX_TOTAL_REPLICAS, `must be at most ${MAX_TOTAL_REPLICAS} (up to ${MAX_PER_REGION} per region)`)
       .default(1),
+    /** Spot replicas kept beyond the target, as a hedge: one interruption then costs no serving capacity. */
+    spareCapacity: z.int().min(0).max(MAX_PER_REGION, `must be at most ${MAX_PER_REGION}`).default(0),
+    /**
+     * At most this many replicas (target + spare) in one region; a lower value spreads a fleet over several
+     * regions. Default: targetCapacity + spareCapacity, at most 10.
+     */
+    // One region's replicas are started with one ECS RunTask call, which starts at most 10 tasks.
+    maxPerRegion: z
+      .int()
+      .min(1)
+      .max(MAX_PER_REGION, `must be at most ${MAX_PER_REGION} (one ECS RunTask call starts at most 10 tasks)`)
+      .optional(),
     /** A region scoring below this is not used (scores run 1-10). */
     minPlacementScore: z.int().min(1).max(10).default(3),
     /** USD per instance-hour; a region whose known Spot price is above it is not used. Unset = no cap. */
@@ -92,7 +111,34 @@ export const configSchema = z
         message: `must be below launchTimeoutSeconds (${c.launchTimeoutSeconds})`,
       });
     }
-  });
+    const replicas = c.targetCapacity + c.spareCapacity;
+    if (replicas > MAX_TOTAL_REPLICAS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spareCapacity'],
+        message: `targetCapacity + spareCapacity (${c.targetCapacity} + ${c.spareCapacity}) must be at most ${MAX_TOTAL_REPLICAS}`,
+      });
+      return;
+    }
+    const perRegion = c.maxPerRegion ?? Math.min(replicas, MAX_PER_REGION);
+    const room = perRegion * c.workerRegions.length;
+    if (replicas > room) {
+      const regions = c.workerRegions.length;
+      ctx.addIssue({
+        code: 'custom',
+        // Blame the field the user most likely set last: maxPerRegion when given, else the fleet size.
+        path: [c.maxPerRegion === undefined ? 'targetCapacity' : 'maxPerRegion'],
+        message:
+          `targetCapacity + spareCapacity (${replicas}) cannot fit: maxPerRegion (${perRegion}${c.maxPerRegion === undefined ? ', the default' : ''}) x ` +
+          `${regions} worker region${regions === 1 ? '' : 's'} holds only ${room}; add workerRegions, raise maxPerRegion or lower the fleet`,
+      });
+    }
+  })
+  // maxPerRegion's default depends on the other two fields, so it is filled in after validation.
+  .transform((c) => ({
+    ...c,
+    maxPerRegion: c.maxPerRegion ?? Math.min(c.targetCapacity + c.spareCapacity, MAX_PER_REGION),
+  }));
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

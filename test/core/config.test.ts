@@ -48,9 +48,41 @@ describe('parseConfig', () => {
     );
   });
 
-  it('caps the target capacity at what one ECS RunTask call can start', () => {
-    expect(parseConfig({ targetCapacity: 10 }).targetCapacity).toBe(10);
-    expect(() => parseConfig({ targetCapacity: 11 })).toThrowError(/targetCapacity: must be at most 10/);
+  it('sizes a fleet: target up to 30 in all, at most 10 per region, spare 0 and maxPerRegion target + spare by default', () => {
+    const one = parseConfig({});
+    expect([one.targetCapacity, one.spareCapacity, one.maxPerRegion]).toEqual([1, 0, 1]);
+    expect(parseConfig({ targetCapacity: 3, spareCapacity: 1 }).maxPerRegion).toBe(4);
+    // Above 10 replicas the default is capped at what one region can start (one RunTask call: 10 tasks).
+    expect(parseConfig({ targetCapacity: 30 }).maxPerRegion).toBe(10);
+    expect(
+      parseConfig({ targetCapacity: 4, maxPerRegion: 2, workerRegions: ['us-east-1', 'eu-west-1'] })
+        .maxPerRegion,
+    ).toBe(2);
+    expect(() => parseConfig({ targetCapacity: 31 })).toThrowError(
+      /targetCapacity: must be at most 30 \(up to 10 per region\)/,
+    );
+    expect(() => parseConfig({ maxPerRegion: 11 })).toThrowError(/maxPerRegion: must be at most 10/);
+    expect(() => parseConfig({ spareCapacity: -1 })).toThrowError(/spareCapacity:/);
+    expect(() => parseConfig({ targetCapacity: 25, spareCapacity: 6 })).toThrowError(
+      /spareCapacity: targetCapacity \+ spareCapacity \(25 \+ 6\) must be at most 30/,
+    );
+  });
+
+  it('refuses a fleet that cannot fit in maxPerRegion x worker regions, naming the fields', () => {
+    expect(() =>
+      parseConfig({
+        targetCapacity: 3,
+        spareCapacity: 2,
+        maxPerRegion: 2,
+        workerRegions: ['us-east-1', 'eu-west-1'],
+      }),
+    ).toThrowError(
+      /maxPerRegion: targetCapacity \+ spareCapacity \(5\) cannot fit: maxPerRegion \(2\) x 2 worker regions holds only 4/,
+    );
+    // Without maxPerRegion, a fleet above 10 per region needs more regions: the target is blamed.
+    expect(() => parseConfig({ targetCapacity: 12, workerRegions: ['us-east-1'] })).toThrowError(
+      /targetCapacity: targetCapacity \+ spareCapacity \(12\) cannot fit: maxPerRegion \(10, the default\) x 1 worker region holds only 10/,
+    );
   });
 
   it('takes the rebalance threshold as a fraction below 1, 0 turning rebalancing off', () => {
