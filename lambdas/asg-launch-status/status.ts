@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { describeIssues } from '../../core/config.ts';
 import { decideLaunchStatus, type LaunchStatus, type ScalingActivity } from '../../core/launch-status.ts';
 import { describeAsg } from '../shared/asg.ts';
-import { makeObservability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
 import { LaunchStatusInputError } from './errors.ts';
 
@@ -87,7 +87,7 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('asg-launch-status');
   return middy<unknown, LaunchStatus>()
-    .use(observe({ observability: obs, staticContext: { region: deps.region, asg: deps.asgName } }))
+    .use(instrument(obs, { staticContext: { region: deps.region, asg: deps.asgName } }))
     .handler(async (event) => {
       const status = await launchStatus(deps, event);
       if (status.state === 'FAILED') obs.logger.warn('launch failed', { status });

@@ -9,10 +9,10 @@ import { type CapacityDecision, classifyCapacityEvent, instanceToCheck } from '.
 import { parseEvent } from '../../core/events/index.ts';
 import {
   countMetric,
+  instrument,
   METRIC,
   makeObservability,
   type Observability,
-  observe,
 } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
 
@@ -65,6 +65,6 @@ export async function classify(
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('classify-capacity-event');
   return middy<unknown, CapacityDecision>()
-    .use(observe({ observability: obs, staticContext: { region: deps.region, asg: deps.asgName } }))
+    .use(instrument(obs, { staticContext: { region: deps.region, asg: deps.asgName }, metrics: true }))
     .handler((event) => classify(deps, obs, event));
 }

@@ -9,7 +9,7 @@ import { publicStatus } from '../../core/state.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { apiGatewayHandler } from '../shared/http.ts';
 import { HubStore } from '../shared/hub-store.ts';
-import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 
 /** The `GET /spot-instances` route; LocalCloud's API and the Lambda share it. */
 export function detailsRoutes(deps: HandlerDeps): Route[] {
@@ -30,7 +30,7 @@ export function detailsRoutes(deps: HandlerDeps): Route[] {
 export function makeHandler(deps: HandlerDeps) {
   const obs: Observability = deps.observability ?? makeObservability('get-instance-details');
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
+    .use(instrument(obs, { staticContext: { region: deps.config.hubRegion } }))
     .handler(
       apiGatewayHandler(detailsRoutes(deps), (error) =>
         obs.logger.error('unexpected error', { error: error as Error }),

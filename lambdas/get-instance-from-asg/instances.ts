@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { InstanceDetail } from '../../core/messages.ts';
 import { isoUtc } from '../../core/state.ts';
 import { describeAsg } from '../shared/asg.ts';
-import { makeObservability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
 import { InstanceDescriptionError } from './errors.ts';
 
@@ -63,7 +63,7 @@ export async function inServiceInstances(deps: WorkerDeps): Promise<InstanceDeta
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('get-instance-from-asg');
   return middy<unknown, { instances: InstanceDetail[] }>()
-    .use(observe({ observability: obs, staticContext: { region: deps.region, asg: deps.asgName } }))
+    .use(instrument(obs, { staticContext: { region: deps.region, asg: deps.asgName } }))
     .handler(async () => {
       const instances = await inServiceInstances(deps);
       obs.logger.info('in-service instances', { instance: instances.map((i) => i.instance_id).join(',') });

@@ -2,7 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { HandlerDeps } from '../shared/deps.ts';
-import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { type FinderOptions, findRegion, type RegionFinderOutput } from './find-region.ts';
 import { parseFinderInput } from './input.ts';
 
@@ -28,7 +28,7 @@ export const makeHandler = (deps: RegionFinderDeps) => {
     warn: (message: string, extra: Record<string, unknown>) => logger.warn(message, extra),
   };
   return middy<unknown, RegionFinderOutput>()
-    .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
+    .use(instrument(obs, { staticContext: { region: deps.config.hubRegion } }))
     .handler(async (event) => {
       const request = parseFinderInput(event);
       const result = await findRegion({ ...deps, log }, deps.options, request);

@@ -1,10 +1,14 @@
 /**
- * Structured logs and EMF metrics for every spotplane Lambda (Powertools for AWS Lambda), as one middy
- * middleware: it puts the execution / region / instance of the invocation into the log context and
- * flushes the metrics when the invocation ends, whether it succeeded or failed.
+ * Structured logs and EMF metrics for every spotplane Lambda (Powertools for AWS Lambda). A handler uses
+ * Powertools' own middy middlewares — `injectLambdaContext` (Lambda context in every line, keys reset after
+ * each invocation) and `logMetrics` (metrics flushed when the invocation ends, whether it succeeded or
+ * failed) — plus `logContext`, a small middleware of ours for the keys Powertools cannot know: the region
+ * the function serves and the Step Functions execution the payload names.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 
 export const METRICS_NAMESPACE = 'spotplane';
@@ -29,10 +33,12 @@ export function makeObservability(
   service: string,
   options: { logLevel?: 'SILENT' | 'INFO' | 'DEBUG' } = {},
 ): Observability {
-  return {
-    logger: new Logger({ serviceName: service, ...(options.logLevel ? { logLevel: options.logLevel } : {}) }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
-  };
+  const logger = new Logger({
+    serviceName: service,
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  // Metrics' own warnings (a bad dimension, say) go through the function's logger: JSON, and silenced with it.
+  return { logger, metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service, logger }) };
 }
 
 /** Adds `value` (default 1) to the count metric `name`; published when the invocation ends. */
@@ -42,11 +48,10 @@ export const countMetric = (metrics: Metrics, name: MetricName, value = 1) =>
 /** Log context of one invocation: `execution`, `region`, `instance` and whatever else the handler knows. */
 export type LogContext = Record<string, string | number | boolean | null | undefined>;
 
-export interface ObserveOptions<E> {
-  observability: Observability;
+export interface LogContextOptions<E> {
   /** Keys always present (e.g. the region the function serves). */
   staticContext?: LogContext;
-  /** Keys read from the event (e.g. the Step Functions execution, the instance id). */
+  /** Keys read from the event (e.g. the instance id). */
   contextFromEvent?: (event: E) => LogContext;
 }
 
@@ -64,33 +69,51 @@ const defined = (context: LogContext) =>
   Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined && v !== null));
 
 /**
- * middy middleware: `before` appends the log context, `after` / `onError` publish the metrics and
- * drop the per-invocation keys so the next invocation of a warm Lambda starts clean.
+ * middy middleware: `before` appends the static keys, the payload's `execution` and what `contextFromEvent`
+ * reads; `onError` logs the failure with those keys still in place. Powertools' `injectLambdaContext`
+ * (with `resetKeys`) removes them after the invocation, so a warm Lambda starts clean.
  */
-export function observe<E, R>(options: ObserveOptions<E>): MiddlewareObj<E, R> {
-  const { logger, metrics } = options.observability;
-  const finish = () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    logger.resetKeys();
-  };
+export function logContext<E, R>(logger: Logger, options: LogContextOptions<E> = {}): MiddlewareObj<E, R> {
   return {
     before: (request) => {
-      // Function name, ARN, cold start and request id in every line, as Powertools' injectLambdaContext adds them.
-      if (request.context?.functionName) logger.addContext(request.context);
       let fromEvent: LogContext = executionOf(request.event);
       try {
         fromEvent = { ...fromEvent, ...options.contextFromEvent?.(request.event) };
       } catch {
         // A context extractor must never fail an invocation; the handler reports bad input itself.
       }
-      logger.appendKeys(
-        defined({ ...options.staticContext, ...fromEvent, request_id: request.context?.awsRequestId }),
-      );
+      logger.appendKeys(defined({ ...options.staticContext, ...fromEvent }));
     },
-    after: finish,
     onError: (request) => {
       logger.error('invocation failed', { error: request.error as Error });
-      finish();
     },
   };
+}
+
+export interface InstrumentOptions<E> extends LogContextOptions<E> {
+  /**
+   * The handler counts metrics (`countMetric`): flush them with `logMetrics` when the invocation ends.
+   * Left off for handlers that never count one, because Powertools warns on every flush without metrics.
+   */
+  metrics?: boolean;
+}
+
+/**
+ * The middlewares every spotplane handler uses, in order: `injectLambdaContext` (function name, ARN, cold
+ * start, request id; keys reset after the invocation), `logMetrics` when the handler counts metrics, then
+ * `logContext`. middy runs `after` / `onError` in reverse, so the failure is logged with its keys before
+ * the metrics are flushed and the keys reset.
+ *
+ * @example
+ * middy<Event, Result>().use(instrument(obs, { staticContext: { region } })).handler(body)
+ */
+export function instrument<E, R>(
+  obs: Observability,
+  options: InstrumentOptions<E> = {},
+): MiddlewareObj<E, R>[] {
+  return [
+    injectLambdaContext(obs.logger, { resetKeys: true }) as MiddlewareObj<E, R>,
+    ...(options.metrics ? [logMetrics(obs.metrics) as MiddlewareObj<E, R>] : []),
+    logContext<E, R>(obs.logger, options),
+  ];
 }

@@ -14,10 +14,10 @@ import { HubStore } from '../shared/hub-store.ts';
 import { settleLoss } from '../shared/loss.ts';
 import {
   countMetric,
+  instrument,
   METRIC,
   makeObservability,
   type Observability,
-  observe,
 } from '../shared/observability.ts';
 import { sendFailure, sendHeartbeat, sendSuccess, type TokenOutcome } from '../shared/task-tokens.ts';
 
@@ -170,8 +170,8 @@ export function makeHandler(deps: HandlerDeps) {
   const obs = deps.observability ?? makeObservability('spot-capacity-handler');
   return middy<unknown, CapacityHandlerResult>()
     .use(
-      observe({
-        observability: obs,
+      instrument(obs, {
+        metrics: true,
         staticContext: { region: deps.config.hubRegion },
         contextFromEvent: (event) => ({
           event_id: eventField(event, 'id') as string | undefined,

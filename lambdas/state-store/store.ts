@@ -16,7 +16,7 @@ import {
 import type { HandlerDeps } from '../shared/deps.ts';
 import { HubStore } from '../shared/hub-store.ts';
 import { settleLoss } from '../shared/loss.ts';
-import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { parseStateStoreInput, type StateStoreInput } from './input.ts';
 
 export type StateStoreOutput =
@@ -78,8 +78,8 @@ export function makeHandler(deps: HandlerDeps) {
   const store = new HubStore(deps);
   return middy<unknown, StateStoreOutput>()
     .use(
-      observe({
-        observability: obs,
+      instrument(obs, {
+        metrics: true,
         staticContext: { region: deps.config.hubRegion },
         contextFromEvent: (event) => ({ action: field(event, 'action') }),
       }),

@@ -12,7 +12,7 @@ import type { HandlerDeps } from '../shared/deps.ts';
 import { apiGatewayHandler } from '../shared/http.ts';
 import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
-import { makeObservability, type Observability, observe } from '../shared/observability.ts';
+import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { firstRunningExecution, keepOldestExecution, stopAllExecutions } from './executions.ts';
 import { requestTeardown } from './teardown-events.ts';
 
@@ -114,7 +114,7 @@ export function makeHandler(deps: ToggleDeps) {
   const obs = deps.observability ?? makeObservability('toggle-provisioning');
   const routes = toggleRoutes(deps, obs);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(observe({ observability: obs, staticContext: { region: deps.config.hubRegion } }))
+    .use(instrument(obs, { staticContext: { region: deps.config.hubRegion } }))
     .handler(
       apiGatewayHandler(routes, (error) => obs.logger.error('unexpected error', { error: error as Error })),
     );

@@ -92,9 +92,7 @@ describe('RegionFinder handler', () => {
 
     await handler({}, context);
 
-    expect(append).toHaveBeenCalledWith(
-      expect.objectContaining({ region: fx.config.hubRegion, request_id: 'req-1' }),
-    );
+    expect(append).toHaveBeenCalledWith(expect.objectContaining({ region: fx.config.hubRegion }));
     expect(addContext).toHaveBeenCalledWith(context);
   });
 

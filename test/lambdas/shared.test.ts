@@ -4,87 +4,143 @@ import { awsErrorName, isRetryable } from '../../lambdas/shared/aws-errors.ts';
 import { asgName, ownRegion, requiredEnv } from '../../lambdas/shared/env.ts';
 import { requestFromApiGateway } from '../../lambdas/shared/http.ts';
 import { lazyHandler } from '../../lambdas/shared/lazy.ts';
-import { countMetric, METRIC, observe } from '../../lambdas/shared/observability.ts';
+import { countMetric, instrument, METRIC, makeObservability } from '../../lambdas/shared/observability.ts';
 import { awsError, lambdaContext, quietObservability } from './helpers.ts';
 
-describe('observe middleware', () => {
-  const build = (body: (event: { id?: string }) => Promise<string>) => {
-    const obs = quietObservability();
-    const handler = middy<{ id?: string }, string>()
+describe('instrument (Powertools middlewares + the execution id)', () => {
+  type Event = { id?: string; execution?: unknown };
+  const build = (body: (event: Event) => Promise<string>, metrics = true, obs = quietObservability()) => {
+    const handler = middy<Event, string>()
       .use(
-        observe<{ id?: string }, string>({
-          observability: obs,
+        instrument<Event, string>(obs, {
+          metrics,
           staticContext: { region: 'us-west-2' },
-          contextFromEvent: (event) => ({ execution: event.id, instance: null }),
+          contextFromEvent: (event) => ({ instance: event.id, asg: null }),
         }),
       )
       .handler(body);
     return { obs, handler };
   };
 
-  it('puts region, execution and request id into the log context for the invocation only', async () => {
-    const { obs, handler } = build(async () => 'ok');
-    const append = vi.spyOn(obs.logger, 'appendKeys');
-    const reset = vi.spyOn(obs.logger, 'resetKeys');
+  /** Every JSON line the logger writes during `run` (Powertools writes to stdout / stderr through its own console). */
+  const logLines = async (run: () => Promise<unknown>) => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = (chunk: unknown) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      return true;
+    };
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      vi.spyOn(stream, 'write').mockImplementation(capture),
+    );
+    try {
+      await run();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    return lines;
+  };
 
-    await handler({ id: 'arn:exec:1' }, lambdaContext);
-
-    expect(append).toHaveBeenCalledWith({
-      region: 'us-west-2',
-      execution: 'arn:exec:1',
-      request_id: 'req-1',
+  it('logs the Lambda context, region, execution and event keys for that invocation only', async () => {
+    const obs = makeObservability('svc', { logLevel: 'INFO' });
+    const { handler } = build(
+      async (event) => {
+        obs.logger.info('working', { n: event.id ? 1 : 2 });
+        return 'ok';
+      },
+      false,
+      obs,
+    );
+    const lines = await logLines(async () => {
+      await handler({ id: 'i-1', execution: 'arn:aws:states:us-east-1:1:execution:m:e1' }, lambdaContext);
+      await handler({}, { ...lambdaContext, awsRequestId: 'req-2' });
     });
-    expect(reset).toHaveBeenCalledTimes(1);
+
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      message: 'working',
+      region: 'us-west-2',
+      execution: 'arn:aws:states:us-east-1:1:execution:m:e1',
+      instance: 'i-1',
+      function_name: 'test',
+      function_request_id: 'req-1',
+    });
+    expect(lines[0]).not.toHaveProperty('asg');
+    // The second invocation of the warm Lambda carries none of the first one's keys.
+    expect(lines[1]).toMatchObject({ region: 'us-west-2', function_request_id: 'req-2' });
+    expect(lines[1]).not.toHaveProperty('execution');
+    expect(lines[1]).not.toHaveProperty('instance');
   });
 
-  it('logs the execution any workflow payload carries, without an extractor', async () => {
-    const obs = quietObservability();
+  it('logs the execution only when the payload carries a non-empty string', async () => {
+    const { obs, handler } = build(async () => 'ok', false);
     const append = vi.spyOn(obs.logger, 'appendKeys');
-    const handler = middy<unknown, string>()
-      .use(observe({ observability: obs, staticContext: { region: 'eu-west-1' } }))
-      .handler(async () => 'ok');
-
-    await handler(
-      { since: '2026-11-24T10:00:00Z', execution: 'arn:aws:states:eu-west-1:1:execution:m:e' },
-      lambdaContext,
-    );
+    await handler({ execution: 'arn:aws:states:eu-west-1:1:execution:m:e' }, lambdaContext);
     await handler({ execution: 42 }, lambdaContext);
+    await handler({ execution: '' }, lambdaContext);
 
     expect(append).toHaveBeenNthCalledWith(1, {
-      region: 'eu-west-1',
+      region: 'us-west-2',
       execution: 'arn:aws:states:eu-west-1:1:execution:m:e',
-      request_id: 'req-1',
     });
-    expect(append).toHaveBeenNthCalledWith(2, { region: 'eu-west-1', request_id: 'req-1' });
+    expect(append).toHaveBeenNthCalledWith(2, { region: 'us-west-2' });
+    expect(append).toHaveBeenNthCalledWith(3, { region: 'us-west-2' });
   });
 
-  it('publishes the metrics counted during the invocation', async () => {
+  it('publishes the metrics counted during the invocation, also when it fails', async () => {
+    let fail = false;
     const { obs, handler } = build(async () => {
       countMetric(obs.metrics, METRIC.launches);
+      if (fail) throw awsError('ThrottlingException');
       return 'ok';
     });
     const publish = vi.spyOn(obs.metrics, 'publishStoredMetrics');
     await handler({}, lambdaContext);
-    expect(publish).toHaveBeenCalledTimes(1);
+    fail = true;
+    await expect(handler({}, lambdaContext)).rejects.toThrow();
+    expect(publish).toHaveBeenCalledTimes(2);
+    expect(obs.metrics.hasStoredMetrics()).toBe(false);
   });
 
-  it('logs a failed invocation and still rethrows it', async () => {
-    const { obs, handler } = build(async () => {
-      throw awsError('ThrottlingException');
+  it('does not flush (and warn about empty) metrics for a handler that counts none', async () => {
+    const { obs, handler } = build(async () => 'ok', false);
+    const publish = vi.spyOn(obs.metrics, 'publishStoredMetrics');
+    await handler({}, lambdaContext);
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('logs a failed invocation with its keys, rethrows it, then resets the keys', async () => {
+    const obs = makeObservability('svc', { logLevel: 'INFO' });
+    const { handler } = build(
+      async (event) => {
+        if (event.id) throw awsError('ThrottlingException');
+        obs.logger.info('fine');
+        return 'ok';
+      },
+      false,
+      obs,
+    );
+    const lines = await logLines(async () => {
+      await expect(handler({ id: 'i-9' }, lambdaContext)).rejects.toMatchObject({
+        name: 'ThrottlingException',
+      });
+      await handler({}, lambdaContext);
     });
-    const error = vi.spyOn(obs.logger, 'error');
-    await expect(handler({}, lambdaContext)).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(error).toHaveBeenCalledWith('invocation failed', {
-      error: expect.objectContaining({ name: 'ThrottlingException' }),
+    expect(lines[0]).toMatchObject({
+      level: 'ERROR',
+      message: 'invocation failed',
+      instance: 'i-9',
+      region: 'us-west-2',
+      error: { name: 'ThrottlingException' },
     });
+    expect(lines[1]).toMatchObject({ message: 'fine' });
+    expect(lines[1]).not.toHaveProperty('instance');
   });
 
   it('survives a context extractor that throws', async () => {
     const obs = quietObservability();
     const handler = middy<unknown, string>()
       .use(
-        observe({
-          observability: obs,
+        instrument(obs, {
           contextFromEvent: () => {
             throw new Error('bad event');
           },
