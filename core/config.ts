@@ -7,6 +7,7 @@ import { ConfigError } from './errors.ts';
 
 export { ConfigError };
 
+import { instanceTypesProblem } from './accelerator.ts';
 import { AWS_REGIONS } from './regions.ts';
 
 /** Replicas one region holds at most: one ECS RunTask call starts at most 10 tasks. */
@@ -17,6 +18,36 @@ export const MAX_TOTAL_REPLICAS = 30;
 const region = z.enum(AWS_REGIONS, {
   error: (issue) => `must be one of: ${AWS_REGIONS.join(', ')} (got ${JSON.stringify(issue.input)})`,
 });
+
+/** An IPv4 CIDR block in canonical form (no host bits set), as security group rules take it. */
+const ipv4Cidr = z.string().superRefine((value, ctx) => {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const bits = match ? Number(match[5]) : Number.NaN;
+  if (!match || octets.some((o) => o > 255) || bits > 32) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an IPv4 CIDR block such as 203.0.113.0/24 (got ${JSON.stringify(value)})`,
+    });
+    return;
+  }
+  const address = octets.reduce((a, o) => a * 256 + o, 0);
+  const size = 2 ** (32 - bits);
+  const network = address - (address % size);
+  if (network !== address) {
+    const canonical = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+    ctx.addIssue({
+      code: 'custom',
+      message: `${value} has host bits set; did you mean ${canonical}/${bits}?`,
+    });
+  }
+});
+
+/** Environment variable names a container takes; spotplane's own (SPOTPLANE_*) stay reserved. */
+const environmentName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, "_")')
+  .refine((name) => !name.startsWith('SPOTPLANE_'), 'SPOTPLANE_* names are reserved for spotplane');
 
 const instanceType = z
   .string()
@@ -95,15 +126,39 @@ export const configSchema = z
       .default(0.1),
     /** Cap of the exponential backoff while no region qualifies. */
     maxBackoffSeconds: z.int().min(30).max(3600).default(600),
+    /**
+     * The stable endpoint in front of the replicas: AWS Global Accelerator (locally, the endpoint
+     * `npm start` serves), or none (clients reach instances directly).
+     */
+    endpoint: z.enum(['global-accelerator', 'none']).default('global-accelerator'),
+    /** Who may reach the serving port (the worker security group admits only these). */
+    allowedCidrs: z
+      .array(ipv4Cidr)
+      .min(1, 'must list at least one CIDR block (["0.0.0.0/0"] admits everyone)')
+      .max(50, 'must list at most 50 CIDR blocks (the rules per security group AWS allows by default)')
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a CIDR block')
+      .default(['0.0.0.0/0']),
+    /**
+     * The workload. Without `image`, the accelerator family's default inference server (SGLang on
+     * NVIDIA, vLLM on Neuron) serves Qwen2.5-1.5B-Instruct on `port`; an `image` without `command`
+     * runs the image's own CMD (see core/workload.ts).
+     */
     container: z
       .strictObject({
-        image: z.string().min(1).default('lmsysorg/sglang:latest'),
+        image: z.string().min(1).optional(),
+        command: z
+          .array(z.string().min(1))
+          .min(1, 'must not be empty (omit it to run the image CMD)')
+          .optional(),
+        environment: z.record(environmentName, z.string()).optional(),
         port: z.int().min(1).max(65_535).default(30_000),
         healthCheckPath: z.string().startsWith('/', 'must start with "/"').default('/health'),
       })
       .prefault({}),
   })
   .superRefine((c, ctx) => {
+    const typesProblem = instanceTypesProblem(c.instanceTypes);
+    if (typesProblem) ctx.addIssue({ code: 'custom', path: ['instanceTypes'], message: typesProblem });
     if (c.launchHeartbeatSeconds >= c.launchTimeoutSeconds) {
       ctx.addIssue({
         code: 'custom',
@@ -150,6 +205,8 @@ export function describeIssues(error: z.ZodError): string[] {
     if (issue.code === 'unrecognized_keys') {
       return `${field}: unknown field(s) ${issue.keys.join(', ')}`;
     }
+    // A bad key of a record (e.g. container.environment): say what the key's own schema said.
+    if (issue.code === 'invalid_key' && issue.issues[0]) return `${field}: ${issue.issues[0].message}`;
     return `${field}: ${issue.message}`;
   });
 }

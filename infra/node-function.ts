@@ -9,6 +9,7 @@ import { AssetType, TerraformAsset } from 'cdktn';
 import { Construct } from 'constructs';
 import { CONFIG_ENV, type Config } from '../core/config.ts';
 import type { LambdaName, Names } from '../core/naming.ts';
+import { controlPlaneConfig } from '../core/workload.ts';
 import { ServiceRole, type Statement, XRAY_WRITE } from './iam.ts';
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME, type LambdaBundle } from './lambda-bundle.ts';
 
@@ -67,7 +68,7 @@ export class NodeFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       environment: {
         variables: {
-          [CONFIG_ENV]: JSON.stringify(props.config),
+          [CONFIG_ENV]: JSON.stringify(controlPlaneConfig(props.config)),
           SPOTPLANE_REGION: props.region,
           ...props.environment,
         },

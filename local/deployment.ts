@@ -12,6 +12,7 @@ import type { Config } from '../core/config.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
 import { initialHubState } from '../core/messages.ts';
 import { LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
+import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import type { TimerClock } from '../emulator/clock.ts';
 import { createLocalCloud } from '../emulator/index.ts';
 import type { LocalFunction } from '../emulator/lambda.ts';
@@ -50,8 +51,6 @@ const MACHINE_FILES = {
   teardown: 'teardown-instance.asl.json',
 } as const;
 type MachineKey = keyof typeof MACHINE_FILES;
-
-export const CONTAINER_NAME = 'sglang';
 
 /** Default markets: distinct scores so the best region is obvious, prices in a realistic Spot band. */
 const DEFAULT_MARKETS: Record<string, Partial<MarketInputs>> = {
@@ -176,8 +175,8 @@ export class LocalControlPlane {
       });
       here.ecs.registerTaskDefinition({
         family: n.ecsTaskDefinition,
-        containerName: CONTAINER_NAME,
-        image: config.container.image,
+        containerName: WORKLOAD_CONTAINER,
+        image: workload(config).image,
         healthCheck: true,
       });
       for (const fn of WORKER_LAMBDAS) await this.registerLambda(region, fn);
@@ -286,7 +285,7 @@ export class LocalControlPlane {
       CapacityProviderName: n.ecsCapacityProvider,
       TaskDefinition: `arn:aws:ecs:${region}:${this.cloud.accountId}:task-definition/${n.ecsTaskDefinition}:1`,
       TaskDefinitionFamily: n.ecsTaskDefinition,
-      ContainerName: CONTAINER_NAME,
+      ContainerName: WORKLOAD_CONTAINER,
       Subnets: 'subnet-0local',
       ...this.lambdaArnSubstitutions(region, WORKER_LAMBDAS),
     };

@@ -1,6 +1,6 @@
 /**
  * The GPU capacity of one worker region: instance role and profile, security group, a launch template
- * (IMDSv2 required, ECS GPU-optimized AMI, the agent's user data) and a 100 % Spot Auto Scaling group
+ * (IMDSv2 required, the family's ECS-optimized AMI, the agent's user data) and a 100 % Spot Auto Scaling group
  * over several instance types with price-capacity-optimized allocation and capacity rebalance.
  */
 
@@ -13,12 +13,14 @@ import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { Fn } from 'cdktn';
 import { Construct } from 'constructs';
+import { ACCELERATOR_FAMILIES, type AcceleratorFamily } from '../core/accelerator.ts';
 import { ServiceRole, type Statement } from '../infra/iam.ts';
 import { textWithReferences } from '../infra/template-text.ts';
 
 /** AWS's public parameter for the latest ECS GPU-optimized Amazon Linux 2023 AMI (x86_64, NVIDIA driver). */
-export const ECS_GPU_AMI_PARAMETER =
-  '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
+export const ECS_GPU_AMI_PARAMETER = ACCELERATOR_FAMILIES.nvidia.amiParameter;
+/** The same for the ECS-optimized Neuron AMI (Neuron driver and runtime for Inferentia / Trainium). */
+export const ECS_NEURON_AMI_PARAMETER = ACCELERATOR_FAMILIES.neuron.amiParameter;
 /** ECS's managed policy for container instances (register, poll, pull from ECR, send logs). */
 export const ECS_INSTANCE_POLICY_ARN =
   'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
@@ -31,6 +33,8 @@ export interface GpuCapacityProps {
   vpcId: string;
   subnetIds: readonly string[];
   instanceTypes: readonly string[];
+  /** Chooses the AMI: the ECS GPU-optimized AMI for NVIDIA, the ECS Neuron AMI for Inferentia / Trainium. */
+  family: AcceleratorFamily;
   /** Instances wanted at once; the group may grow a little above it while rebalancing. */
   targetCapacity: number;
   userData: string;
@@ -74,7 +78,10 @@ export class GpuCapacity extends Construct {
       ipProtocol: '-1',
       cidrIpv4: '0.0.0.0/0',
     });
-    const ami = new DataAwsSsmParameter(this, 'gpu-ami', { provider, name: ECS_GPU_AMI_PARAMETER });
+    const ami = new DataAwsSsmParameter(this, 'gpu-ami', {
+      provider,
+      name: ACCELERATOR_FAMILIES[props.family].amiParameter,
+    });
     const template = new LaunchTemplate(this, 'template', {
       provider,
       name: `${prefix}-gpu`,

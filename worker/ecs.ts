@@ -1,7 +1,7 @@
 /**
- * ECS for one worker region: the cluster, a capacity provider over the GPU Auto Scaling group, and the
- * SGLang task definition (GPU reserved, container health check, the EFS model cache and the agent's
- * checkpoint directory mounted).
+ * ECS for one worker region: the cluster, a capacity provider over the Auto Scaling group, and the
+ * workload's task definition (the user's container with its accelerator, a health check on the
+ * configured path, the EFS model cache and the agent's checkpoint directory mounted).
  */
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { EcsCapacityProvider } from '@cdktn/provider-aws/lib/ecs-capacity-provider/index.js';
@@ -10,25 +10,24 @@ import { EcsClusterCapacityProviders } from '@cdktn/provider-aws/lib/ecs-cluster
 import { EcsTaskDefinition } from '@cdktn/provider-aws/lib/ecs-task-definition/index.js';
 import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { Construct } from 'constructs';
-import type { Config } from '../core/config.ts';
+import { type AcceleratorFamily, commonNeuronDevices } from '../core/accelerator.ts';
+import { WORKLOAD_CONTAINER, type Workload } from '../core/workload.ts';
 import { ServiceRole } from '../infra/iam.ts';
 import { CHECKPOINT_DIR } from './user-data.ts';
 
-/** Where Hugging Face (and so SGLang) caches model weights inside the container. */
+/** Where Hugging Face (and so SGLang and vLLM) caches model weights inside the container. */
 export const MODEL_CACHE_MOUNT = '/root/.cache/huggingface';
 export const CHECKPOINT_MOUNT = '/checkpoints';
 
-export interface SglangOptions {
-  /** Hugging Face model id or path SGLang serves. */
-  modelPath: string;
-  /** Memory reserved for the container (MiB); GPU instances spotplane targets have 16 GiB or more. */
+/** Host resources the workload container gets, whatever the image. */
+export interface ContainerResources {
+  /** Memory reserved for the container (MiB); the accelerator instances spotplane targets have 16 GiB or more. */
   memoryReservationMb: number;
-  /** Shared memory SGLang's workers need (MiB). */
+  /** Shared memory inference servers' workers need (MiB). */
   sharedMemoryMb: number;
 }
 
-export const DEFAULT_SGLANG: SglangOptions = {
-  modelPath: 'Qwen/Qwen2.5-1.5B-Instruct',
+export const DEFAULT_RESOURCES: ContainerResources = {
   memoryReservationMb: 12_288,
   sharedMemoryMb: 4096,
 };
@@ -42,39 +41,61 @@ export interface WorkerEcsProps {
   family: string;
   asgArn: string;
   fileSystemId: string;
-  container: Config['container'];
-  sglang: SglangOptions;
+  workload: Workload;
+  /** The Auto Scaling group's instance types (a Neuron task maps the devices all of them have). */
+  instanceTypes: readonly string[];
+  resources: ContainerResources;
   logRetentionDays: number;
 }
 
-/** The SGLang container definition; exported so tests read the same value the stack deploys. */
-export function sglangContainer(p: {
-  container: Config['container'];
-  sglang: SglangOptions;
+/**
+ * How the container reaches its accelerator. NVIDIA: one GPU reserved through ECS's GPU resource
+ * (the ECS GPU AMI's agent assigns it). Neuron: ECS on EC2 has no Neuron resource type, so the
+ * `/dev/neuronN` devices are mapped in (Amazon ECS Developer Guide, "Example Neuron task
+ * definitions", manual device specification), as many as every configured instance type has.
+ */
+export function acceleratorAccess(family: AcceleratorFamily, instanceTypes: readonly string[]) {
+  if (family === 'nvidia') return { resourceRequirements: [{ type: 'GPU', value: '1' }], devices: [] };
+  const count = commonNeuronDevices(instanceTypes);
+  return {
+    resourceRequirements: [],
+    devices: Array.from({ length: count }, (_, i) => ({
+      hostPath: `/dev/neuron${i}`,
+      containerPath: `/dev/neuron${i}`,
+      permissions: ['read', 'write'],
+    })),
+  };
+}
+
+/** The workload's container definition; exported so tests read the same value the stack deploys. */
+export function workloadContainer(p: {
+  workload: Workload;
+  instanceTypes: readonly string[];
+  resources: ContainerResources;
   logGroup: string;
   region: string;
 }) {
-  const { port, image, healthCheckPath } = p.container;
+  const { port, image, command, environment, healthCheckPath, family } = p.workload;
+  const access = acceleratorAccess(family, p.instanceTypes);
   return {
-    name: 'sglang',
+    name: WORKLOAD_CONTAINER,
     image,
     essential: true,
-    memoryReservation: p.sglang.memoryReservationMb,
-    command: [
-      'python3',
-      '-m',
-      'sglang.launch_server',
-      '--model-path',
-      p.sglang.modelPath,
-      '--host',
-      '0.0.0.0',
-      '--port',
-      String(port),
-    ],
+    memoryReservation: p.resources.memoryReservationMb,
+    ...(command ? { command } : {}),
     portMappings: [{ containerPort: port, hostPort: port, protocol: 'tcp' }],
-    resourceRequirements: [{ type: 'GPU', value: '1' }],
-    linuxParameters: { sharedMemorySize: p.sglang.sharedMemoryMb },
-    environment: [{ name: 'SPOTPLANE_CHECKPOINT_DIR', value: CHECKPOINT_MOUNT }],
+    ...(access.resourceRequirements.length > 0 ? { resourceRequirements: access.resourceRequirements } : {}),
+    linuxParameters: {
+      sharedMemorySize: p.resources.sharedMemoryMb,
+      ...(access.devices.length > 0 ? { devices: access.devices } : {}),
+    },
+    // The user's variables first, sorted (a stable task definition); spotplane's own names are reserved.
+    environment: [
+      ...Object.entries(environment)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => ({ name, value })),
+      { name: 'SPOTPLANE_CHECKPOINT_DIR', value: CHECKPOINT_MOUNT },
+    ],
     mountPoints: [
       { sourceVolume: 'model-cache', containerPath: MODEL_CACHE_MOUNT, readOnly: false },
       { sourceVolume: 'checkpoints', containerPath: CHECKPOINT_MOUNT, readOnly: false },
@@ -84,12 +105,16 @@ export function sglangContainer(p: {
       interval: 30,
       timeout: 10,
       retries: 5,
-      // Model download and load: the longest grace ECS allows.
+      // Model download, compile (Neuron) and load: the longest grace ECS allows.
       startPeriod: 300,
     },
     logConfiguration: {
       logDriver: 'awslogs',
-      options: { 'awslogs-group': p.logGroup, 'awslogs-region': p.region, 'awslogs-stream-prefix': 'sglang' },
+      options: {
+        'awslogs-group': p.logGroup,
+        'awslogs-region': p.region,
+        'awslogs-stream-prefix': WORKLOAD_CONTAINER,
+      },
     },
   };
 }
@@ -145,9 +170,10 @@ export class WorkerEcs extends Construct {
       networkMode: 'bridge',
       executionRoleArn: executionRole.arn,
       containerDefinitions: JSON.stringify([
-        sglangContainer({
-          container: props.container,
-          sglang: props.sglang,
+        workloadContainer({
+          workload: props.workload,
+          instanceTypes: props.instanceTypes,
+          resources: props.resources,
           logGroup: logGroup.name,
           region,
         }),

@@ -5,8 +5,10 @@
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
+import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
 import { names } from '../core/naming.ts';
+import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import { CHECKPOINT_PREFIX } from '../hub/checkpoint-bucket.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
@@ -17,7 +19,7 @@ import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
 import { orchestratorSettings } from '../statemachines/settings.ts';
 import { GpuCapacity } from './capacity.ts';
-import { DEFAULT_SGLANG, type SglangOptions, WorkerEcs } from './ecs.ts';
+import { type ContainerResources, DEFAULT_RESOURCES, WorkerEcs } from './ecs.ts';
 import { WorkerEvents } from './events.ts';
 import { ModelCache } from './model-cache.ts';
 import { WorkerNetwork } from './network.ts';
@@ -39,7 +41,7 @@ export interface WorkerStackProps {
   statePath: string;
   /** The user's subnets in this region; omitted = a VPC is created. */
   subnetIds?: readonly string[];
-  sglang?: Partial<SglangOptions>;
+  resources?: Partial<ContainerResources>;
 }
 
 /** What each worker Lambda may do; Describe* calls of Auto Scaling and EC2 have no resource-level permissions. */
@@ -90,6 +92,7 @@ export class WorkerStack extends TerraformStack {
       vpcId: network.vpcId,
       subnetIds: network.subnetIds,
       instanceTypes: config.instanceTypes,
+      family: acceleratorFamily(config.instanceTypes),
       targetCapacity: config.targetCapacity,
       userData: userDataScript({
         clusterName: n.ecsCluster,
@@ -98,6 +101,7 @@ export class WorkerStack extends TerraformStack {
         jobId: prefix,
         checkpointPrefix: CHECKPOINT_PREFIX,
         useRebalanceRecommendation: config.useRebalanceRecommendation,
+        gpuSupport: acceleratorFamily(config.instanceTypes) === 'nvidia',
       }),
       agentStatements: [
         {
@@ -128,8 +132,9 @@ export class WorkerStack extends TerraformStack {
       family: n.ecsTaskDefinition,
       asgArn: capacity.asgArn,
       fileSystemId: cache.fileSystemId,
-      container: config.container,
-      sglang: { ...DEFAULT_SGLANG, ...props.sglang },
+      workload: workload(config),
+      instanceTypes: config.instanceTypes,
+      resources: { ...DEFAULT_RESOURCES, ...props.resources },
       logRetentionDays: LOG_RETENTION_DAYS,
     });
 
@@ -161,7 +166,7 @@ export class WorkerStack extends TerraformStack {
       CapacityProviderName: n.ecsCapacityProvider,
       TaskDefinition: ecs.taskDefinitionArn,
       TaskDefinitionFamily: n.ecsTaskDefinition,
-      ContainerName: 'sglang',
+      ContainerName: WORKLOAD_CONTAINER,
       Subnets: network.subnetIds.join(','),
       ...Object.fromEntries(WORKER_LAMBDAS.map((name) => [LAMBDA_PLACEHOLDER[name], functionArn(name)])),
     };

@@ -1,5 +1,5 @@
 /**
- * The instance boot script: joins the ECS cluster with GPU support, then installs the on-instance
+ * The instance boot script: joins the ECS cluster (with GPU support on NVIDIA), then installs the on-instance
  * agent with the agent's own installer (`agent/packaging.ts`: bundle from S3, config, systemd units
  * for restore-before-workload and the interruption watcher). The agent config is validated here, at
  * synth, with the agent's schema whenever its values are literal.
@@ -20,6 +20,8 @@ export interface UserDataOptions {
   jobId: string;
   checkpointPrefix: string;
   useRebalanceRecommendation: boolean;
+  /** NVIDIA GPUs: the ECS agent must expose them as a task resource (Neuron devices are mapped instead). */
+  gpuSupport: boolean;
 }
 
 export function agentConfig(o: UserDataOptions): AgentConfig {
@@ -44,7 +46,7 @@ export function userDataScript(o: UserDataOptions): string {
     '#!/bin/bash',
     'set -euo pipefail',
     `echo "ECS_CLUSTER=${o.clusterName}" >> /etc/ecs/ecs.config`,
-    'echo "ECS_ENABLE_GPU_SUPPORT=true" >> /etc/ecs/ecs.config',
+    ...(o.gpuSupport ? ['echo "ECS_ENABLE_GPU_SUPPORT=true" >> /etc/ecs/ecs.config'] : []),
     'echo "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true" >> /etc/ecs/ecs.config',
     `mkdir -p ${CHECKPOINT_DIR} /run/spotplane`,
     // The ECS GPU AMI is built on AL2023 minimal, which has no AWS CLI; the agent installer needs it.

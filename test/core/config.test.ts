@@ -6,11 +6,10 @@ describe('parseConfig', () => {
     const config = parseConfig({});
     expect(config.prefix).toBe('spotplane');
     expect(config.instanceTypes).toEqual(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']);
-    expect(config.container).toEqual({
-      image: 'lmsysorg/sglang:latest',
-      port: 30000,
-      healthCheckPath: '/health',
-    });
+    // No image: the family's default server (core/workload.ts) runs; see test/core/workload.test.ts.
+    expect(config.container).toEqual({ port: 30000, healthCheckPath: '/health' });
+    expect(config.endpoint).toBe('global-accelerator');
+    expect(config.allowedCidrs).toEqual(['0.0.0.0/0']);
     expect(config.onDemandFallback).toBe(false);
   });
 
@@ -115,5 +114,63 @@ describe('configFromEnv', () => {
   it('says when the variable is missing or not JSON', () => {
     expect(() => configFromEnv({})).toThrowError(/SPOTPLANE_CONFIG is not set/);
     expect(() => configFromEnv({ [CONFIG_ENV]: '{nope' })).toThrowError(/SPOTPLANE_CONFIG is not valid JSON/);
+  });
+});
+
+describe('parseConfig: the endpoint and the workload', () => {
+  it('takes endpoint "none" and rejects anything else, naming the field', () => {
+    expect(parseConfig({ endpoint: 'none' }).endpoint).toBe('none');
+    expect(() => parseConfig({ endpoint: 'alb' })).toThrowError(/endpoint: /);
+  });
+
+  it('takes canonical IPv4 CIDR blocks only, naming the bad entry', () => {
+    expect(parseConfig({ allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'] }).allowedCidrs).toEqual([
+      '203.0.113.0/24',
+      '198.51.100.7/32',
+    ]);
+    const cases: [unknown, RegExp][] = [
+      [['10.0.0.0'], /allowedCidrs\.0: must be an IPv4 CIDR block/],
+      [['300.0.0.0/8'], /allowedCidrs\.0: must be an IPv4 CIDR block/],
+      [['10.0.0.0/33'], /allowedCidrs\.0: must be an IPv4 CIDR block/],
+      [['0.0.0.0/0', 'fd00::/8'], /allowedCidrs\.1: must be an IPv4 CIDR block/],
+      [['10.1.2.3/16'], /allowedCidrs\.0: 10\.1\.2\.3\/16 has host bits set; did you mean 10\.1\.0\.0\/16\?/],
+      [[], /allowedCidrs: must list at least one CIDR block/],
+      [['10.0.0.0/8', '10.0.0.0/8'], /allowedCidrs: must not repeat/],
+    ];
+    for (const [allowedCidrs, message] of cases) {
+      expect(() => parseConfig({ allowedCidrs })).toThrowError(message);
+    }
+  });
+
+  it('takes the container command and environment, naming a bad variable name', () => {
+    const config = parseConfig({
+      container: {
+        image: 'vllm/vllm-openai:v0.9.0',
+        command: ['--model', 'x'],
+        environment: { HF_HOME: '/c' },
+      },
+    });
+    expect(config.container.command).toEqual(['--model', 'x']);
+    expect(config.container.environment).toEqual({ HF_HOME: '/c' });
+    expect(() => parseConfig({ container: { environment: { 'BAD-NAME': 'x' } } })).toThrowError(
+      /container\.environment\.BAD-NAME: must be an environment variable name/,
+    );
+    expect(() =>
+      parseConfig({ container: { environment: { SPOTPLANE_CHECKPOINT_DIR: '/x' } } }),
+    ).toThrowError(/container\.environment\.SPOTPLANE_CHECKPOINT_DIR: SPOTPLANE_\* names are reserved/);
+    expect(() => parseConfig({ container: { command: [] } })).toThrowError(
+      /container\.command: must not be empty/,
+    );
+  });
+
+  it('accepts one accelerator family and names instanceTypes when types mix families or have none', () => {
+    expect(parseConfig({ instanceTypes: ['inf2.xlarge', 'trn1.2xlarge'] }).instanceTypes).toHaveLength(2);
+    expect(parseConfig({ instanceTypes: ['p5.48xlarge', 'g6.xlarge'] }).instanceTypes).toHaveLength(2);
+    expect(() => parseConfig({ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] })).toThrowError(
+      /instanceTypes: mixes NVIDIA GPU \(g6\.xlarge\) and AWS Neuron \(inf2\.xlarge\): one deployment uses one accelerator family/,
+    );
+    expect(() => parseConfig({ instanceTypes: ['c7i.xlarge'] })).toThrowError(
+      /instanceTypes: c7i\.xlarge is not an accelerator instance type/,
+    );
   });
 });

@@ -3,8 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
 import { HUB_SOURCE } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
+import { DEFAULT_NEURON_IMAGE, workload } from '../../core/workload.ts';
 import { API_ROUTES } from '../../hub/api.ts';
 import { HUB_LAMBDAS } from '../../hub/permissions.ts';
 import { synthesize } from '../../infra/app.ts';
@@ -14,7 +16,7 @@ import { discoverHandlers, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '../../inf
 import { hubStackName, workerStackName } from '../../infra/stack-names.ts';
 import { providerAlias } from '../../infra/terraform.ts';
 import { loadDefinition } from '../../statemachines/load.ts';
-import { ECS_GPU_AMI_PARAMETER } from '../../worker/capacity.ts';
+import { ECS_GPU_AMI_PARAMETER, ECS_NEURON_AMI_PARAMETER } from '../../worker/capacity.ts';
 import { WORKER_LAMBDAS } from '../../worker/stack.ts';
 import { actionsIn } from './sdk-actions.ts';
 import {
@@ -439,7 +441,8 @@ describe('workers', () => {
       const cacheVolume = ((task as TfJson).volume as TfJson[]).find((v) => v.efs_volume_configuration);
       expect(cacheVolume?.efs_volume_configuration.transit_encryption).toBe('ENABLED');
       expect(container.mountPoints.map((m: TfJson) => m.sourceVolume)).toContain(cacheVolume?.name);
-      expect(container.image).toBe(fx.config.container.image);
+      expect(container.image).toBe(workload(fx.config).image);
+      expect(container.linuxParameters.devices).toBeUndefined();
     }
   });
 
@@ -477,6 +480,53 @@ describe('workers', () => {
     expect(pattern(n.launchUnsuccessfulRule).detail.AutoScalingGroupName).toEqual([n.autoScalingGroup]);
     // Rebalance recommendations are opt-in (useRebalanceRecommendation defaults to false).
     expect(rules.find((r) => r.name === n.rebalanceRule)).toBeUndefined();
+  });
+});
+
+describe('Neuron workers', () => {
+  let stack: TfJson;
+  beforeAll(async () => {
+    const config = parseConfig({
+      ...fx.config,
+      workerRegions: ['us-west-2'],
+      instanceTypes: ['inf2.24xlarge', 'inf2.48xlarge'],
+      container: { environment: { NEURON_RT_LOG_LEVEL: 'INFO' } },
+    });
+    const result = await synthesize({
+      config,
+      rootDir: ROOT,
+      outdir: join(fx.dir, 'neuron'),
+      stateDir: join(fx.dir, 'neuron-state'),
+      artifacts: fx.result.artifacts,
+    });
+    const file = result.stacks.find((x) => x.kind === 'worker')?.file as string;
+    stack = JSON.parse(readFileSync(file, 'utf8')) as TfJson;
+  });
+
+  it('boots the ECS Neuron AMI from its public SSM parameter', () => {
+    const params = Object.values(stack.data.aws_ssm_parameter as Record<string, TfJson>);
+    expect(params.map((p) => p.name)).toEqual([ECS_NEURON_AMI_PARAMETER]);
+  });
+
+  it('maps the Neuron devices every type has into the task, with no GPU requirement', () => {
+    const [, task] = resources(stack, 'aws_ecs_task_definition')[0] ?? [];
+    const [container] = JSON.parse(task?.container_definitions as string);
+    expect(container.resourceRequirements).toBeUndefined();
+    // inf2.24xlarge has 6 devices, inf2.48xlarge 12: only neuron0-5 exist on both.
+    expect(container.linuxParameters.devices).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => ({
+        hostPath: `/dev/neuron${i}`,
+        containerPath: `/dev/neuron${i}`,
+        permissions: ['read', 'write'],
+      })),
+    );
+    expect(container.image).toBe(DEFAULT_NEURON_IMAGE);
+    expect(container.environment).toContainEqual({ name: 'NEURON_RT_LOG_LEVEL', value: 'INFO' });
+  });
+
+  it('does not turn on ECS GPU support in the instance boot script', () => {
+    const [, template] = resources(stack, 'aws_launch_template')[0] ?? [];
+    expect(JSON.stringify(template?.user_data)).not.toContain('ECS_ENABLE_GPU_SUPPORT');
   });
 });
 

@@ -9,6 +9,7 @@ const options = {
   jobId: 'demo',
   checkpointPrefix: 'checkpoints',
   useRebalanceRecommendation: false,
+  gpuSupport: true,
 };
 
 describe('worker user data', () => {
@@ -22,6 +23,12 @@ describe('worker user data', () => {
     expect(script).toContain('/etc/systemd/system/spot-restore.service');
     expect(script).toMatch(/Before=ecs\.service/);
     expect(script).toContain(`"checkpoint_dir": "${CHECKPOINT_DIR}"`);
+  });
+
+  it('leaves GPU support off for Neuron instances, whose devices the task definition maps instead', () => {
+    const script = userDataScript({ ...options, gpuSupport: false });
+    expect(script).not.toContain('ECS_ENABLE_GPU_SUPPORT');
+    expect(script).toContain('echo "ECS_CLUSTER=demo-cluster" >> /etc/ecs/ecs.config');
   });
 
   it('contains no Terraform template syntax of its own', () => {
