@@ -1,6 +1,6 @@
 /** The real idle probes: /proc, ps, nvidia-smi and neuron-ls. Tools that are not installed count as "none". */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { CpuTimes, IdleProbes } from './idle.ts';
 import type { OutputRunner } from './runner.ts';
 
@@ -41,7 +41,11 @@ export function parseNvidiaApps(output: string): string[] {
     .map((l) => `gpu process ${l}`);
 }
 
-/** PIDs in the PID column of `neuron-ls`'s table (the text format; its JSON format is changing). */
+/**
+ * PIDs in the PID column of `neuron-ls --wide`'s table (the text format; its JSON format is changing).
+ * Since Neuron 2.x on Trn2, plain `neuron-ls` shows no PID column: only `--wide` or `--show-all-procs`
+ * do, and the latter also lists neuron-ls and neuron-monitor themselves (Neuron LS User Guide).
+ */
 export function parseNeuronLs(output: string): string[] {
   const rows = output.split('\n').filter((l) => l.trim().startsWith('|'));
   const cells = (row: string) =>
@@ -54,6 +58,41 @@ export function parseNeuronLs(output: string): string[] {
   const column = cells(header).indexOf('PID');
   const pids = rows.map((r) => cells(r)[column] ?? '').filter((c) => /^\d+$/.test(c));
   return [...new Set(pids)].map((pid) => `neuron process ${pid}`);
+}
+
+/** A process and where its open file descriptors point (`/proc/<pid>/fd/*` link targets). */
+export interface OpenFiles {
+  pid: number;
+  targets: readonly string[];
+}
+
+/**
+ * Processes holding a Neuron device (`/dev/neuronN`) open: the Neuron runtime opens the devices of the
+ * NeuronCores it uses for as long as a model is loaded, in a container too (the host's /proc sees
+ * container processes). Works where neuron-ls is not installed.
+ */
+export function neuronDeviceHolders(processes: readonly OpenFiles[]): string[] {
+  return processes
+    .filter((p) => p.targets.some((t) => /^\/dev\/neuron\d+$/.test(t)))
+    .map((p) => `neuron process ${p.pid}`);
+}
+
+/** Every other process's open files, skipping those that vanish or deny access while being read. */
+export async function procOpenFiles(procRoot = '/proc', self = process.pid): Promise<OpenFiles[]> {
+  const pids = (await readdir(procRoot)).filter((e) => /^\d+$/.test(e)).map(Number);
+  const out: OpenFiles[] = [];
+  for (const pid of pids) {
+    if (pid === self) continue;
+    try {
+      const fdDir = `${procRoot}/${pid}/fd`;
+      const fds = await readdir(fdDir);
+      const targets = await Promise.all(fds.map((fd) => readlink(`${fdDir}/${fd}`).catch(() => '')));
+      out.push({ pid, targets });
+    } catch {
+      // Exited meanwhile (ENOENT) or not ours to read (EACCES): nothing to learn from it.
+    }
+  }
+  return out;
 }
 
 /** `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal ... */
@@ -79,6 +118,7 @@ async function orNothing(run: () => Promise<string>): Promise<string> {
 export function systemIdleProbes(
   run: OutputRunner = execOutput,
   read = (p: string) => readFile(p, 'utf8'),
+  openFiles: () => Promise<OpenFiles[]> = () => procOpenFiles(),
 ): IdleProbes {
   const processes = () => run('ps', ['-eo', 'comm=,args=']).then(parseProcesses);
   return {
@@ -91,7 +131,10 @@ export function systemIdleProbes(
           run('nvidia-smi', ['--query-compute-apps=pid,process_name', '--format=csv,noheader']),
         ),
       ),
-      ...parseNeuronLs(await orNothing(() => run('neuron-ls', []))),
+      ...new Set([
+        ...parseNeuronLs(await orNothing(() => run('neuron-ls', ['--wide']))),
+        ...neuronDeviceHolders(await openFiles()),
+      ]),
     ],
     cpuTimes: async () => parseProcStat(await read('/proc/stat')),
   };

@@ -1,8 +1,10 @@
 /**
- * Checks before an apply: credentials work, Terraform or OpenTofu is installed, and each worker
- * region's Spot vCPU quota for G and VT instances can hold the target capacity. A low quota is a
- * warning (the request may be pending), a missing binary or credential is an error.
+ * Checks before an apply: credentials work, Terraform or OpenTofu is installed, and in each worker
+ * region every Spot vCPU quota the instance types count against (G and VT, P, Inf, Trn) can hold the
+ * most replicas one region may run (maxPerRegion). A low quota is a warning (the request may be pending), a missing binary or
+ * credential is an error.
  */
+import { type SpotQuota, spotQuotaOf } from '../../core/accelerator.ts';
 import type { Config } from '../../core/config.ts';
 
 /** Service Quotas code of "All G and VT Spot Instance Requests" (vCPUs, per region). */
@@ -29,13 +31,29 @@ export class PreflightError extends Error {
   override readonly name = 'PreflightError';
 }
 
-/** G and VT families share the quota above; others (P, Inf, ...) have their own. */
-export const isGOrVtType = (type: string) => /^(g|vt)\d/.test(type);
+/** One Spot quota the configured types count against, and the vCPUs the target capacity needs of it. */
+export interface SpotQuotaNeed {
+  quota: SpotQuota;
+  types: string[];
+  /** The largest of `types` (the Auto Scaling group may launch any of them) times the most replicas one region holds. */
+  vcpus: number;
+}
 
-/** vCPUs the largest configured G/VT type needs at the target capacity (the ASG may pick any of them). */
-export function requiredSpotVcpus(config: Config, vcpus: Record<string, number>): number {
-  const sizes = config.instanceTypes.filter(isGOrVtType).map((t) => vcpus[t] ?? 0);
-  return Math.max(0, ...sizes) * config.targetCapacity;
+/**
+ * The Spot quotas to check: each instance family counts against its own quota (G and VT, P, Inf, Trn),
+ * so an NVIDIA deployment over g* and p* types needs both, a Neuron one over inf* or trn* its own.
+ */
+export function spotQuotaNeeds(config: Config, vcpus: Record<string, number>): SpotQuotaNeed[] {
+  const byQuota = new Map<string, SpotQuotaNeed>();
+  for (const type of config.instanceTypes) {
+    const quota = spotQuotaOf(type);
+    if (!quota) continue;
+    const need = byQuota.get(quota.code) ?? { quota, types: [], vcpus: 0 };
+    need.types.push(type);
+    need.vcpus = Math.max(need.vcpus, (vcpus[type] ?? 0) * config.maxPerRegion);
+    byQuota.set(quota.code, need);
+  }
+  return [...byQuota.values()];
 }
 
 export async function preflight(config: Config, deps: PreflightDeps): Promise<PreflightResult> {
@@ -56,34 +74,30 @@ export async function preflight(config: Config, deps: PreflightDeps): Promise<Pr
     );
   }
   const warnings: string[] = [];
-  const nonGpuQuota = config.instanceTypes.filter((t) => !isGOrVtType(t));
-  if (nonGpuQuota.length > 0) {
-    warnings.push(
-      `quota not checked for ${nonGpuQuota.join(', ')} (only the G and VT Spot quota is checked)`,
-    );
-  }
   const vcpus = await deps.vcpus(config.hubRegion, config.instanceTypes);
-  const needed = requiredSpotVcpus(config, vcpus);
+  const needs = spotQuotaNeeds(config, vcpus);
   await Promise.all(
-    config.workerRegions.map(async (region) => {
-      let quota: number | undefined;
-      try {
-        quota = await deps.spotQuota(region, G_VT_SPOT_QUOTA_CODE);
-      } catch (error) {
-        warnings.push(
-          `${region}: could not read the Spot quota ${G_VT_SPOT_QUOTA_CODE} (${(error as Error).message})`,
-        );
-        return;
-      }
-      if (needed > 0 && (quota ?? 0) < needed) {
-        warnings.push(
-          `${region}: "All G and VT Spot Instance Requests" quota is ${quota ?? 0} vCPUs, below the ${needed} vCPUs ` +
-            `needed for ${config.targetCapacity} instance(s); launches there will fail with MaxSpotInstanceCountExceeded. ` +
-            `Request an increase: aws service-quotas request-service-quota-increase --region ${region} ` +
-            `--service-code ec2 --quota-code ${G_VT_SPOT_QUOTA_CODE} --desired-value ${needed}`,
-        );
-      }
-    }),
+    config.workerRegions.flatMap((region) =>
+      needs.map(async ({ quota, types, vcpus: needed }) => {
+        let value: number | undefined;
+        try {
+          value = await deps.spotQuota(region, quota.code);
+        } catch (error) {
+          warnings.push(
+            `${region}: could not read the Spot quota ${quota.code} "${quota.name}" (${(error as Error).message})`,
+          );
+          return;
+        }
+        if (needed > 0 && (value ?? 0) < needed) {
+          warnings.push(
+            `${region}: "${quota.name}" quota is ${value ?? 0} vCPUs, below the ${needed} vCPUs ` +
+              `needed for ${config.maxPerRegion} instance(s) (maxPerRegion) of ${types.join(', ')}; launches there will fail with ` +
+              `MaxSpotInstanceCountExceeded. Request an increase: aws service-quotas request-service-quota-increase ` +
+              `--region ${region} --service-code ec2 --quota-code ${quota.code} --desired-value ${needed}`,
+          );
+        }
+      }),
+    ),
   );
   return { account: identity.account, terraform, warnings: warnings.sort() };
 }

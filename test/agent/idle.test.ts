@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { decideIdle, type IdleProbes, runIdleCheck } from '../../agent/idle.ts';
 import {
+  neuronDeviceHolders,
   parseNeuronLs,
   parseNvidiaApps,
   parseProcesses,
@@ -213,6 +214,53 @@ describe('idle probes', () => {
     expect(parseNeuronLs('')).toEqual([]);
   });
 
+  it('reads the PID column of the Trn2-era `neuron-ls --wide` table (plain neuron-ls has none)', () => {
+    const wide = [
+      '+--------+--------+---------+--------+---------------+---------+--------+--------------------+---------+',
+      '| NEURON | NEURON | LOGICAL | NEURON |   CONNECTED   |   PCI   |  PID   |      COMMAND       | RUNTIME |',
+      '| DEVICE | CORES  |   NC    | MEMORY |    DEVICES    |   BDF   |        |                    | VERSION |',
+      '+--------+--------+---------+--------+---------------+---------+--------+--------------------+---------+',
+      '| 0      | 8      | 4       | 96 GB  | 12, 3, 4, 1   | cc:00.0 | 268911 | vllm serve --mo... | 2.0.0   |',
+      '| 1      | 8      | 4       | 96 GB  | 13, 0, 5, 2   | b5:00.0 | 268911 | vllm serve --mo... | 2.0.0   |',
+      '+--------+--------+---------+--------+---------------+---------+--------+--------------------+---------+',
+    ].join('\n');
+    expect(parseNeuronLs(wide)).toEqual(['neuron process 268911']);
+    const plain = [
+      '| NEURON | NEURON | LOGICAL | NEURON |   CONNECTED   |   PCI   |',
+      '| 0      | 8      | 4       | 96 GB  | 12, 3, 4, 1   | cc:00.0 |',
+    ].join('\n');
+    expect(parseNeuronLs(plain)).toEqual([]);
+  });
+
+  it('counts a process holding /dev/neuronN open as Neuron activity, whatever else it holds', () => {
+    expect(
+      neuronDeviceHolders([
+        { pid: 10, targets: ['/dev/null', 'socket:[123]'] },
+        { pid: 11, targets: ['/dev/neuron0', 'pipe:[9]'] },
+        { pid: 12, targets: ['/dev/neuron_ctl'] },
+        { pid: 13, targets: ['/dev/nvidia0'] },
+      ]),
+    ).toEqual(['neuron process 11']);
+  });
+
+  it('asks neuron-ls for its wide table and merges it with the /proc scan, one entry per process', async () => {
+    const calls: string[] = [];
+    const probes = systemIdleProbes(
+      async (file, args) => {
+        calls.push([file, ...args].join(' '));
+        if (file === 'neuron-ls') return '| PID | COMMAND |\n| 4242 | vllm |\n';
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      },
+      async () => '',
+      async () => [
+        { pid: 4242, targets: ['/dev/neuron0'] },
+        { pid: 4343, targets: ['/dev/neuron1'] },
+      ],
+    );
+    expect(await probes.acceleratorProcesses()).toEqual(['neuron process 4242', 'neuron process 4343']);
+    expect(calls).toContain('neuron-ls --wide');
+  });
+
   it('turns /proc/stat into busy and total CPU time', () => {
     expect(parseProcStat('cpu  10 1 5 80 4 0 0 0 0 0\ncpu0 1 1 1 1 1 1 1 1\n')).toEqual({
       busy: 16,
@@ -229,6 +277,7 @@ describe('idle probes', () => {
         throw missing;
       },
       async (path) => (path === '/proc/uptime' ? '1234.5 999.0\n' : 'cpu  1 0 1 8 0 0 0 0\n'),
+      async () => [],
     );
     expect(await probes.acceleratorProcesses()).toEqual([]);
     expect(await probes.sessions()).toEqual(['ssh alice@pts/1']);
