@@ -2,6 +2,7 @@
  * Flags of `deploy.ts` and `teardown.ts` (see ARCHITECTURE.md). Values are validated with the shared
  * config schema, and every error names the flag the user typed, not the config field behind it.
  */
+import { readFileSync } from 'node:fs';
 import { type Config, ConfigError, parseConfig } from '../../core/config.ts';
 
 export class UsageError extends Error {
@@ -14,8 +15,13 @@ Synthesizes the hub stack and one stack per worker region (CDK Terrain) and appl
 Terraform or OpenTofu: the hub first, then the workers in parallel. Prints the API URL.
 
 Options:
-  --hub REGION                 hub region (Orchestrator, API, hub Lambdas)
-  --worker REGION              a worker region (GPU capacity); repeat for several
+  --config FILE                a JSON configuration (the schema of core/config.ts: container,
+                               instanceTypes, targetCapacity, spareCapacity, endpoint, allowedCidrs,
+                               ...); the flags below override what it says
+  --hub REGION                 hub region (Orchestrator, API, hub Lambdas); required unless the
+                               file sets hubRegion
+  --worker REGION              a worker region (GPU capacity); repeat for several; required
+                               unless the file sets workerRegions
   --hub-as-worker              also run GPU capacity in the hub region
   --prefix P                   names every resource (default: spotplane)
   --instance-types T,T         GPU instance types (default: g6.xlarge,g5.xlarge,g6e.xlarge)
@@ -91,7 +97,15 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   instanceTypes: '--instance-types',
 };
 
-function configFromFlags(input: Record<string, unknown>): Config {
+/**
+ * Validates the merged configuration; each error names where the bad value came from: the flag
+ * that set the field, else the `--config` file (and the field inside it).
+ */
+function configFromFlags(
+  input: Record<string, unknown>,
+  flagged: ReadonlySet<string>,
+  file?: string,
+): Config {
   try {
     return parseConfig(input);
   } catch (error) {
@@ -99,16 +113,47 @@ function configFromFlags(input: Record<string, unknown>): Config {
     const lines = error.issues.map((issue) => {
       const field = issue.split(/[.:]/)[0] ?? '';
       const flag = FLAG_FOR_FIELD[field];
-      return flag ? `${flag}: ${issue.slice(issue.indexOf(':') + 2)}` : issue;
+      if (flag && flagged.has(field)) return `${flag}: ${issue.slice(issue.indexOf(':') + 2)}`;
+      return file ? `${file}: ${issue}` : issue;
     });
     throw new UsageError(lines.join('\n'), { cause: error });
   }
 }
 
+/** Reads a `--config` file as a JSON object; every failure names the file. */
+export function readConfigFile(path: string, read: (path: string) => string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (cause) {
+    throw new UsageError(`--config ${path}: cannot read it (${(cause as Error).message})`, { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(
+      `--config ${path}: must hold a JSON object (the configuration), not ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
 const list = (value: string) => value.split(',').map((v) => v.trim());
 
-export function parseDeployArgs(argv: readonly string[]): DeployArgs {
+/**
+ * Parses deploy's flags, with `--config FILE` (read through `read`) as the base the flags override.
+ * Every configuration error is found here, before any synthesis.
+ */
+export function parseDeployArgs(
+  argv: readonly string[],
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): DeployArgs {
   const flags = scan(argv, {
+    '--config': 'value',
     '--hub': 'value',
     '--worker': 'repeat',
     '--hub-as-worker': 'boolean',
@@ -120,23 +165,36 @@ export function parseDeployArgs(argv: readonly string[]): DeployArgs {
   });
   if (flags.has('--help')) return { help: true, config: parseConfig({}), subnets: {}, synthOnly: false };
   const value = (flag: string) => (flags.get(flag) as string[] | undefined)?.[0];
-  const hub = value('--hub');
-  if (!hub) throw new UsageError('--hub is required (the hub region, e.g. --hub us-east-1)');
-  const workers = (flags.get('--worker') as string[] | undefined) ?? [];
+  const file = value('--config');
+  const base = file === undefined ? {} : readConfigFile(file, read);
+  const hub = value('--hub') ?? (typeof base.hubRegion === 'string' ? base.hubRegion : undefined);
+  if (!hub) {
+    throw new UsageError(
+      `--hub is required (the hub region, e.g. --hub us-east-1)${file ? `: ${file} sets no hubRegion` : ''}`,
+    );
+  }
+  const flagWorkers = (flags.get('--worker') as string[] | undefined) ?? [];
+  const fileWorkers = Array.isArray(base.workerRegions) ? (base.workerRegions as string[]) : [];
+  const workers = flagWorkers.length > 0 ? flagWorkers : fileWorkers;
   const hubAsWorker = flags.has('--hub-as-worker');
   if (workers.length === 0 && !hubAsWorker) {
-    throw new UsageError('--worker is required at least once (or give --hub-as-worker)');
+    throw new UsageError(
+      `--worker is required at least once (or give --hub-as-worker)${file ? `: ${file} sets no workerRegions` : ''}`,
+    );
   }
   if (hubAsWorker && workers.includes(hub)) {
     throw new UsageError(`--worker ${hub} repeats the hub region, which --hub-as-worker already adds`);
   }
   const types = value('--instance-types');
-  const config = configFromFlags({
-    hubRegion: hub,
-    workerRegions: hubAsWorker ? [hub, ...workers] : workers,
+  const fromFlags: Record<string, unknown> = {
+    ...(value('--hub') !== undefined && { hubRegion: hub }),
+    ...((flagWorkers.length > 0 || hubAsWorker) && {
+      workerRegions: hubAsWorker ? [hub, ...workers] : workers,
+    }),
     ...(value('--prefix') !== undefined && { prefix: value('--prefix') }),
     ...(types !== undefined && { instanceTypes: list(types) }),
-  });
+  };
+  const config = configFromFlags({ ...base, ...fromFlags }, new Set(Object.keys(fromFlags)), file);
   const subnets: Record<string, string[]> = {};
   for (const entry of (flags.get('--subnets') as string[] | undefined) ?? []) {
     const [region, ids] = entry.split('=', 2);
@@ -161,6 +219,6 @@ export function parseTeardownArgs(argv: readonly string[]): TeardownArgs {
   const flags = scan(argv, { '--prefix': 'value', '--delete-checkpoints': 'boolean', '--help': 'boolean' });
   if (flags.has('--help')) return { help: true, prefix: 'spotplane', deleteCheckpoints: false };
   const prefix = (flags.get('--prefix') as string[] | undefined)?.[0];
-  const config = configFromFlags(prefix === undefined ? {} : { prefix });
+  const config = configFromFlags(prefix === undefined ? {} : { prefix }, new Set(['prefix']));
   return { help: false, prefix: config.prefix, deleteCheckpoints: flags.has('--delete-checkpoints') };
 }

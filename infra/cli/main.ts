@@ -1,4 +1,5 @@
 /** Entry points of deploy.ts and teardown.ts: parse, run, turn expected errors into messages and exit codes. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConfigError } from '../../agent/errors.ts';
@@ -60,7 +61,8 @@ export async function deployMain(
   cwd = process.cwd(),
 ): Promise<number> {
   try {
-    const args = parseDeployArgs(argv);
+    // A --config path is relative to the directory deploy runs from, like cdktf.out and the state.
+    const args = parseDeployArgs(argv, (path) => readFileSync(resolve(cwd, path), 'utf8'));
     if (args.help) {
       io.out(DEPLOY_USAGE);
       return 0;

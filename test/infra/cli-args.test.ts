@@ -125,3 +125,91 @@ describe('teardown flags', () => {
     );
   });
 });
+
+describe('deploy --config', () => {
+  const files: Record<string, string> = {
+    'ok.json': JSON.stringify({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2', 'eu-west-1'],
+      prefix: 'fromfile',
+      instanceTypes: ['inf2.xlarge'],
+      targetCapacity: 2,
+      endpoint: 'none',
+      allowedCidrs: ['203.0.113.0/24'],
+      container: { image: 'me/server:1', command: ['serve'], environment: { A: '1' }, port: 8080 },
+    }),
+    'bad-field.json': JSON.stringify({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2'],
+      allowedCidrs: ['10.0.0.1/8'],
+    }),
+    'mixed.json': JSON.stringify({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2'],
+      instanceTypes: ['g6.xlarge', 'trn1.2xlarge'],
+    }),
+    'no-hub.json': JSON.stringify({ workerRegions: ['us-west-2'] }),
+    'not-json.json': '{ hubRegion: us-east-1 }',
+    'array.json': '[]',
+  };
+  const read = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return text;
+  };
+  const parse = (argv: string[]) => parseDeployArgs(argv, read);
+
+  it('reads every field of the same schema from the file', () => {
+    const { config } = parse(['--config', 'ok.json']);
+    expect(config).toMatchObject({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2', 'eu-west-1'],
+      prefix: 'fromfile',
+      instanceTypes: ['inf2.xlarge'],
+      targetCapacity: 2,
+      endpoint: 'none',
+      allowedCidrs: ['203.0.113.0/24'],
+      container: { image: 'me/server:1', command: ['serve'], environment: { A: '1' }, port: 8080 },
+    });
+  });
+
+  it('lets the flags override the file', () => {
+    const { config } = parse([
+      '--config',
+      'ok.json',
+      '--hub',
+      'us-west-2',
+      '--worker',
+      'eu-central-1',
+      '--prefix',
+      'fromflag',
+      '--instance-types',
+      'trn1.2xlarge',
+    ]);
+    expect(config).toMatchObject({
+      hubRegion: 'us-west-2',
+      workerRegions: ['eu-central-1'],
+      prefix: 'fromflag',
+      instanceTypes: ['trn1.2xlarge'],
+      targetCapacity: 2,
+    });
+    expect(parse(['--config', 'ok.json', '--hub-as-worker']).config.workerRegions).toEqual([
+      'us-east-1',
+      'us-west-2',
+      'eu-west-1',
+    ]);
+  });
+
+  it.each([
+    [['--config', 'bad-field.json'], /^bad-field\.json: allowedCidrs\.0: 10\.0\.0\.1\/8 has host bits set/],
+    [['--config', 'mixed.json'], /^mixed\.json: instanceTypes: mixes NVIDIA GPU/],
+    [['--config', 'mixed.json', '--instance-types', 'g6.xlarge,trn1.2xlarge'], /^--instance-types: mixes/],
+    [['--config', 'no-hub.json'], /--hub is required .*: no-hub\.json sets no hubRegion/],
+    [['--config', 'not-json.json'], /^--config not-json\.json: not valid JSON/],
+    [['--config', 'array.json'], /^--config array\.json: must hold a JSON object/],
+    [['--config', 'missing.json'], /^--config missing\.json: cannot read it \(ENOENT/],
+  ])('fails %j naming the file or the flag', (argv, message) => {
+    expect(() => parse(argv)).toThrow(UsageError);
+    expect(() => parse(argv)).toThrow(message);
+  });
+});

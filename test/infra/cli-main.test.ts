@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,20 @@ describe('deploy.ts', () => {
     expect(text).toMatch(/^error: --hub: must be one of/);
     expect(text).toContain('Usage:');
     expect(text).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('deploy.ts --config', () => {
+  it('fails on an invalid file before any synthesis, naming the file and the field', async () => {
+    const c = capture();
+    const dir = cwd();
+    writeFileSync(
+      join(dir, 'spotplane.json'),
+      JSON.stringify({ hubRegion: 'us-east-1', workerRegions: ['us-west-2'], container: { port: 0 } }),
+    );
+    expect(await deployMain(['--config', 'spotplane.json', '--synth-only'], c.io, dir)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/^error: spotplane\.json: container\.port: /);
+    expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
   });
 });
 

@@ -44,9 +44,10 @@ const HUB = hubStackName('sptest');
 const WEST = workerStackName('sptest', 'us-west-2');
 const EU = workerStackName('sptest', 'eu-west-1');
 
+// Bundling every Lambda takes ~30 s alone and far longer on a loaded machine.
 beforeAll(async () => {
   fx = await synthFixture();
-});
+}, 300_000);
 
 interface PolicyStatement {
   Effect: string;
@@ -501,7 +502,7 @@ describe('Neuron workers', () => {
     });
     const file = result.stacks.find((x) => x.kind === 'worker')?.file as string;
     stack = JSON.parse(readFileSync(file, 'utf8')) as TfJson;
-  });
+  }, 120_000);
 
   it('boots the ECS Neuron AMI from its public SSM parameter', () => {
     const params = Object.values(stack.data.aws_ssm_parameter as Record<string, TfJson>);
