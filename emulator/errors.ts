@@ -4,19 +4,25 @@
  * ServiceException base with AWS's error `name`. Handlers therefore cannot tell LocalCloud from AWS.
  */
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as eventBridge from '@aws-sdk/client-eventbridge';
+import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
 import * as ssm from '@aws-sdk/client-ssm';
 
-export const SERVICE_NAMES = ['ec2', 'autoscaling', 'ecs', 'ssm', 'eventbridge', 'sfn'] as const;
+/** Services with an action table in LocalCloud (`LocalCloud.call`, Step Functions' `aws-sdk:` tasks). */
+export const SERVICE_NAMES = ['ec2', 'autoscaling', 'ecs', 'ssm', 'eventbridge', 'sfn', 'dynamodb'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** Every service whose calls can fail with an AWS error: the action tables plus Lambda's Invoke. */
+export const FAULT_SERVICES = [...SERVICE_NAMES, 'lambda'] as const;
+export type FaultService = (typeof FAULT_SERVICES)[number];
 
 type ExceptionCtor = new (opts: Record<string, unknown>) => Error;
 
 const SERVICES: Record<
-  ServiceName,
+  FaultService,
   { module: Record<string, unknown>; base: ExceptionCtor; pascal: string }
 > = {
   ec2: { module: ec2, base: ec2.EC2ServiceException as unknown as ExceptionCtor, pascal: 'Ec2' },
@@ -33,16 +39,35 @@ const SERVICES: Record<
     pascal: 'EventBridge',
   },
   sfn: { module: sfn, base: sfn.SFNServiceException as unknown as ExceptionCtor, pascal: 'Sfn' },
+  // Step Functions' aws-sdk integration names DynamoDB errors `DynamoDb.<Name>` (the optimized
+  // `arn:aws:states:::dynamodb:*` integration says `DynamoDB.<Name>`; see sfn-dispatch.ts).
+  dynamodb: {
+    module: dynamodb,
+    base: dynamodb.DynamoDBServiceException as unknown as ExceptionCtor,
+    pascal: 'DynamoDb',
+  },
+  lambda: {
+    module: lambda,
+    base: lambda.LambdaServiceException as unknown as ExceptionCtor,
+    pascal: 'Lambda',
+  },
 };
 
 /** Errors AWS attributes to the caller (HTTP 4xx) unless listed here as the service's fault. */
 const SERVER_FAULTS = new Set([
   'InternalServerError',
+  'ServiceException',
   'InternalError',
   'InternalException',
   'ServiceUnavailable',
 ]);
-const THROTTLES = new Set(['ThrottlingException', 'Throttling', 'TooManyUpdates', 'RequestLimitExceeded']);
+const THROTTLES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyUpdates',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
 
 /**
  * An error as the SDK v3 client of `service` would throw it for AWS error code `name`.
@@ -50,7 +75,7 @@ const THROTTLES = new Set(['ThrottlingException', 'Throttling', 'TooManyUpdates'
  * @example
  * throw awsError('ssm', 'ParameterNotFound', 'Parameter /x not found.');
  */
-export function awsError(service: ServiceName, name: string, message: string): Error {
+export function awsError(service: FaultService, name: string, message: string): Error {
   const { module, base } = SERVICES[service];
   const fault = SERVER_FAULTS.has(name) ? 'server' : 'client';
   const $metadata = {
@@ -73,7 +98,7 @@ export function awsError(service: ServiceName, name: string, message: string): E
  * The `Error` a Step Functions aws-sdk integration reports for an SDK error: `<Service>.<Name>`, both
  * PascalCase, with an `Exception` suffix added when AWS's own name lacks it (as Step Functions does).
  */
-export function stepFunctionsErrorName(service: ServiceName, name: string): string {
+export function stepFunctionsErrorName(service: FaultService, name: string): string {
   // Step Functions names errors after the API reference (`ResourceContention`), not the SDK class (`...Fault`).
   const code = service === 'autoscaling' ? name.replace(/Fault$/, '') : name;
   const suffixed = code.endsWith('Exception') ? code : `${code}Exception`;

@@ -7,9 +7,10 @@ import type { AwsClients } from '../lambdas/shared/clients.ts';
 import { AutoScalingService } from './autoscaling.ts';
 import type { TimerClock } from './clock.ts';
 import { IdSource, type RegionContext } from './context.ts';
+import { DynamoDbService } from './dynamodb/service.ts';
 import { Ec2Service } from './ec2.ts';
 import { EcsService } from './ecs.ts';
-import { awsError, type ServiceName } from './errors.ts';
+import { awsError, type FaultService, type ServiceName } from './errors.ts';
 import { type BusEvent, EventBridgeService } from './eventbridge.ts';
 import { LambdaRegistry } from './lambda.ts';
 import { type LaunchTiming, type MarketInputs, RegionMarket } from './market.ts';
@@ -46,16 +47,19 @@ export interface RegionCloud {
   ssm: SsmService;
   events: EventBridgeService;
   sfn: SfnService;
+  dynamodb: DynamoDbService;
 }
 
 type Action = (input: never) => Promise<object>;
+/** Services answered from a table of bound methods (DynamoDB goes through its SDK transport instead). */
+type TabledService = Exclude<ServiceName, 'dynamodb'>;
 
 /** Lambda retries a failed asynchronous invocation twice: about a minute, then two minutes later. */
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
 
 /** An AWS error LocalCloud throws instead of answering, for tests of how callers cope (throttling, outages). */
 export interface Fault {
-  service: ServiceName;
+  service: FaultService;
   /** AWS's PascalCase action name, e.g. `DescribeSpotPriceHistory`. */
   action: string;
   /** Only in this region; every region when omitted. */
@@ -73,7 +77,7 @@ export class LocalCloud {
   readonly seed: number | string;
   private readonly instanceTypes: readonly string[];
   private readonly regions = new Map<string, RegionCloud>();
-  private readonly tables = new Map<string, Record<ServiceName, Record<string, Action>>>();
+  private readonly tables = new Map<string, Record<TabledService, Record<string, Action>>>();
   private readonly faults: (Fault & { remaining: number })[] = [];
 
   constructor(private readonly opts: LocalCloudOptions) {
@@ -106,14 +110,10 @@ export class LocalCloud {
 
   /** Calls `service`'s `action` (AWS's PascalCase name) in `region` with an SDK v3 input. */
   async call(region: string, service: ServiceName, action: string, input: object): Promise<object> {
-    const fault = this.faults.find(
-      (f) =>
-        f.service === service && f.action === action && (!f.region || f.region === region) && f.remaining > 0,
-    );
-    if (fault) {
-      fault.remaining--;
-      throw awsError(service, fault.error, `${fault.error} injected by LocalCloud for ${service}:${action}`);
-    }
+    const fault = this.takeFault(region, service, action);
+    if (fault) throw awsError(service, fault, `${fault} injected by LocalCloud for ${service}:${action}`);
+    // DynamoDB answers through the SDK's own protocol stack (see dynamodb/service.ts), by command name.
+    if (service === 'dynamodb') return this.region(region).dynamodb.send(action, input);
     const table = this.table(region);
     const fn = table[service]?.[action];
     if (!fn) {
@@ -129,6 +129,28 @@ export class LocalCloud {
 
   clearFaults(): void {
     this.faults.length = 0;
+  }
+
+  /**
+   * Consumes one matching fault for a call about to be made, and returns the AWS error name it
+   * injects (undefined when the call should go through).
+   */
+  takeFault(region: string, service: FaultService, action: string): string | undefined {
+    const fault = this.faults.find(
+      (f) =>
+        f.service === service && f.action === action && (!f.region || f.region === region) && f.remaining > 0,
+    );
+    if (!fault) return undefined;
+    fault.remaining--;
+    return fault.error;
+  }
+
+  /** Ends every execution and frees every region's DynamoDB store (nothing stays open after a test). */
+  async close(): Promise<void> {
+    for (const r of this.regions.values()) {
+      r.sfn.runtime.close?.();
+      await r.dynamodb.close();
+    }
   }
 
   /** Sets any of a region's market inputs from now on (the simulator drives these from a trace). */
@@ -183,10 +205,11 @@ export class LocalCloud {
       ssm: new SsmService(ctx),
       events,
       sfn: new SfnService(runtime, this.clock),
+      dynamodb: new DynamoDbService(ctx, (action) => this.takeFault(region, 'dynamodb', action)),
     };
   }
 
-  private table(region: string): Record<ServiceName, Record<string, Action>> {
+  private table(region: string): Record<TabledService, Record<string, Action>> {
     let table = this.tables.get(region);
     if (table) return table;
     const r = this.region(region);

@@ -76,5 +76,7 @@ export function localClients(cloud: LocalCloud): AwsClients {
     ssm: perRegion((r) => localClient(SSMClient, 'ssm', r, cloud)),
     eventBridge: perRegion((r) => localClient(EventBridgeClient, 'eventbridge', r, cloud)),
     sfn: perRegion((r) => localClient(SFNClient, 'sfn', r, cloud)),
+    // DynamoDB's client keeps its protocol stack (lib-dynamodb marshals inside it) and swaps the transport.
+    dynamodb: (r) => cloud.region(r).dynamodb.client(),
   };
 }

@@ -30,6 +30,8 @@ export async function dispatchTask(cloud: LocalCloud, call: TaskCall): Promise<u
   if (resource === 'arn:aws:states:::states:startExecution') return startExecution(cloud, input, call.region);
   const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)$/.exec(resource);
   if (sdk) return sdkCall(cloud, sdk[1]!, sdk[2]!, input, call.region);
+  const dynamo = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/.exec(resource);
+  if (dynamo) return dynamoDbCall(cloud, dynamo[1]!, input, call.region);
   // As in AWS, an unsupported resource is a runtime error no Catch can hide.
   throw new TaskError('States.Runtime', `LocalCloud has no integration for resource ${call.resource}`, {
     catchable: false,
@@ -104,6 +106,28 @@ async function sdkCall(
   } catch (error) {
     if (error instanceof Error && !(error instanceof TaskError)) {
       throw new TaskError(stepFunctionsErrorName(service, error.name), error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The optimized DynamoDB integration: the same API call as `aws-sdk:dynamodb:*`, but Step Functions
+ * names its errors `DynamoDB.<Name>` (capital B), unlike the SDK integration's `DynamoDb.<Name>`.
+ */
+async function dynamoDbCall(
+  cloud: LocalCloud,
+  action: string,
+  input: Record<string, unknown>,
+  region: string,
+) {
+  try {
+    return await sdkCall(cloud, 'dynamodb', action, input, region);
+  } catch (error) {
+    if (error instanceof TaskError && error.name.startsWith('DynamoDb.')) {
+      throw new TaskError(`DynamoDB.${error.name.slice('DynamoDb.'.length)}`, error.message, {
+        cause: error,
+      });
     }
     throw error;
   }

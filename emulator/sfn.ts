@@ -47,6 +47,8 @@ export interface StepFunctionsRuntime {
   sendTaskFailure(i: { taskToken: string; error?: string; cause?: string }): unknown;
   sendTaskHeartbeat(i: { taskToken: string }): unknown;
   executions(): LocalExecution[];
+  /** Aborts every running execution (LocalCloud's `close`). */
+  close?(): void;
 }
 
 export type StepFunctionsRuntimeFactory = (opts: {

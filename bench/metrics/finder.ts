@@ -88,6 +88,7 @@ function benchClients(): AwsClients {
     ecs: none,
     eventBridge: none,
     sfn: none,
+    dynamodb: none,
   };
 }
 

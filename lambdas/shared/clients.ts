@@ -3,6 +3,7 @@
  * LocalCloud (`local/`) and aws-sdk-client-mock all plug in here, so handlers never build clients.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -16,6 +17,7 @@ export interface AwsClients {
   ssm(region: string): SSMClient;
   eventBridge(region: string): EventBridgeClient;
   sfn(region: string): SFNClient;
+  dynamodb(region: string): DynamoDBClient;
 }
 
 type ClientCtor<C> = new (config: { region: string; maxAttempts?: number }) => C;
@@ -48,5 +50,6 @@ export function awsClients(options: { maxAttempts?: number } = {}): AwsClients {
     ssm: cachedPerRegion(SSMClient, maxAttempts),
     eventBridge: cachedPerRegion(EventBridgeClient, maxAttempts),
     sfn: cachedPerRegion(SFNClient, maxAttempts),
+    dynamodb: cachedPerRegion(DynamoDBClient, maxAttempts),
   };
 }

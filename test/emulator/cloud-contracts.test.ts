@@ -1,5 +1,6 @@
 /** Every emulated API's contract suite, run against LocalCloud. */
 import { autoScalingContract } from './contracts/autoscaling.contract.ts';
+import { dynamoDbContract } from './contracts/dynamodb.contract.ts';
 import { ec2Contract } from './contracts/ec2.contract.ts';
 import { ecsContract } from './contracts/ecs.contract.ts';
 import { eventBridgeContract } from './contracts/eventbridge.contract.ts';
@@ -13,3 +14,4 @@ ecsContract('LocalCloud', localTarget);
 ssmContract('LocalCloud', localTarget);
 eventBridgeContract('LocalCloud', localTarget);
 sfnContract('LocalCloud', localTarget);
+dynamoDbContract('LocalCloud', localTarget);

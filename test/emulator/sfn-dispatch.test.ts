@@ -145,8 +145,8 @@ describe('Unsupported integrations', () => {
     const out = await run({
       Call: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
-        Parameters: { TableName: 't' },
+        Resource: 'arn:aws:states:::aws-sdk:s3:getObject',
+        Parameters: { Bucket: 'b', Key: 'k' },
         Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
         End: true,
       },

@@ -11,7 +11,14 @@ describe('awsClients', () => {
     expect(clients.ec2('eu-west-1')).not.toBe(west);
     expect(await west.config.region()).toBe('us-west-2');
     expect(await west.config.maxAttempts()).toBe(5);
-    for (const make of [clients.autoScaling, clients.ecs, clients.ssm, clients.eventBridge, clients.sfn]) {
+    for (const make of [
+      clients.autoScaling,
+      clients.ecs,
+      clients.ssm,
+      clients.eventBridge,
+      clients.sfn,
+      clients.dynamodb,
+    ]) {
       expect(await make('ap-south-1').config.region()).toBe('ap-south-1');
     }
   });

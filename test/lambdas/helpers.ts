@@ -1,5 +1,6 @@
 /** Test doubles at the SDK seam: real SDK v3 clients whose `send` aws-sdk-client-mock intercepts. */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -36,6 +37,7 @@ export function fakeAws() {
     ssm: mockClient(SSMClient),
     eventBridge: mockClient(EventBridgeClient),
     sfn: mockClient(SFNClient),
+    dynamodb: mockClient(DynamoDBClient),
   };
   const regions: Record<string, string[]> = {};
   const use =
@@ -51,6 +53,7 @@ export function fakeAws() {
     ssm: use('ssm', SSMClient),
     eventBridge: use('eventBridge', EventBridgeClient),
     sfn: use('sfn', SFNClient),
+    dynamodb: use('dynamodb', DynamoDBClient),
   };
   const reset = () => {
     for (const m of Object.values(mocks)) m.reset();

@@ -45,6 +45,7 @@ export function finderFixture(configInput: ConfigInput = {}) {
     ecs: unused,
     eventBridge: unused,
     sfn: unused,
+    dynamodb: unused,
   };
   const n = names(config.prefix);
   return {

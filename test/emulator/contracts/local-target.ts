@@ -78,6 +78,13 @@ export async function localTarget(): Promise<ContractTarget> {
       },
     }),
   });
+  const tableName = 'contract-state';
+  await here.dynamodb.createTable({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  });
   let n = 0;
   return {
     clients: cloud.clients(),
@@ -91,6 +98,7 @@ export async function localTarget(): Promise<ContractTarget> {
     sinkArn,
     received: () => received,
     waitingMachineArn: stateMachineArn!,
+    tableName,
     now: () => clock.now(),
     advance: (ms) => clock.advance(ms),
     setCapacity: (available) => cloud.setMarket(REGION, { capacityAvailable: available }),

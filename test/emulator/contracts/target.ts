@@ -28,6 +28,11 @@ export interface ContractTarget {
    * returns what SendTaskSuccess sends.
    */
   waitingMachineArn: string;
+  /**
+   * A DynamoDB table in `region` with hash key `pk` (string), on-demand billing, created the way the
+   * stack creates tables (ACTIVE once it exists).
+   */
+  tableName: string;
   /** The target's current time (virtual for LocalCloud). */
   now(): Date;
   /** Lets simulated time pass (and everything it triggers settle). */
