@@ -135,7 +135,9 @@ export const configSchema = z
     allowedCidrs: z
       .array(ipv4Cidr)
       .min(1, 'must list at least one CIDR block (["0.0.0.0/0"] admits everyone)')
-      .max(50, 'must list at most 50 CIDR blocks (the rules per security group AWS allows by default)')
+      // A security group holds 60 inbound rules by default; the Route 53 health checkers' prefix list
+      // (Global Accelerator's health checks) counts as 25 of them (Amazon VPC User Guide, managed prefix lists).
+      .max(30, 'must list at most 30 CIDR blocks (a security group holds 60 inbound rules by default)')
       .refine((c) => new Set(c).size === c.length, 'must not repeat a CIDR block')
       .default(['0.0.0.0/0']),
     /**

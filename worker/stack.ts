@@ -23,6 +23,7 @@ import { type ContainerResources, DEFAULT_RESOURCES, WorkerEcs } from './ecs.ts'
 import { WorkerEvents } from './events.ts';
 import { ModelCache } from './model-cache.ts';
 import { WorkerNetwork } from './network.ts';
+import { ServingAccess } from './serving-access.ts';
 import { userDataScript } from './user-data.ts';
 
 export const LOG_RETENTION_DAYS = 30;
@@ -115,6 +116,14 @@ export class WorkerStack extends TerraformStack {
         },
         { actions: ['s3:GetObject'], resources: [`${bucketArn}/agent/*`] },
       ],
+    });
+    new ServingAccess(this, 'serving-access', {
+      provider,
+      region,
+      securityGroupId: capacity.securityGroupId,
+      port: config.container.port,
+      allowedCidrs: config.allowedCidrs,
+      globalAccelerator: config.endpoint === 'global-accelerator',
     });
     const cache = new ModelCache(this, 'model-cache', {
       provider,

@@ -380,6 +380,16 @@ describe('state machines', () => {
   });
 });
 
+/** Every inbound rule of the instances' security group. */
+function servingIngress(stack: TfJson): TfJson[] {
+  const [sgId] =
+    resources(stack, 'aws_security_group').find(([, g]) => g.name.endsWith('-gpu-instances')) ?? [];
+  expect(sgId).toBeDefined();
+  return resources(stack, 'aws_vpc_security_group_ingress_rule')
+    .map(([, r]) => r)
+    .filter((r) => r.security_group_id === `\${aws_security_group.${sgId}.id}`);
+}
+
 describe('workers', () => {
   const worker = (name: string) => fx.stacks[name] as TfJson;
 
@@ -447,6 +457,27 @@ describe('workers', () => {
     }
   });
 
+  it("opens only the serving port of the instances: to allowedCidrs and to Global Accelerator's health checkers", () => {
+    for (const [w, region] of [
+      [WEST, 'us-west-2'],
+      [EU, 'eu-west-1'],
+    ] as const) {
+      const ingress = servingIngress(worker(w));
+      const port = fx.config.container.port;
+      expect(
+        ingress.every((r) => r.from_port === port && r.to_port === port && r.ip_protocol === 'tcp'),
+      ).toBe(true);
+      expect(ingress.filter((r) => r.cidr_ipv4).map((r) => r.cidr_ipv4)).toEqual(fx.config.allowedCidrs);
+      const lists = Object.entries(worker(w).data.aws_ec2_managed_prefix_list as Record<string, TfJson>);
+      expect(lists.map(([, l]) => l.name)).toEqual([`com.amazonaws.${region}.route53-healthchecks`]);
+      const [listId] = lists[0] as [string, TfJson];
+      expect(ingress.filter((r) => r.prefix_list_id).map((r) => r.prefix_list_id)).toEqual([
+        `\${data.aws_ec2_managed_prefix_list.${listId}.id}`,
+      ]);
+      expect(ingress).toHaveLength(fx.config.allowedCidrs.length + 1);
+    }
+  });
+
   it('forwards hub requests only for its own region, from the hub bus through its own role', () => {
     for (const [w, region] of [
       [WEST, 'us-west-2'],
@@ -491,7 +522,9 @@ describe('Neuron workers', () => {
       ...fx.config,
       workerRegions: ['us-west-2'],
       instanceTypes: ['inf2.24xlarge', 'inf2.48xlarge'],
-      container: { environment: { NEURON_RT_LOG_LEVEL: 'INFO' } },
+      container: { environment: { NEURON_RT_LOG_LEVEL: 'INFO' }, port: 8000 },
+      endpoint: 'none',
+      allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
     });
     const result = await synthesize({
       config,
@@ -523,6 +556,15 @@ describe('Neuron workers', () => {
     );
     expect(container.image).toBe(DEFAULT_NEURON_IMAGE);
     expect(container.environment).toContainEqual({ name: 'NEURON_RT_LOG_LEVEL', value: 'INFO' });
+  });
+
+  it('opens the serving port to allowedCidrs only, with no health-check rule without an accelerator', () => {
+    const ingress = servingIngress(stack);
+    expect(ingress.map((r) => [r.from_port, r.to_port, r.ip_protocol, r.cidr_ipv4])).toEqual([
+      [8000, 8000, 'tcp', '203.0.113.0/24'],
+      [8000, 8000, 'tcp', '198.51.100.0/24'],
+    ]);
+    expect(stack.data.aws_ec2_managed_prefix_list).toBeUndefined();
   });
 
   it('does not turn on ECS GPU support in the instance boot script', () => {
