@@ -2,6 +2,15 @@
  * EC2 Auto Scaling of one region. A group keeps its instance count at DesiredCapacity: it launches
  * through EC2 while the market has Spot capacity (records a Failed `InsufficientInstanceCapacity`
  * activity and retries with backoff when it has none), and replaces instances that die.
+ *
+ * A group spans the region's Availability Zones. Each launch goes where AWS's defaults put it:
+ * - zone: "balanced best effort" (the default `CapacityDistributionStrategy`, EC2 Auto Scaling User Guide,
+ *   "Auto Scaling group Availability Zone distribution"): the zone holding fewest of the group's instances;
+ *   a zone without Spot capacity is skipped for another healthy zone;
+ * - instance type (Spot): `price-capacity-optimized` picks the pools with the most capacity, then the
+ *   cheapest of them (EC2 Auto Scaling User Guide, "Allocation strategies for multiple instance types"); a
+ *   zone's capacity is the same for every type here, so that is the cheapest type in the chosen zone (ties
+ *   keep the override order). On-demand keeps the override order ("prioritized").
  */
 import type {
   Activity,
@@ -272,10 +281,9 @@ export class AutoScalingService {
     const market = this.ctx.market;
     const now = this.ctx.clock.now();
     const activityId = this.ctx.ids.uuid();
-    const instanceType = group.instanceTypes[0] ?? market.instanceTypes[0]!;
-    const zone = cheapestZone(market.zones, (z) => market.price(instanceType, z));
+    const { zone, instanceType } = this.placement(group);
     const cause = `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${this.live(group).length} to ${group.desired}.`;
-    if (group.lifecycle === 'spot' && !market.take()) {
+    if (group.lifecycle === 'spot' && !market.take(zone)) {
       const activity: Activity = {
         ActivityId: activityId,
         AutoScalingGroupName: group.name,
@@ -334,6 +342,29 @@ export class AutoScalingService {
     });
     this.ctx.clock.setTimer(market.bootMs(), () => this.ec2.markRunning(instance.instanceId));
     return true;
+  }
+
+  /** Where the next instance of `group` goes: see the file header (balanced zones, price-capacity-optimized). */
+  private placement(group: LocalGroup): { zone: string; instanceType: string } {
+    const market = this.ctx.market;
+    const types = group.instanceTypes.length > 0 ? group.instanceTypes : [market.instanceTypes[0]!];
+    const perZone = new Map<string, number>();
+    for (const member of this.live(group)) {
+      const zone = this.ec2.get(member.instanceId)?.zone;
+      if (zone) perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
+    }
+    const cheapest = (zone: string) =>
+      types.reduce((best, t) => (market.price(t, zone) < market.price(best, zone) ? t : best), types[0]!);
+    const spot = group.lifecycle === 'spot';
+    // Zones with Spot capacity first (balanced best effort), then fewest of ours, then the cheapest price.
+    const zones = [...market.zones].sort(
+      (a, b) =>
+        (spot ? Number(market.hasRoom(b)) - Number(market.hasRoom(a)) : 0) ||
+        (perZone.get(a) ?? 0) - (perZone.get(b) ?? 0) ||
+        (spot ? market.price(cheapest(a), a) - market.price(cheapest(b), b) : 0),
+    );
+    const zone = zones[0]!;
+    return { zone, instanceType: spot ? cheapest(zone) : types[0]! };
   }
 
   private scaleIn(group: LocalGroup, member: GroupMember): void {
@@ -454,8 +485,4 @@ export class AutoScalingService {
       TerminationPolicies: ['Default'],
     };
   }
-}
-
-function cheapestZone(zones: string[], price: (zone: string) => number): string {
-  return zones.reduce((best, z) => (price(z) < price(best) ? z : best), zones[0]!);
 }

@@ -16,6 +16,12 @@ export interface RegionContext {
   clock: TimerClock;
   market: RegionMarket;
   ids: IdSource;
+  /**
+   * Time from a Spot interruption warning to the termination; AWS gives two minutes ("Spot Instance
+   * interruption notices", EC2 User Guide). 0 = no warning at all (the instance is reclaimed at once), for
+   * comparisons with published simulations that assume none. Default 120 s.
+   */
+  interruptionNoticeMs?: number;
   /** Puts an AWS service event (`aws.ec2`, `aws.autoscaling`) on the region's default bus. */
   emitAwsEvent(event: AwsEventInput): void;
 }

@@ -107,28 +107,54 @@ export class Ec2Service {
     this.setState(instance, 'shutting-down');
     this.ctx.clock.setTimer(SHUTDOWN_MS, () => {
       this.setState(instance, 'terminated');
-      this.ctx.market.release();
+      // Only Spot instances took Spot capacity from their zone.
+      if (instance.lifecycle === 'spot') this.ctx.market.release(instance.zone);
     });
   }
 
   /**
-   * Sends the Spot interruption warning for every live Spot instance and terminates them two minutes
-   * later; returns the instance ids warned.
+   * Sends the Spot interruption warning for every live Spot instance and terminates them when the notice
+   * runs out (two minutes on AWS); returns the instance ids warned.
    */
   interruptAll(): string[] {
+    return this.interrupt([...this.instances.values()]);
+  }
+
+  /**
+   * Reclaims Spot capacity a zone no longer has: while more live Spot instances run in `zone` than its
+   * capacity, the newest are interrupted (a zone that drops to 0 interrupts every Spot instance in it).
+   * Returns the instance ids warned.
+   */
+  reclaimZone(zone: string): string[] {
+    const capacity = this.ctx.market.capacityOf(zone);
+    const live = [...this.instances.values()]
+      .filter((i) => i.zone === zone && i.lifecycle === 'spot' && !i.interruptionAt)
+      .filter((i) => i.state === 'pending' || i.state === 'running')
+      .sort((a, b) => b.launchTime.getTime() - a.launchTime.getTime());
+    const excess = live.length - capacity;
+    return excess > 0 ? this.interrupt(live.slice(0, excess)) : [];
+  }
+
+  private interrupt(candidates: readonly LocalInstance[]): string[] {
+    const notice = this.ctx.interruptionNoticeMs ?? INTERRUPTION_NOTICE_MS;
     const warned: string[] = [];
-    for (const instance of this.instances.values()) {
+    for (const instance of candidates) {
       if (instance.lifecycle !== 'spot' || instance.interruptionAt) continue;
       if (instance.state !== 'pending' && instance.state !== 'running') continue;
       instance.interruptionAt = this.ctx.clock.now();
       warned.push(instance.instanceId);
+      if (notice <= 0) {
+        // No notice: EC2 reclaims the instance at once; only its state change tells anyone.
+        this.terminate(instance.instanceId);
+        continue;
+      }
       this.ctx.emitAwsEvent({
         source: 'aws.ec2',
         detailType: 'EC2 Spot Instance Interruption Warning',
         detail: { 'instance-id': instance.instanceId, 'instance-action': 'terminate' },
         resources: [`arn:aws:ec2:${instance.zone}:instance/${instance.instanceId}`],
       });
-      this.ctx.clock.setTimer(INTERRUPTION_NOTICE_MS, () => this.terminate(instance.instanceId));
+      this.ctx.clock.setTimer(notice, () => this.terminate(instance.instanceId));
     }
     return warned;
   }

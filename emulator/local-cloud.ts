@@ -34,6 +34,10 @@ export interface LocalCloudOptions {
   priceStepMs?: number;
   /** Fixed launch durations instead of the seeded 60-90 s boot and 30-60 s container start + health. */
   launchTiming?: Partial<LaunchTiming>;
+  /** Spot interruption warning to termination (default 120 s, as AWS); 0 = reclaimed without a warning. */
+  interruptionNoticeMs?: number;
+  /** Zone names per region where they differ from AWS's list (`core/zones.ts`), e.g. a trace's zones. */
+  zones?: Record<string, readonly string[]>;
   stepFunctions: StepFunctionsRuntimeFactory;
   lambdas?: LambdaRegistry;
 }
@@ -153,9 +157,15 @@ export class LocalCloud {
     }
   }
 
-  /** Sets any of a region's market inputs from now on (the simulator drives these from a trace). */
-  setMarket(region: string, inputs: Partial<MarketInputs>): void {
-    this.region(region).market.set(inputs);
+  /**
+   * Sets any of a region's market inputs from now on (the simulator drives these from a trace). A zone whose
+   * capacity drops below the Spot instances running in it interrupts the excess (newest first); returns the
+   * instance ids warned.
+   */
+  setMarket(region: string, inputs: Partial<MarketInputs>): string[] {
+    const cloud = this.region(region);
+    cloud.market.set(inputs);
+    return Object.keys(inputs.zoneCapacity ?? {}).flatMap((zone) => cloud.ec2.reclaimZone(zone));
   }
 
   /** Interruption warning for every Spot instance in `region`; they terminate two minutes later. */
@@ -178,6 +188,7 @@ export class LocalCloud {
       capacityPool: this.opts.capacityPool,
       priceStepMs: this.opts.priceStepMs,
       timing: this.opts.launchTiming,
+      zones: this.opts.zones?.[region],
     });
     let events: EventBridgeService | undefined;
     const ctx: RegionContext = {
@@ -186,6 +197,7 @@ export class LocalCloud {
       clock: this.clock,
       market,
       ids: new IdSource(`${this.seed}/${region}`),
+      interruptionNoticeMs: this.opts.interruptionNoticeMs,
       emitAwsEvent: (event) => events?.emitAwsEvent(event),
     };
     const ec2 = new Ec2Service(ctx, () => [...this.regions.values()].map((r) => r.market));

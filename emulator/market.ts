@@ -1,10 +1,18 @@
 /**
  * The Spot market of one region: placement score, Spot price (a seeded random walk, one step per
- * `priceStepMs`), a capacity pool, and how long instances take to boot and containers to get healthy.
- * Every input is settable so a simulator can drive the region from a trace instead of the walk.
+ * `priceStepMs`), a capacity pool, Spot capacity per Availability Zone, and how long instances take to boot and
+ * containers to get healthy. Every input is settable so a simulator can drive the region from a trace instead
+ * of the walk.
+ *
+ * Zones are the region's real ones (`core/zones.ts`, from AWS's Availability Zone list): Spot capacity is per
+ * zone ("Spot capacity pools": an instance type in an Availability Zone, EC2 User Guide, "Spot Instances ...
+ * how Spot Instances work"), so a zone can run dry while its neighbours still launch.
  */
 import type { Clock } from '../core/clock.ts';
+import { availabilityZoneId, availabilityZones } from '../core/zones.ts';
 import { type Random, seededRandom } from './random.ts';
+
+export { availabilityZoneId, availabilityZones };
 
 export interface MarketInputs {
   /** Spot placement score, 1-10, as GetSpotPlacementScores reports it for the region. */
@@ -13,6 +21,13 @@ export interface MarketInputs {
   spotPrice: number;
   /** false: every Spot launch fails with InsufficientInstanceCapacity. */
   capacityAvailable: boolean;
+  /**
+   * Spot instances each zone can hold at once (e.g. from a measured availability trace); a zone not listed
+   * keeps its value, unconstrained until first set. 0 = the zone cannot launch Spot.
+   */
+  zoneCapacity?: Readonly<Record<string, number>>;
+  /** Spot prices per zone and instance type, USD per hour; they replace the prices derived from `spotPrice`. */
+  spotPrices?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface MarketOptions {
@@ -27,6 +42,8 @@ export interface MarketOptions {
   priceStepMs?: number;
   /** Fixed launch durations instead of the seeded ranges (e.g. a benchmark's "boot + ready = 90 s"). */
   timing?: Partial<LaunchTiming>;
+  /** The region's zone names; default: AWS's zones of the region (`core/zones.ts`). */
+  zones?: readonly string[];
 }
 
 export interface LaunchTiming {
@@ -56,30 +73,19 @@ const ON_DEMAND_USD: Record<string, number> = {
 };
 const UNKNOWN_TYPE_USD = 1;
 
-/** Extra cost of the second and third AZ relative to the cheapest one. */
-const AZ_FACTORS = [1, 1.04, 1.09] as const;
+/** Extra cost of each further AZ relative to the cheapest one (zones' Spot prices differ by a few percent). */
+const AZ_FACTORS = [1, 1.04, 1.09, 1.02, 1.07, 1.11] as const;
 const HISTORY_LIMIT = 5000;
 
 export function onDemandPrice(instanceType: string): number {
   return ON_DEMAND_USD[instanceType] ?? UNKNOWN_TYPE_USD;
 }
 
-export function availabilityZones(region: string): string[] {
-  return AZ_FACTORS.map((_, i) => `${region}${String.fromCharCode(97 + i)}`);
-}
-
-/** `us-east-1a` -> `use1-az1`: the AZ id shape AWS uses (the exact mapping is per account anyway). */
-export function availabilityZoneId(zone: string): string {
-  const match = /^([a-z]+)-([a-z]+)-(\d+)([a-z])$/.exec(zone);
-  if (!match) return zone;
-  const [, area, direction, number, letter] = match as unknown as [string, string, string, string, string];
-  const short = direction
-    .replace('north', 'n')
-    .replace('south', 's')
-    .replace('east', 'e')
-    .replace('west', 'w');
-  const dir = short.length <= 2 ? short : short[0];
-  return `${area}${dir}${number}-az${letter.charCodeAt(0) - 96}`;
+/** One price level in force from `at`: a level for the first type in the cheapest zone, or a full table. */
+interface PriceEntry {
+  at: number;
+  level: number;
+  table?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export class RegionMarket {
@@ -95,14 +101,17 @@ export class RegionMarket {
   private readonly pool: number;
   private readonly fixedTiming: Partial<LaunchTiming>;
   private used = 0;
-  /** Price level (first type, cheapest AZ) from `at` on; newest last. */
-  private readonly levels: { at: number; level: number }[] = [];
+  /** Spot instances each zone can hold; unconstrained (Infinity) until a trace sets it. */
+  private readonly zoneCapacity = new Map<string, number>();
+  private readonly zoneUsed = new Map<string, number>();
+  /** Prices in force from `at` on; newest last. */
+  private readonly levels: PriceEntry[] = [];
   private lastStep: number;
 
   constructor(opts: MarketOptions) {
     this.region = opts.region;
     this.instanceTypes = opts.instanceTypes.length > 0 ? opts.instanceTypes : ['g6.xlarge'];
-    this.zones = availabilityZones(opts.region);
+    this.zones = opts.zones ? [...opts.zones] : availabilityZones(opts.region);
     this.clock = opts.clock;
     this.walk = seededRandom(opts.seed, `price/${opts.region}`);
     this.timing = seededRandom(opts.seed, `timing/${opts.region}`);
@@ -118,21 +127,30 @@ export class RegionMarket {
     // The initial price holds for the day before the start (so a query over the last hours finds a
     // record) and is the price at the start; the walk moves it from then on.
     const now = this.clock.now().getTime();
-    this.levels.push({ at: now - 24 * 3_600_000, level });
+    this.levels.push(this.entry(now - 24 * 3_600_000, level, opts.initial?.spotPrices));
     this.lastStep = now;
+    if (opts.initial?.zoneCapacity) this.setZoneCapacity(opts.initial.zoneCapacity);
   }
 
   inputs(): MarketInputs {
-    return { placementScore: this.score, spotPrice: this.level(), capacityAvailable: this.available };
+    const zoneCapacity = Object.fromEntries(this.zoneCapacity);
+    return {
+      placementScore: this.score,
+      spotPrice: this.level(),
+      capacityAvailable: this.available,
+      ...(this.zoneCapacity.size > 0 ? { zoneCapacity } : {}),
+    };
   }
 
   /** Sets any of the inputs from now on; the price walk continues from a set price. */
   set(inputs: Partial<MarketInputs>): void {
     if (inputs.placementScore !== undefined) this.score = inputs.placementScore;
     if (inputs.capacityAvailable !== undefined) this.available = inputs.capacityAvailable;
-    if (inputs.spotPrice !== undefined) {
+    if (inputs.zoneCapacity !== undefined) this.setZoneCapacity(inputs.zoneCapacity);
+    if (inputs.spotPrice !== undefined || inputs.spotPrices !== undefined) {
       this.catchUp();
-      this.levels.push({ at: this.clock.now().getTime(), level: inputs.spotPrice });
+      const level = inputs.spotPrice ?? this.level();
+      this.levels.push(this.entry(this.clock.now().getTime(), level, inputs.spotPrices));
     }
   }
 
@@ -143,7 +161,7 @@ export class RegionMarket {
   /** Current Spot price of `instanceType` in `zone`. */
   price(instanceType: string, zone: string, at: Date = this.clock.now()): number {
     this.catchUp();
-    return this.priceFrom(this.levelAt(at.getTime()), instanceType, zone);
+    return this.priceFrom(this.entryAt(at.getTime()), instanceType, zone);
   }
 
   /** Price records whose validity overlaps [start, end], newest first, like DescribeSpotPriceHistory. */
@@ -160,7 +178,7 @@ export class RegionMarket {
           records.push({
             instanceType,
             availabilityZone: zone,
-            price: this.priceFrom(entry.level, instanceType, zone),
+            price: this.priceFrom(entry, instanceType, zone),
             timestamp: new Date(entry.at),
           });
         }
@@ -171,19 +189,39 @@ export class RegionMarket {
     return records;
   }
 
+  /** Some zone can take one more Spot instance now. */
   capacityAvailable(): boolean {
-    return this.available && this.used < this.pool;
+    return this.zones.some((z) => this.hasRoom(z));
   }
 
-  /** Takes one instance's worth of capacity; false when none is left. */
-  take(): boolean {
-    if (!this.capacityAvailable()) return false;
+  /** `zone` can take one more Spot instance now (region switch, region pool and the zone's own capacity). */
+  hasRoom(zone: string): boolean {
+    return (
+      this.available &&
+      this.used < this.pool &&
+      (this.zoneUsed.get(zone) ?? 0) < (this.zoneCapacity.get(zone) ?? Number.POSITIVE_INFINITY)
+    );
+  }
+
+  /** Spot instances `zone` can hold at once (Infinity when no trace constrains it). */
+  capacityOf(zone: string): number {
+    return this.zoneCapacity.get(zone) ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Takes one Spot instance's worth of capacity in `zone` (the cheapest zone with room by default); false when none is left. */
+  take(zone?: string): boolean {
+    const where = zone ?? this.zones.find((z) => this.hasRoom(z));
+    if (where === undefined || !this.hasRoom(where)) return false;
     this.used++;
+    this.zoneUsed.set(where, (this.zoneUsed.get(where) ?? 0) + 1);
     return true;
   }
 
-  release(): void {
+  /** Gives back what `take(zone)` took. */
+  release(zone?: string): void {
     this.used = Math.max(0, this.used - 1);
+    const where = zone ?? this.zones.find((z) => (this.zoneUsed.get(z) ?? 0) > 0);
+    if (where !== undefined) this.zoneUsed.set(where, Math.max(0, (this.zoneUsed.get(where) ?? 0) - 1));
   }
 
   inUse(): number {
@@ -208,22 +246,55 @@ export class RegionMarket {
     return Math.round(this.timing.between(10_000, 20_000));
   }
 
+  private setZoneCapacity(capacity: Readonly<Record<string, number>>): void {
+    for (const [zone, value] of Object.entries(capacity)) {
+      if (!this.zones.includes(zone)) {
+        throw new RangeError(
+          `${zone} is not an Availability Zone of ${this.region} (${this.zones.join(', ')})`,
+        );
+      }
+      if (!(value >= 0)) throw new RangeError(`zone capacity of ${zone} must be >= 0 (got ${value})`);
+      this.zoneCapacity.set(zone, value);
+    }
+  }
+
+  private entry(
+    at: number,
+    level: number,
+    table?: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  ): PriceEntry {
+    if (!table) return { at, level };
+    for (const zone of Object.keys(table)) {
+      if (!this.zones.includes(zone)) {
+        throw new RangeError(
+          `${zone} is not an Availability Zone of ${this.region} (${this.zones.join(', ')})`,
+        );
+      }
+    }
+    // With a table the level is what the table says for the first type in its cheapest zone.
+    const first = this.instanceTypes[0]!;
+    const firstPrices = Object.values(table).flatMap((t) => (t[first] === undefined ? [] : [t[first]!]));
+    return { at, level: firstPrices.length > 0 ? Math.min(...firstPrices) : level, table };
+  }
+
   private level(): number {
     this.catchUp();
     return this.levels[this.levels.length - 1]!.level;
   }
 
-  private levelAt(at: number): number {
+  private entryAt(at: number): PriceEntry {
     for (let i = this.levels.length - 1; i >= 0; i--) {
-      if (this.levels[i]!.at <= at) return this.levels[i]!.level;
+      if (this.levels[i]!.at <= at) return this.levels[i]!;
     }
-    return this.levels[0]!.level;
+    return this.levels[0]!;
   }
 
-  private priceFrom(level: number, instanceType: string, zone: string): number {
+  private priceFrom(entry: PriceEntry, instanceType: string, zone: string): number {
+    const listed = entry.table?.[zone]?.[instanceType];
+    if (listed !== undefined) return listed;
     const typeRatio = onDemandPrice(instanceType) / onDemandPrice(this.instanceTypes[0]!);
     const zoneIndex = Math.max(0, this.zones.indexOf(zone));
-    return round4(level * typeRatio * (AZ_FACTORS[zoneIndex] ?? 1));
+    return round4(entry.level * typeRatio * (AZ_FACTORS[zoneIndex] ?? 1));
   }
 
   /** Applies the walk's steps up to now; lazily, so the result does not depend on who asks when. */
@@ -233,7 +304,7 @@ export class RegionMarket {
     const od = onDemandPrice(this.instanceTypes[0]!);
     while (this.lastStep + this.stepMs <= now) {
       this.lastStep += this.stepMs;
-      const current = this.levelAt(this.lastStep);
+      const current = this.entryAt(this.lastStep).level;
       const moved = current * (1 + this.walk.between(-0.04, 0.04));
       this.levels.push({ at: this.lastStep, level: round4(Math.min(od, Math.max(od * 0.15, moved))) });
       if (this.levels.length > HISTORY_LIMIT) this.levels.shift();

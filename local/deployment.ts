@@ -71,6 +71,10 @@ export interface ControlPlaneOptions {
   priceStepMs?: number;
   /** Fixed launch durations instead of the seeded ranges. */
   launchTiming?: Partial<LaunchTiming>;
+  /** Spot interruption warning to termination (default 120 s); 0 = none. */
+  interruptionNoticeMs?: number;
+  /** Zone names per region where they differ from AWS's list (a trace's zones). */
+  zones?: Record<string, readonly string[]>;
   /** Lambda log level; SILENT keeps tests and the server's console quiet. */
   logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
   /** Where `statemachines/` and `lambdas/` are (the repository root). */
@@ -109,6 +113,8 @@ export class LocalControlPlane {
       capacityPool: opts.capacityPool,
       priceStepMs: opts.priceStepMs,
       launchTiming: opts.launchTiming,
+      interruptionNoticeMs: opts.interruptionNoticeMs,
+      zones: opts.zones,
     });
     this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
   }
