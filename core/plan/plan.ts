@@ -1,0 +1,139 @@
+/**
+ * `plan`: one cycle's decision, pure. Observation in, actions + memory + view + when to look again out
+ * (docs/DESIGN.md "Observe -> Plan -> Act"). Every step is a table-tested function of this folder.
+ */
+import type { Config } from '../config.ts';
+import { activeExclusions } from '../ranking/exclusions.ts';
+import { nextBackoffSeconds } from '../state.ts';
+import { detectFailures } from './failures.ts';
+import { initialMemory, isEmpty, seconds, seen, total } from './memory.ts';
+import { choosePlacement } from './placement.ts';
+import { acknowledged, requests } from './requests.ts';
+import { absorbSignals } from './signals.ts';
+import { BUSY_LOOK_SECONDS, DOOMED_MEMORY_SECONDS, MIN_LOOK_SECONDS, STEADY_LOOK_SECONDS } from './timing.ts';
+import type { Memory, Observation, Plan, RegionObservation, View } from './types.ts';
+import { publicView } from './view.ts';
+
+/** Drops what time or observation has settled: expired exclusions, doomed instances that are gone. */
+export function forget(memory: Memory, regions: ReadonlyMap<string, RegionObservation>, now: Date): Memory {
+  const doomed = memory.doomed.filter((d) => {
+    if (seconds(d.at, now) > DOOMED_MEMORY_SECONDS) return false;
+    const observed = regions.get(d.region);
+    if (!seen(observed)) return true;
+    return observed.instances.some((i) => i.instance_id === d.instance_id && i.state !== 'terminated');
+  });
+  return {
+    ...memory,
+    doomed,
+    exclusions: [...activeExclusions(memory.exclusions, now).values()],
+    on_demand_failures: [...activeExclusions(memory.on_demand_failures, now).values()],
+  };
+}
+
+/**
+ * Disabled and nothing left: every worker region seen and empty, and the last request to each (if any)
+ * asked for nothing and was taken, so no launch can still arrive.
+ */
+export function canExit(
+  observation: Observation,
+  memory: Memory,
+  regions: ReadonlyMap<string, RegionObservation>,
+  config: Config,
+): boolean {
+  if (observation.spec.enabled) return false;
+  return config.workerRegions.every((r) => {
+    const observed = regions.get(r);
+    if (!seen(observed) || !isEmpty(observed)) return false;
+    const last = memory.regions[r];
+    if (!last) return true;
+    if (last.sent_at === null) return false;
+    return acknowledged(last, observed);
+  });
+}
+
+function nextLook(
+  plan: { actions: unknown[]; memory: Memory; view: View },
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+  config: Config,
+): { seconds: number; memory: Memory } {
+  const { memory, view } = plan;
+  let memoryOut = memory;
+  let look = STEADY_LOOK_SECONDS;
+  const busy =
+    plan.actions.length > 0 ||
+    memory.move !== null ||
+    ['PROVISIONING', 'FAILING_OVER', 'TEARING_DOWN'].includes(view.status) ||
+    config.workerRegions.some((r) => {
+      const last = memory.regions[r];
+      const observed = regions.get(r);
+      if (!seen(observed)) return true;
+      if (!last) return false;
+      return !acknowledged(last, observed) || (total(last.desired) === 0 && !isEmpty(observed));
+    });
+  if (busy) look = BUSY_LOOK_SECONDS;
+  if (view.status === 'NOT_AVAILABLE') {
+    look = nextBackoffSeconds(memory.backoff.attempt, config.maxBackoffSeconds);
+    memoryOut = { ...memory, backoff: { attempt: memory.backoff.attempt + 1 } };
+  } else if (memory.backoff.attempt !== 0) {
+    memoryOut = { ...memory, backoff: { attempt: 0 } };
+  }
+  // Something falls due sooner: an exclusion expires, a rebalance or revert check.
+  const due = [
+    ...memory.exclusions.map((e) => e.until),
+    ...memory.on_demand_failures.map((e) => e.until),
+    memory.checks.rebalance_at,
+    memory.checks.revert_at,
+  ];
+  for (const at of due) {
+    if (at === null) continue;
+    const inSeconds = Math.ceil((Date.parse(at) - now.getTime()) / 1000);
+    if (inSeconds > 0 && inSeconds < look) look = inSeconds;
+  }
+  return { seconds: Math.max(MIN_LOOK_SECONDS, look), memory: memoryOut };
+}
+
+/**
+ * One cycle's decision.
+ *
+ * @example
+ * const decision = plan(observation, config);
+ * decision.actions; // [{ kind: 'request', region: 'us-west-2', intent: 1, desired: { spot: 1, on_demand: 0 }, ... }]
+ */
+export function plan(observation: Observation, config: Config): Plan {
+  const now = new Date(observation.at);
+  const regions = new Map(observation.regions.map((r) => [r.region, r]));
+  let memory = forget(observation.status?.memory ?? initialMemory(), regions, now);
+  memory = absorbSignals(memory, observation.signals, regions, now, config);
+  memory = detectFailures(memory, regions, now, config);
+  const placement = choosePlacement({
+    spec: observation.spec,
+    memory,
+    regions,
+    market: observation.market,
+    now,
+    config,
+  });
+  const requested = requests(placement.desired, placement.memory, regions, now, config);
+  memory = requested.memory;
+  const exit = requested.actions.length === 0 && canExit(observation, memory, regions, config);
+  const view = publicView({
+    spec: observation.spec,
+    memory,
+    regions,
+    previous: observation.status?.view ?? null,
+    exit,
+    now,
+    config,
+  });
+  const look = nextLook({ actions: requested.actions, memory, view }, regions, now, config);
+  return {
+    actions: requested.actions,
+    memory: look.memory,
+    view,
+    generation: observation.spec.generation,
+    next_look_seconds: look.seconds,
+    exit,
+    consumed: observation.signals.map((s) => s.id),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Signals into memory. A signal is a hint a worker (or AWS) sent; the plan believes it only as far as it
+ * can check it against what it asked and what it sees: a launch failure counts for the region's current
+ * request only, a loss only for an instance that is still there.
+ */
+
+import { isoUtc } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { isLive, total, withExclusion } from './memory.ts';
+import type { Memory, RegionObservation, Signal } from './types.ts';
+
+/** Region Lost reasons that mean "this instance is going away" (the worker's classifier names them). */
+export const LOSS_REASONS = [
+  'SpotInterruption',
+  'RebalanceRecommendation',
+  'InstanceTerminated',
+  'InstanceStopped',
+] as const;
+
+/**
+ * Folds the cycle's signals into memory: doomed instances (and the exclusion of the region they serve
+ * from), failed launches of the current request. Stale or unverifiable signals change nothing.
+ *
+ * @example
+ * absorbSignals(memory, [{ kind: 'region-lost', region: 'us-west-2', instance_id: 'i-1', reason: 'SpotInterruption', ... }], regions, now, config);
+ */
+export function absorbSignals(
+  memory: Memory,
+  signals: readonly Signal[],
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+  config: Config,
+): Memory {
+  let next = memory;
+  // Oldest first, so a later report about the same instance or intent wins.
+  for (const signal of [...signals].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))) {
+    if (signal.region === null || !(config.workerRegions as readonly string[]).includes(signal.region))
+      continue;
+    if (signal.kind === 'region-lost') next = regionLost(next, signal, signal.region, regions, now, config);
+    if (signal.kind === 'launch-failed') next = launchFailed(next, signal, signal.region, now, config);
+  }
+  return next;
+}
+
+function regionLost(
+  memory: Memory,
+  signal: Signal,
+  region: string,
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+  config: Config,
+): Memory {
+  const reason = signal.reason ?? 'RegionLost';
+  const observed = regions.get(region);
+  if (signal.instance_id === null) {
+    // No instance named (e.g. "EC2 Instance Launch Unsuccessful"): a capacity failure of a launch still in
+    // progress there; a region that already serves is judged by what it shows.
+    return launchFailed(
+      memory,
+      { ...signal, intent: memory.regions[region]?.intent ?? null },
+      region,
+      now,
+      config,
+    );
+  }
+  const instance = observed?.ok
+    ? observed.instances.find((i) => i.instance_id === signal.instance_id)
+    : undefined;
+  // An instance no longer there is old news; one in a region we cannot see this cycle is believed.
+  if (observed?.ok && (!instance || !isLive(instance))) return memory;
+  if (memory.doomed.some((d) => d.instance_id === signal.instance_id)) return memory;
+  const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
+  const wanted = memory.regions[region];
+  const serving = wanted !== undefined && total(wanted.desired) > 0;
+  return {
+    ...memory,
+    doomed,
+    // Where we want capacity, a loss makes the region ineligible for a while (it is where Spot just failed).
+    exclusions: serving
+      ? withExclusion(memory.exclusions, region, reason, now, config.exclusionTtlSeconds)
+      : memory.exclusions,
+  };
+}
+
+function launchFailed(memory: Memory, signal: Signal, region: string, now: Date, config: Config): Memory {
+  const current = memory.regions[region];
+  // Only a failure of what we ask now: an older intent's failure is stale, a teardown cannot "fail to launch".
+  if (!current || signal.intent === null || signal.intent !== current.intent) return memory;
+  if (total(current.desired) === 0 || current.ready_at !== null) return memory;
+  const reason = signal.reason ?? 'LaunchFailed';
+  if (current.desired.on_demand > 0 && current.desired.spot === 0) {
+    return {
+      ...memory,
+      on_demand_failures: withExclusion(
+        memory.on_demand_failures,
+        region,
+        reason,
+        now,
+        config.exclusionTtlSeconds,
+      ),
+    };
+  }
+  return {
+    ...memory,
+    exclusions: withExclusion(memory.exclusions, region, reason, now, config.exclusionTtlSeconds),
+  };
+}
