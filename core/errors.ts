@@ -24,3 +24,11 @@ export class HttpError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A command line that cannot be run as given (an unknown flag, a missing or bad value). The message names
+ * the flag; every CLI prints it without a stack trace and exits 2.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

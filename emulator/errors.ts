@@ -104,3 +104,31 @@ export function stepFunctionsErrorName(service: FaultService, name: string): str
   const suffixed = code.endsWith('Exception') ? code : `${code}Exception`;
   return `${SERVICES[service].pascal}.${suffixed}`;
 }
+
+/** Thrown for a function name or ARN nobody registered (AWS: ResourceNotFoundException). */
+export class FunctionNotFoundError extends Error {
+  override name = 'ResourceNotFoundException';
+}
+
+/** The error a failed invocation surfaces as: Step Functions and callers see the function's error type. */
+export class FunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = errorType;
+  }
+}
+
+/** What EventBridge's PutRule / TestEventPattern throw for a malformed pattern. */
+export class InvalidEventPatternException extends Error {
+  override readonly name = 'InvalidEventPatternException';
+  /** Where in the pattern the problem is, e.g. `detail.state[0]`; `(root)` for the whole pattern. */
+  readonly path: string;
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super(`${path}: ${reason}`, options);
+    this.path = path;
+  }
+}

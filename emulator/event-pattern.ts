@@ -8,17 +8,7 @@
  * `prefix` / `suffix` / `equals-ignore-case` / `wildcard`), `numeric` ranges, `exists`, `wildcard`,
  * `cidr` (IPv4), and `$or`.
  */
-
-/** What EventBridge's PutRule / TestEventPattern throw for a malformed pattern. */
-export class InvalidEventPatternException extends Error {
-  override readonly name = 'InvalidEventPatternException';
-  /** Where in the pattern the problem is, e.g. `detail.state[0]`; `(root)` for the whole pattern. */
-  readonly path: string;
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super(`${path}: ${reason}`, options);
-    this.path = path;
-  }
-}
+import { InvalidEventPatternException } from './errors.ts';
 
 type PatternObject = Record<string, unknown>;
 

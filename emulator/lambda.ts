@@ -3,6 +3,7 @@
  * Step Functions `lambda:invoke` tasks and the local HTTP server, with the context object Lambda gives.
  */
 import type { Context } from 'aws-lambda';
+import { FunctionError, FunctionNotFoundError } from './errors.ts';
 
 export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -13,23 +14,6 @@ interface Registered {
   fn: LocalFunction;
   invocations: number;
   errors: number;
-}
-
-/** Thrown for a function name or ARN nobody registered (AWS: ResourceNotFoundException). */
-export class FunctionNotFoundError extends Error {
-  override name = 'ResourceNotFoundException';
-}
-
-/** The error a failed invocation surfaces as: Step Functions and callers see the function's error type. */
-export class FunctionError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = errorType;
-  }
 }
 
 /** Timeout the context reports as remaining; handlers only use it to budget their own work. */

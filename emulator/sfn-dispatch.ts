@@ -6,8 +6,7 @@
  * errors named `<Service>.<Error>Exception`.
  */
 
-import { SERVICE_NAMES, type ServiceName, stepFunctionsErrorName } from './errors.ts';
-import { FunctionError } from './lambda.ts';
+import { FunctionError, SERVICE_NAMES, type ServiceName, stepFunctionsErrorName } from './errors.ts';
 import type { LocalCloud } from './local-cloud.ts';
 import { TaskError } from './sfn/runtime.ts';
 import type { TaskCall } from './sfn.ts';

@@ -1,5 +1,6 @@
 /** `npm start`'s settings: read from the environment once, each error naming the variable. */
 import { type Config, configFromEnv, parseConfig } from '../core/config.ts';
+import { StartupError } from './errors.ts';
 
 export const HELP = `Usage: npm start [-- --help]
 
@@ -18,10 +19,6 @@ export const DEFAULT_LOCAL_CONFIG = {
   hubRegion: 'us-east-1',
   workerRegions: ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'],
 } as const;
-
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
 
 export interface Settings {
   port: number;

@@ -9,8 +9,9 @@
 import { ConfigError } from '../core/config.ts';
 import { scaledClock } from '../emulator/clock.ts';
 import { LocalControlPlane } from './deployment.ts';
+import { StartupError } from './errors.ts';
 import { createLocalServer } from './http-server.ts';
-import { HELP, StartupError, settingsFromEnv } from './server-settings.ts';
+import { HELP, settingsFromEnv } from './server-settings.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -2,6 +2,7 @@
  * Flags of `local/cli.ts simulate`, parsed and validated in one place; every error names the flag.
  */
 import { parseArgs } from 'node:util';
+import { UsageError } from '../core/errors.ts';
 import { AWS_REGIONS, isAwsRegion } from '../core/regions.ts';
 import type { SimulateOptions } from './simulate.ts';
 
@@ -26,10 +27,6 @@ and handlers on LocalCloud) under a virtual clock, and a break-before-make basel
   --help                   show this help
 
 Same trace and seed, same result.`;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export interface SimulateCommand {
   options: SimulateOptions;

@@ -4,8 +4,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { UsageError } from '../core/errors.ts';
 import { renderHtml } from './chart.ts';
-import { parseSimulateArgs, SIMULATE_USAGE, UsageError } from './cli-args.ts';
+import { parseSimulateArgs, SIMULATE_USAGE } from './cli-args.ts';
 import { localCloudControlPlane } from './local-cloud-plane.ts';
 import { simulate } from './simulate.ts';
 import { formatSummary } from './summary.ts';

@@ -4,10 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Config, ConfigError, parseConfig } from '../../core/config.ts';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from '../../core/errors.ts';
+import { parseFlags } from '../../core/flags.ts';
 
 export const DEPLOY_USAGE = `Usage: npx tsx deploy.ts --hub REGION --worker REGION [--worker REGION ...] [options]
 
@@ -56,37 +54,6 @@ export interface TeardownArgs {
   prefix: string;
   /** Empty and delete the checkpoint bucket instead of keeping it. */
   deleteCheckpoints: boolean;
-}
-
-type FlagSpec = Record<string, 'value' | 'repeat' | 'boolean'>;
-
-function scan(argv: readonly string[], spec: FlagSpec): Map<string, string[] | true> {
-  const seen = new Map<string, string[] | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    if (!raw.startsWith('--')) throw new UsageError(`unexpected argument "${raw}" (flags start with --)`);
-    const eq = raw.indexOf('=');
-    const flag = eq === -1 ? raw : raw.slice(0, eq);
-    const kind = spec[flag];
-    if (!kind) throw new UsageError(`unknown flag ${flag}`);
-    if (kind === 'boolean') {
-      if (eq !== -1) throw new UsageError(`${flag} takes no value`);
-      seen.set(flag, true);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq !== -1) value = raw.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      i++;
-    }
-    if (value.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
-    const previous = seen.get(flag);
-    if (kind === 'value' && previous) throw new UsageError(`${flag} given more than once`);
-    seen.set(flag, [...(Array.isArray(previous) ? previous : []), value]);
-  }
-  return seen;
 }
 
 /** Config field (first path segment) -> the flag that sets it. */
@@ -152,31 +119,30 @@ export function parseDeployArgs(
   argv: readonly string[],
   read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): DeployArgs {
-  const flags = scan(argv, {
-    '--config': 'value',
-    '--hub': 'value',
-    '--worker': 'repeat',
-    '--hub-as-worker': 'boolean',
-    '--prefix': 'value',
-    '--instance-types': 'value',
-    '--subnets': 'repeat',
-    '--synth-only': 'boolean',
-    '--help': 'boolean',
+  const { values } = parseFlags(argv, {
+    config: { type: 'string' },
+    hub: { type: 'string' },
+    worker: { type: 'string', multiple: true },
+    'hub-as-worker': { type: 'boolean' },
+    prefix: { type: 'string' },
+    'instance-types': { type: 'string' },
+    subnets: { type: 'string', multiple: true },
+    'synth-only': { type: 'boolean' },
+    help: { type: 'boolean' },
   });
-  if (flags.has('--help')) return { help: true, config: parseConfig({}), subnets: {}, synthOnly: false };
-  const value = (flag: string) => (flags.get(flag) as string[] | undefined)?.[0];
-  const file = value('--config');
+  if (values.help) return { help: true, config: parseConfig({}), subnets: {}, synthOnly: false };
+  const file = values.config;
   const base = file === undefined ? {} : readConfigFile(file, read);
-  const hub = value('--hub') ?? (typeof base.hubRegion === 'string' ? base.hubRegion : undefined);
+  const hub = values.hub ?? (typeof base.hubRegion === 'string' ? base.hubRegion : undefined);
   if (!hub) {
     throw new UsageError(
       `--hub is required (the hub region, e.g. --hub us-east-1)${file ? `: ${file} sets no hubRegion` : ''}`,
     );
   }
-  const flagWorkers = (flags.get('--worker') as string[] | undefined) ?? [];
+  const flagWorkers = values.worker ?? [];
   const fileWorkers = Array.isArray(base.workerRegions) ? (base.workerRegions as string[]) : [];
   const workers = flagWorkers.length > 0 ? flagWorkers : fileWorkers;
-  const hubAsWorker = flags.has('--hub-as-worker');
+  const hubAsWorker = values['hub-as-worker'] === true;
   if (workers.length === 0 && !hubAsWorker) {
     throw new UsageError(
       `--worker is required at least once (or give --hub-as-worker)${file ? `: ${file} sets no workerRegions` : ''}`,
@@ -185,18 +151,18 @@ export function parseDeployArgs(
   if (hubAsWorker && workers.includes(hub)) {
     throw new UsageError(`--worker ${hub} repeats the hub region, which --hub-as-worker already adds`);
   }
-  const types = value('--instance-types');
+  const types = values['instance-types'];
   const fromFlags: Record<string, unknown> = {
-    ...(value('--hub') !== undefined && { hubRegion: hub }),
+    ...(values.hub !== undefined && { hubRegion: hub }),
     ...((flagWorkers.length > 0 || hubAsWorker) && {
       workerRegions: hubAsWorker ? [hub, ...workers] : workers,
     }),
-    ...(value('--prefix') !== undefined && { prefix: value('--prefix') }),
+    ...(values.prefix !== undefined && { prefix: values.prefix }),
     ...(types !== undefined && { instanceTypes: list(types) }),
   };
   const config = configFromFlags({ ...base, ...fromFlags }, new Set(Object.keys(fromFlags)), file);
   const subnets: Record<string, string[]> = {};
-  for (const entry of (flags.get('--subnets') as string[] | undefined) ?? []) {
+  for (const entry of values.subnets ?? []) {
     const [region, ids] = entry.split('=', 2);
     if (!region || !ids)
       throw new UsageError(`--subnets: expected REGION=subnet-id,subnet-id (got "${entry}")`);
@@ -212,13 +178,17 @@ export function parseDeployArgs(
     if (subnets[region]) throw new UsageError(`--subnets: ${region} given more than once`);
     subnets[region] = parsed;
   }
-  return { help: false, config, subnets, synthOnly: flags.has('--synth-only') };
+  return { help: false, config, subnets, synthOnly: values['synth-only'] === true };
 }
 
 export function parseTeardownArgs(argv: readonly string[]): TeardownArgs {
-  const flags = scan(argv, { '--prefix': 'value', '--delete-checkpoints': 'boolean', '--help': 'boolean' });
-  if (flags.has('--help')) return { help: true, prefix: 'spotplane', deleteCheckpoints: false };
-  const prefix = (flags.get('--prefix') as string[] | undefined)?.[0];
+  const { values } = parseFlags(argv, {
+    prefix: { type: 'string' },
+    'delete-checkpoints': { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) return { help: true, prefix: 'spotplane', deleteCheckpoints: false };
+  const prefix = values.prefix;
   const config = configFromFlags(prefix === undefined ? {} : { prefix }, new Set(['prefix']));
-  return { help: false, prefix: config.prefix, deleteCheckpoints: flags.has('--delete-checkpoints') };
+  return { help: false, prefix: config.prefix, deleteCheckpoints: values['delete-checkpoints'] === true };
 }

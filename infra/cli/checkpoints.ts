@@ -15,6 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CHECKPOINT_PREFIX } from '../../hub/checkpoint-bucket.ts';
+import { CheckpointBucketError } from './errors.ts';
 import { statePath } from './record.ts';
 
 /** The hub stack output naming the checkpoint bucket (hub/stack.ts). */
@@ -22,10 +23,6 @@ export const CHECKPOINT_OUTPUT = 'checkpoint_bucket';
 const BUCKET_TYPE = 'aws_s3_bucket';
 /** Bucket-config resources (versioning, encryption, policy, ...) share this type prefix; objects do not. */
 const BUCKET_CONFIG_TYPE = /^aws_s3_bucket_/;
-
-export class CheckpointBucketError extends Error {
-  override readonly name = 'CheckpointBucketError';
-}
 
 /** The bucket and its config resources as Terraform addresses; `bucket` is the bucket's own address. */
 export interface BucketAddresses {

@@ -4,16 +4,15 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConfigError } from '../../agent/errors.ts';
 import { ConfigError } from '../../core/config.ts';
+import { UsageError } from '../../core/errors.ts';
 import { DefinitionError } from '../../statemachines/load.ts';
 import { synthesize } from '../app.ts';
 import { InfraError } from '../errors.ts';
-import { DEPLOY_USAGE, parseDeployArgs, parseTeardownArgs, TEARDOWN_USAGE, UsageError } from './args.ts';
+import { DEPLOY_USAGE, parseDeployArgs, parseTeardownArgs, TEARDOWN_USAGE } from './args.ts';
 import { awsLambdaInvoker, awsPreflightDeps, awsS3Factory, findTerraform } from './aws.ts';
-import { CheckpointBucketError } from './checkpoints.ts';
 import { runDeploy } from './deploy-run.ts';
-import { PreflightError } from './preflight.ts';
-import { ProvisioningError } from './provisioning.ts';
-import { CommandFailedError, spawnRunner } from './runner.ts';
+import { CheckpointBucketError, CommandFailedError, PreflightError, ProvisioningError } from './errors.ts';
+import { spawnRunner } from './runner.ts';
 import { runTeardown } from './teardown-run.ts';
 
 export interface CliIo {

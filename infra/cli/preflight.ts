@@ -6,6 +6,7 @@
  */
 import { type SpotQuota, spotQuotaOf } from '../../core/accelerator.ts';
 import type { Config } from '../../core/config.ts';
+import { PreflightError } from './errors.ts';
 
 /** Service Quotas code of "All G and VT Spot Instance Requests" (vCPUs, per region). */
 export const G_VT_SPOT_QUOTA_CODE = 'L-3819A6DF';
@@ -25,10 +26,6 @@ export interface PreflightResult {
   account: string;
   terraform: string;
   warnings: string[];
-}
-
-export class PreflightError extends Error {
-  override readonly name = 'PreflightError';
 }
 
 /** One Spot quota the configured types count against, and the vCPUs the target capacity needs of it. */

@@ -4,13 +4,10 @@
  * API Gateway would send: no SigV4 signing code, and it works whatever the API's authorization.
  */
 import { names } from '../../core/naming.ts';
+import { ProvisioningError } from './errors.ts';
 
 /** Invokes a Lambda synchronously and returns its parsed JSON result. */
 export type LambdaInvoker = (region: string, functionName: string, payload: unknown) => Promise<unknown>;
-
-export class ProvisioningError extends Error {
-  override readonly name = 'ProvisioningError';
-}
 
 export function httpApiEvent(method: string, path: string, body?: unknown) {
   const routeKey = `${method} ${path}`;

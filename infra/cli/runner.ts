@@ -18,16 +18,6 @@ export type CommandRunner = (
   options: { cwd: string; env?: Record<string, string>; onLine?: (line: string) => void },
 ) => Promise<CommandResult>;
 
-export class CommandFailedError extends Error {
-  override readonly name = 'CommandFailedError';
-  constructor(
-    message: string,
-    readonly result: CommandResult,
-  ) {
-    super(message);
-  }
-}
-
 /** Streams output line by line to `onLine` and collects it. */
 export const spawnRunner: CommandRunner = (command, args, options) =>
   new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 /** The Terraform commands deploy and teardown run in a stack's directory, with prefixed progress lines. */
 import type { SynthesizedStack } from '../app.ts';
-import { CommandFailedError, type CommandRunner } from './runner.ts';
+import { CommandFailedError } from './errors.ts';
+import type { CommandRunner } from './runner.ts';
 
 export interface StepContext {
   terraform: string;

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidEventPatternException,
-  matchesPattern,
-  validatePattern,
-} from '../../emulator/event-pattern.ts';
+import { InvalidEventPatternException } from '../../emulator/errors.ts';
+import { matchesPattern, validatePattern } from '../../emulator/event-pattern.ts';
 
 // The EC2 state-change event of the EventBridge user guide ("Creating Amazon EventBridge event patterns").
 const ec2StateChange = {

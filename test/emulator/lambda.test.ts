@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FunctionError, LambdaRegistry } from '../../emulator/lambda.ts';
+import { FunctionError } from '../../emulator/errors.ts';
+import { LambdaRegistry } from '../../emulator/lambda.ts';
 
 describe('LambdaRegistry', () => {
   it('invokes by ARN from anywhere and by name within the caller region', async () => {

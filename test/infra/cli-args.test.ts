@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeployArgs, parseTeardownArgs, UsageError } from '../../infra/cli/args.ts';
+import { UsageError } from '../../core/errors.ts';
+import { parseDeployArgs, parseTeardownArgs } from '../../infra/cli/args.ts';
 
 const fails = (argv: string[], message: RegExp) => {
   expect(() => parseDeployArgs(argv)).toThrow(UsageError);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimulateArgs, UsageError } from '../../sim/cli-args.ts';
+import { UsageError } from '../../core/errors.ts';
+import { parseSimulateArgs } from '../../sim/cli-args.ts';
 
 describe('parseSimulateArgs', () => {
   it('reads every flag', () => {
