@@ -2,8 +2,9 @@
  * The local Lambda service: functions registered per region by name, invoked by EventBridge targets,
  * Step Functions `lambda:invoke` tasks and the local HTTP server, with the context object Lambda gives.
  */
+import * as lambdaSdk from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { FunctionError, FunctionNotFoundError } from './errors.ts';
+import { awsError, FunctionError, FunctionNotFoundError } from './errors.ts';
 
 export type LocalFunction = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -19,9 +20,28 @@ interface Registered {
 /** Timeout the context reports as remaining; handlers only use it to budget their own work. */
 const REMAINING_MS = 900_000;
 
+/**
+ * Whether an injected `lambda` fault is an error of the Invoke *API* (the call itself fails, e.g.
+ * `TooManyRequestsException`, `ServiceException`: Lambda never ran the function) rather than of the
+ * *function* (it ran and crashed, e.g. `Runtime.ExitError`). The API's errors are exactly the exception
+ * classes the Lambda SDK models, so the SDK decides, not a hand-made list.
+ */
+export function isInvokeApiError(name: string): boolean {
+  const modeled = (lambdaSdk as Record<string, unknown>)[name];
+  return typeof modeled === 'function' && modeled.prototype instanceof lambdaSdk.LambdaServiceException;
+}
+
 export class LambdaRegistry {
   private readonly byArn = new Map<string, Registered>();
   private requestCounter = 0;
+  /**
+   * Consulted before every invocation with the function's region: an AWS error name fails it (LocalCloud
+   * wires its fault injection here). An Invoke API error is thrown as the Lambda SDK's error; any other
+   * name is a function error — the function crashed before doing anything — reported the way Lambda
+   * reports an unhandled error (callers and Step Functions see `errorType` = that name), so both kinds of
+   * failure a deployment meets can be injected.
+   */
+  gate: (functionRegion: string) => string | undefined = () => undefined;
 
   constructor(private readonly accountId = '123456789012') {}
 
@@ -51,7 +71,15 @@ export class LambdaRegistry {
   async invoke(ref: string, payload: unknown, callerRegion: string): Promise<unknown> {
     const registered = this.resolve(ref, callerRegion);
     if (!registered) throw new FunctionNotFoundError(`Function not found: ${ref}`);
+    const injected = this.gate(registered.region);
+    if (injected && isInvokeApiError(injected)) {
+      throw awsError('lambda', injected, `${injected} injected by LocalCloud for lambda:Invoke`);
+    }
     registered.invocations++;
+    if (injected) {
+      registered.errors++;
+      throw new FunctionError(injected, `${injected} injected by LocalCloud: the function crashed`);
+    }
     const requestId = `local-${(this.requestCounter++).toString(16).padStart(8, '0')}`;
     const context: Context = {
       callbackWaitsForEmptyEventLoop: true,

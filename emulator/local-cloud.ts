@@ -68,11 +68,28 @@ export interface Fault {
   action: string;
   /** Only in this region; every region when omitted. */
   region?: string;
-  /** AWS error code thrown, e.g. `ThrottlingException`, `RequestLimitExceeded`, `InternalError`. */
+  /**
+   * AWS error code thrown, e.g. `ThrottlingException`, `RequestLimitExceeded`, `InternalError`. Two
+   * special cases: `FailedEntry` on EventBridge `PutEvents` answers normally but with every entry failed
+   * (see `FAILED_ENTRY`); on `lambda` `Invoke`, a name the Lambda API does not model is a function error
+   * (see `LambdaRegistry`).
+   */
   error: string;
   /** How many calls fail before the action answers again; every call when omitted. */
   times?: number;
 }
+
+/**
+ * The fault that makes PutEvents answer with failed entries instead of an error (contract:
+ * `/_local/fault` `"error": "FailedEntry"`). Each entry fails with `InternalFailure`, the retryable
+ * code the PutEvents API reference lists for "an unknown error, exception or failure"
+ * (PutEventsResultEntry.ErrorCode), with that description as ErrorMessage.
+ */
+export const FAILED_ENTRY = 'FailedEntry';
+const FAILED_ENTRY_RESULT = {
+  ErrorCode: 'InternalFailure',
+  ErrorMessage: 'The request processing has failed because of an unknown error, exception or failure.',
+} as const;
 
 export class LocalCloud {
   readonly clock: TimerClock;
@@ -89,6 +106,7 @@ export class LocalCloud {
     this.seed = opts.seed ?? 1;
     this.accountId = opts.accountId ?? '123456789012';
     this.lambdas = opts.lambdas ?? new LambdaRegistry(this.accountId);
+    this.lambdas.gate = (functionRegion) => this.takeFault(functionRegion, 'lambda', 'Invoke');
     this.instanceTypes = opts.instanceTypes ?? ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'];
     for (const region of Object.keys(opts.markets ?? {})) this.region(region);
   }
@@ -115,6 +133,10 @@ export class LocalCloud {
   /** Calls `service`'s `action` (AWS's PascalCase name) in `region` with an SDK v3 input. */
   async call(region: string, service: ServiceName, action: string, input: object): Promise<object> {
     const fault = this.takeFault(region, service, action);
+    if (fault === FAILED_ENTRY && service === 'eventbridge' && action === 'PutEvents') {
+      const entries = (input as { Entries?: unknown[] }).Entries ?? [];
+      return { FailedEntryCount: entries.length, Entries: entries.map(() => ({ ...FAILED_ENTRY_RESULT })) };
+    }
     if (fault) throw awsError(service, fault, `${fault} injected by LocalCloud for ${service}:${action}`);
     // DynamoDB answers through the SDK's own protocol stack (see dynamodb/service.ts), by command name.
     if (service === 'dynamodb') return this.region(region).dynamodb.send(action, input);
@@ -133,6 +155,19 @@ export class LocalCloud {
 
   clearFaults(): void {
     this.faults.length = 0;
+  }
+
+  /** The AWS actions of `service` LocalCloud answers (what a fault can target), PascalCase. */
+  actions(service: FaultService): string[] {
+    if (service === 'lambda') return ['Invoke'];
+    if (service === 'dynamodb') return DynamoDbService.operations();
+    const region = this.regions.keys().next().value ?? 'us-east-1';
+    return Object.keys(this.table(region)[service]);
+  }
+
+  /** Faults still armed (remaining > 0), for the local state view. */
+  pendingFaults(): (Fault & { remaining: number })[] {
+    return this.faults.filter((f) => f.remaining > 0).map((f) => ({ ...f }));
   }
 
   /**

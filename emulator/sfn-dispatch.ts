@@ -43,22 +43,30 @@ async function invokeLambda(cloud: LocalCloud, functionName: string, payload: un
     return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
   } catch (error) {
     if (error instanceof FunctionError) throw new TaskError(error.errorType, error.message, { cause: error });
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-      throw new TaskError('Lambda.ResourceNotFoundException', error.message, { cause: error });
-    }
+    // Errors of the Invoke call itself (not of the function): Step Functions names them `Lambda.<Name>`.
+    if (error instanceof Error) throw new TaskError(`Lambda.${error.name}`, error.message, { cause: error });
     throw error;
   }
 }
 
 async function putEvents(cloud: LocalCloud, input: Record<string, unknown>, region: string) {
   const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
-  const result = await cloud.region(region).events.putEvents({
-    Entries: entries.map((e) => ({
-      ...e,
-      // Step Functions accepts Detail as JSON and serializes it for EventBridge.
-      Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
-    })),
-  });
+  let result: { FailedEntryCount?: number };
+  try {
+    // Through LocalCloud's action table, so injected faults (throttling, failed entries) apply here too.
+    result = await cloud.call(region, 'eventbridge', 'PutEvents', {
+      Entries: entries.map((e) => ({
+        ...e,
+        // Step Functions accepts Detail as JSON and serializes it for EventBridge.
+        Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
+      })),
+    });
+  } catch (error) {
+    if (error instanceof Error) {
+      throw new TaskError(stepFunctionsErrorName('eventbridge', error.name), error.message, { cause: error });
+    }
+    throw error;
+  }
   if ((result.FailedEntryCount ?? 0) > 0) {
     throw new TaskError('EventBridge.FailedEntry', JSON.stringify(result));
   }

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { HttpError, parseJsonBody, type Route } from '../core/http.ts';
+import { FAULT_SERVICES } from '../emulator/errors.ts';
+import { isInvokeApiError } from '../emulator/lambda.ts';
+import { FAILED_ENTRY } from '../emulator/local-cloud.ts';
 import type { LocalControlPlane } from './deployment.ts';
 import { executionHistory, localState } from './views.ts';
 
@@ -27,12 +30,35 @@ const marketSchema = z
     },
   );
 
+const faultSchema = z.strictObject({
+  region,
+  service: z.enum(FAULT_SERVICES, { error: `must be one of ${FAULT_SERVICES.join(', ')}` }),
+  action: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be an AWS action name in PascalCase, e.g. PutEvents'),
+  error: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9.]*$/, 'must be an AWS error name, e.g. ThrottlingException')
+    .max(128),
+  count: z.int({ error: 'must be a whole number of calls' }).min(1).max(10_000),
+});
+const asgSchema = z.strictObject({ region, desired_capacity: z.int().min(0) });
+
 export function localRoutes(plane: LocalControlPlane): Route[] {
   const knownRegion = (name: string): string => {
     if (!plane.regions().includes(name)) {
       throw new HttpError(400, `Unknown region ${name}: this deployment has ${plane.regions().join(', ')}`, [
         `region: must be one of ${plane.regions().join(', ')}`,
       ]);
+    }
+    return name;
+  };
+  const workerRegion = (name: string): string => {
+    const workers = plane.config.workerRegions;
+    if (!(workers as readonly string[]).includes(name)) {
+      throw new HttpError(
+        400,
+        `${name} is not a worker region: this deployment's workers are ${workers.join(', ')}`,
+        [`region: must be one of ${workers.join(', ')}`],
+      );
     }
     return name;
   };
@@ -87,6 +113,66 @@ export function localRoutes(plane: LocalControlPlane): Route[] {
           capacityAvailable: body.capacity_available,
         });
         return { body: { message: `Market updated in ${r}`, market: plane.cloud.region(r).market.inputs() } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/fault',
+      handle: async (request) => {
+        const body = parseJsonBody(request, faultSchema);
+        const r = knownRegion(body.region);
+        const actions = plane.cloud.actions(body.service);
+        if (!actions.includes(body.action)) {
+          throw new HttpError(400, `LocalCloud's ${body.service} has no action ${body.action}`, [
+            `action: must be one of ${actions.join(', ')}`,
+          ]);
+        }
+        if (body.error === FAILED_ENTRY && !(body.service === 'eventbridge' && body.action === 'PutEvents')) {
+          throw new HttpError(400, `${FAILED_ENTRY} applies to eventbridge PutEvents only`, [
+            `error: ${FAILED_ENTRY} needs service eventbridge and action PutEvents`,
+          ]);
+        }
+        plane.cloud.injectFault({
+          region: r,
+          service: body.service,
+          action: body.action,
+          error: body.error,
+          times: body.count,
+        });
+        const what =
+          body.error === FAILED_ENTRY
+            ? 'answer with every entry failed (InternalFailure)'
+            : body.service === 'lambda' && !isInvokeApiError(body.error)
+              ? `fail as a function error ${body.error} (the function crashes)`
+              : `fail with ${body.error}`;
+        return {
+          body: {
+            message: `The next ${body.count} ${body.service}:${body.action} call(s) in ${r} ${what}`,
+            fault: body,
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/asg',
+      handle: async (request) => {
+        const body = parseJsonBody(request, asgSchema);
+        const r = workerRegion(body.region);
+        const name = plane.names.autoScalingGroup;
+        const autoScaling = plane.cloud.region(r).autoScaling;
+        // What the console does: UpdateAutoScalingGroup with the new desired capacity, same bounds.
+        await autoScaling
+          .updateAutoScalingGroup({ AutoScalingGroupName: name, DesiredCapacity: body.desired_capacity })
+          .catch((error: Error) => {
+            throw new HttpError(400, error.message, [`desired_capacity: ${error.message}`], { cause: error });
+          });
+        return {
+          body: {
+            message: `Auto Scaling group ${name} in ${r} set to desired capacity ${body.desired_capacity} by hand`,
+            asg: { region: r, name, desired_capacity: autoScaling.desiredCapacity(name) },
+          },
+        };
       },
     },
   ];

@@ -64,6 +64,11 @@ export class DynamoDbService {
     private readonly gate: DynamoDbGate = () => undefined,
   ) {}
 
+  /** The operations this service answers (dynalite's, plus the transactions LocalCloud adds). */
+  static operations(): string[] {
+    return [...DYNALITE_OPERATIONS, 'TransactWriteItems', 'TransactGetItems'];
+  }
+
   /**
    * An SDK client whose requests this service answers in process. `faults: false` skips injected
    * faults (for callers that already applied them, like LocalCloud's `call`).
