@@ -13,10 +13,8 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktn/provider-aws/l
 import { S3Object } from '@cdktn/provider-aws/lib/s3-object/index.js';
 import { AssetType, TerraformAsset } from 'cdktn';
 import { Construct } from 'constructs';
-import { AGENT_OBJECT_KEY } from '../worker/user-data.ts';
+import { AGENT_OBJECT_KEY, CHECKPOINT_PREFIX } from '../infra/bucket-layout.ts';
 
-/** Key prefix the agents write under (the agent's `s3_prefix`); their role is limited to it. */
-export const CHECKPOINT_PREFIX = 'checkpoints';
 /** Noncurrent checkpoint versions are kept this long, then expire. */
 export const NONCURRENT_VERSION_DAYS = 30;
 

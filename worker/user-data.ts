@@ -5,10 +5,8 @@
  * synth, with the agent's schema whenever its values are literal.
  */
 import { type AgentConfig, parseAgentConfig } from '../agent/config.ts';
-import { AGENT_BUNDLE_NAME, agentUserData } from '../agent/packaging.ts';
-
-/** Where the hub stack uploads the agent bundle inside the checkpoint bucket. */
-export const AGENT_OBJECT_KEY = `agent/${AGENT_BUNDLE_NAME}`;
+import { agentUserData } from '../agent/packaging.ts';
+import { AGENT_OBJECT_KEY } from '../infra/bucket-layout.ts';
 /** Host directory the agent checkpoints and restores; the workload container mounts it. */
 export const CHECKPOINT_DIR = '/var/lib/spotplane/checkpoints';
 

@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findOnPath } from '../../infra/cli/runner.ts';
-import { terraformEnv, validateStack } from '../../infra/terraform-validate.ts';
+import { findOnPath } from '../../deploy/runner.ts';
+import { terraformEnv, validateStack } from '../../deploy/terraform-validate.ts';
 import type { Benchmark, Figure } from '../types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

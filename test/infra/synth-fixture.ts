@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Config, parseConfig } from '../../core/config.ts';
-import { type SynthResult, synthesize } from '../../infra/app.ts';
+import { type SynthResult, synthesize } from '../../deploy/app.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const GIVEN_SUBNETS = ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError } from '../../agent/errors.ts';
-import { AGENT_OBJECT_KEY, CHECKPOINT_DIR, userDataScript } from '../../worker/user-data.ts';
+import { AGENT_OBJECT_KEY } from '../../infra/bucket-layout.ts';
+import { CHECKPOINT_DIR, userDataScript } from '../../worker/user-data.ts';
 
 const options = {
   clusterName: 'demo-cluster',

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentConfigError } from '../../agent/errors.ts';
-import { ConfigError } from '../../core/config.ts';
-import { UsageError } from '../../core/errors.ts';
-import { DefinitionError } from '../../statemachines/load.ts';
-import { synthesize } from '../app.ts';
-import { InfraError } from '../errors.ts';
+import { AgentConfigError } from '../agent/errors.ts';
+import { ConfigError } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
+import { InfraError } from '../infra/errors.ts';
+import { DefinitionError } from '../statemachines/load.ts';
+import { synthesize } from './app.ts';
 import { DEPLOY_USAGE, parseDeployArgs, parseTeardownArgs, TEARDOWN_USAGE } from './args.ts';
 import { awsLambdaInvoker, awsPreflightDeps, awsS3Factory, findTerraform } from './aws.ts';
 import { runDeploy } from './deploy-run.ts';
@@ -27,7 +27,7 @@ const consoleIo: CliIo = {
 
 /** Where cdktf.out and the Terraform state live: the working directory, like the cdktf CLI. */
 export const paths = (cwd: string) => ({
-  rootDir: resolve(import.meta.dirname, '..', '..'),
+  rootDir: resolve(import.meta.dirname, '..'),
   outdir: resolve(cwd, 'cdktf.out'),
   stateDir: resolve(cwd, '.spotplane', 'state'),
 });

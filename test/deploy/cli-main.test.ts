@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployMain, teardownMain } from '../../infra/cli/main.ts';
+import { deployMain, teardownMain } from '../../deploy/main.ts';
 
 const capture = () => {
   const out: string[] = [];

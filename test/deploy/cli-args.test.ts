@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.ts';
-import { parseDeployArgs, parseTeardownArgs } from '../../infra/cli/args.ts';
+import { parseDeployArgs, parseTeardownArgs } from '../../deploy/args.ts';
 
 const fails = (argv: string[], message: RegExp) => {
   expect(() => parseDeployArgs(argv)).toThrow(UsageError);

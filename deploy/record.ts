@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, parseConfig } from '../../core/config.ts';
-import { AWS_REGIONS } from '../../core/regions.ts';
-import { stackBelongsTo } from '../stack-names.ts';
+import { type Config, parseConfig } from '../core/config.ts';
+import { AWS_REGIONS } from '../core/regions.ts';
+import { stackBelongsTo } from '../infra/stack-names.ts';
 
 export interface DeploymentRecord {
   config: Config;

@@ -3,7 +3,7 @@
  * running. It invokes the hub's API Lambdas directly with the same HTTP API (payload 2.0) request
  * API Gateway would send: no SigV4 signing code, and it works whatever the API's authorization.
  */
-import { names } from '../../core/naming.ts';
+import { names } from '../core/naming.ts';
 import { ProvisioningError } from './errors.ts';
 
 /** Invokes a Lambda synchronously and returns its parsed JSON result. */

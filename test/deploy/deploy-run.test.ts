@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDeployArgs } from '../../infra/cli/args.ts';
-import { addKept, readKept } from '../../infra/cli/checkpoints.ts';
-import { type DeployDeps, runDeploy } from '../../infra/cli/deploy-run.ts';
-import type { PreflightDeps } from '../../infra/cli/preflight.ts';
-import { recordPath } from '../../infra/cli/record.ts';
-import type { CommandResult } from '../../infra/cli/runner.ts';
+import { parseDeployArgs } from '../../deploy/args.ts';
+import { addKept, readKept } from '../../deploy/checkpoints.ts';
+import { type DeployDeps, runDeploy } from '../../deploy/deploy-run.ts';
+import type { PreflightDeps } from '../../deploy/preflight.ts';
+import { recordPath } from '../../deploy/record.ts';
+import type { CommandResult } from '../../deploy/runner.ts';
 import {
   BUCKET_ADDRESSES,
   BUCKET_CONFIGS,

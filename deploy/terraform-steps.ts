@@ -1,5 +1,5 @@
 /** The Terraform commands deploy and teardown run in a stack's directory, with prefixed progress lines. */
-import type { SynthesizedStack } from '../app.ts';
+import type { SynthesizedStack } from './app.ts';
 import { CommandFailedError } from './errors.ts';
 import type { CommandRunner } from './runner.ts';
 

@@ -14,7 +14,7 @@ import {
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { CHECKPOINT_PREFIX } from '../../hub/checkpoint-bucket.ts';
+import { CHECKPOINT_PREFIX } from '../infra/bucket-layout.ts';
 import { CheckpointBucketError } from './errors.ts';
 import { statePath } from './record.ts';
 

@@ -3,9 +3,9 @@
  * config schema, and every error names the flag the user typed, not the config field behind it.
  */
 import { readFileSync } from 'node:fs';
-import { type Config, ConfigError, parseConfig } from '../../core/config.ts';
-import { UsageError } from '../../core/errors.ts';
-import { parseFlags } from '../../core/flags.ts';
+import { type Config, ConfigError, parseConfig } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
+import { parseFlags } from '../core/flags.ts';
 
 export const DEPLOY_USAGE = `Usage: npx tsx deploy.ts --hub REGION --worker REGION [--worker REGION ...] [options]
 

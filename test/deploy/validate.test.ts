@@ -7,12 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTerraform } from '../../infra/cli/aws.ts';
-import { keepBucket } from '../../infra/cli/checkpoint-steps.ts';
-import { bucketAddressesInStackFile, readKept } from '../../infra/cli/checkpoints.ts';
-import { deployMain, paths } from '../../infra/cli/main.ts';
-import { type CommandRunner, spawnRunner } from '../../infra/cli/runner.ts';
-import { terraformEnv, type ValidateResult, validateStack } from '../../infra/terraform-validate.ts';
+import { findTerraform } from '../../deploy/aws.ts';
+import { keepBucket } from '../../deploy/checkpoint-steps.ts';
+import { bucketAddressesInStackFile, readKept } from '../../deploy/checkpoints.ts';
+import { deployMain, paths } from '../../deploy/main.ts';
+import { type CommandRunner, spawnRunner } from '../../deploy/runner.ts';
+import { terraformEnv, type ValidateResult, validateStack } from '../../deploy/terraform-validate.ts';
 import { skipWithout } from '../support/tools.ts';
 
 const terraform = findTerraform();

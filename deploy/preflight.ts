@@ -4,8 +4,8 @@
  * most replicas one region may run (maxPerRegion). A low quota is a warning (the request may be pending), a missing binary or
  * credential is an error.
  */
-import { type SpotQuota, spotQuotaOf } from '../../core/accelerator.ts';
-import type { Config } from '../../core/config.ts';
+import { type SpotQuota, spotQuotaOf } from '../core/accelerator.ts';
+import type { Config } from '../core/config.ts';
 import { PreflightError } from './errors.ts';
 
 /** Service Quotas code of "All G and VT Spot Instance Requests" (vCPUs, per region). */

@@ -11,12 +11,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
-import type { TeardownArgs } from '../../infra/cli/args.ts';
-import { keptPath, readKept } from '../../infra/cli/checkpoints.ts';
-import { CheckpointBucketError } from '../../infra/cli/errors.ts';
-import type { LambdaInvoker } from '../../infra/cli/provisioning.ts';
-import { recordPath, statePath, writeRecord } from '../../infra/cli/record.ts';
-import { runTeardown, type TeardownDeps } from '../../infra/cli/teardown-run.ts';
+import type { TeardownArgs } from '../../deploy/args.ts';
+import { keptPath, readKept } from '../../deploy/checkpoints.ts';
+import { CheckpointBucketError } from '../../deploy/errors.ts';
+import type { LambdaInvoker } from '../../deploy/provisioning.ts';
+import { recordPath, statePath, writeRecord } from '../../deploy/record.ts';
+import { runTeardown, type TeardownDeps } from '../../deploy/teardown-run.ts';
 import { BUCKET_ADDRESSES, BUCKET_ID, fakeSynth, hubStateJson, recordingRunner } from './fakes.ts';
 
 const config = parseConfig({

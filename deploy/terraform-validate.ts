@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandRunner, spawnRunner } from './cli/runner.ts';
+import { type CommandRunner, spawnRunner } from './runner.ts';
 
 /** Where this project's machines keep the AWS provider for offline use (override: SPOTPLANE_TF_MIRROR). */
 export const DEFAULT_PROVIDER_MIRROR = '/opt/tf-plugins';

@@ -8,12 +8,12 @@ import { App } from 'cdktn';
 import type { Config } from '../core/config.ts';
 import { HUB_LAMBDAS } from '../hub/permissions.ts';
 import { HubStack } from '../hub/stack.ts';
+import { AGENT_ENTRY, bundleAgent } from '../infra/agent-bundle.ts';
+import type { Artifacts } from '../infra/artifacts.ts';
+import { loadWithStackValues, MACHINE_FILES } from '../infra/definitions.ts';
+import { bundleLambdas, discoverHandlers } from '../infra/lambda-bundle.ts';
+import { hubStackName, workerStackName } from '../infra/stack-names.ts';
 import { WORKER_LAMBDAS, WorkerStack } from '../worker/stack.ts';
-import { AGENT_ENTRY, bundleAgent } from './agent-bundle.ts';
-import type { Artifacts } from './artifacts.ts';
-import { loadWithStackValues, MACHINE_FILES } from './definitions.ts';
-import { bundleLambdas, discoverHandlers } from './lambda-bundle.ts';
-import { hubStackName, workerStackName } from './stack-names.ts';
 
 export interface SynthOptions {
   config: Config;

@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SynthOptions, SynthResult } from '../../infra/app.ts';
-import type { CommandResult, CommandRunner } from '../../infra/cli/runner.ts';
+import type { SynthOptions, SynthResult } from '../../deploy/app.ts';
+import type { CommandResult, CommandRunner } from '../../deploy/runner.ts';
 import { hubStackName, workerStackName } from '../../infra/stack-names.ts';
 
 export interface RecordedCall {

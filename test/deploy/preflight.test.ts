@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
-import { PreflightError } from '../../infra/cli/errors.ts';
-import { type PreflightDeps, preflight, spotQuotaNeeds } from '../../infra/cli/preflight.ts';
+import { PreflightError } from '../../deploy/errors.ts';
+import { type PreflightDeps, preflight, spotQuotaNeeds } from '../../deploy/preflight.ts';
 
 const config = parseConfig({
   hubRegion: 'us-east-1',

@@ -4,8 +4,9 @@
  * then the hub. The checkpoint bucket is kept (forgotten in the hub state before destroy) unless
  * --delete-checkpoints. Running it again finds nothing and succeeds.
  */
-import type { SynthOptions, SynthResult } from '../app.ts';
-import { hubStackName } from '../stack-names.ts';
+
+import { hubStackName } from '../infra/stack-names.ts';
+import type { SynthOptions, SynthResult } from './app.ts';
 import type { TeardownArgs } from './args.ts';
 import {
   allowBucketDeletion,

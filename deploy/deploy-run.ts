@@ -3,8 +3,9 @@
  * are missing, run the pre-flight, record the deployment, apply the hub (importing a checkpoint bucket
  * an earlier teardown kept), then the workers in parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
  */
-import type { SynthOptions, SynthResult } from '../app.ts';
-import { checkpointBucketName } from '../arns.ts';
+
+import { checkpointBucketName } from '../infra/arns.ts';
+import type { SynthOptions, SynthResult } from './app.ts';
 import type { DeployArgs } from './args.ts';
 import { adoptKeptBucket } from './checkpoint-steps.ts';
 import { deleteHint, readKept, removeKept } from './checkpoints.ts';

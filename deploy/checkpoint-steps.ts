@@ -4,7 +4,7 @@
  * deletes a bucket kept earlier, and deploy imports a kept bucket back instead of failing to create it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SynthesizedStack } from '../app.ts';
+import type { SynthesizedStack } from './app.ts';
 import {
   addKept,
   bucketAddressesInStackFile,
