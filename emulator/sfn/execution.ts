@@ -240,9 +240,21 @@ export class Execution {
     this.resolveDone();
   }
 
+  /**
+   * Appends in the order things happened. The interpreter's log is read a little after it is written, so its
+   * events carry the time they were read; a task's report carries the time it happened. Every event before
+   * one happened no later than it, so a later-stamped predecessor is capped at its time: elapsed times
+   * never go backwards (the dashboard showed them doing so under `npm start`'s scaled clock).
+   */
   private append(event: NewHistoryEvent & { timestamp?: Date }): void {
     if (this.status !== 'RUNNING') return;
-    this.events.push({ id: this.events.length + 1, timestamp: this.clock.now(), ...event });
+    const timestamp = event.timestamp ?? this.clock.now();
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const earlier = this.events[i] as HistoryEvent;
+      if (earlier.timestamp.getTime() <= timestamp.getTime()) break;
+      this.events[i] = { ...earlier, timestamp };
+    }
+    this.events.push({ id: this.events.length + 1, ...event, timestamp });
   }
 
   private recordTaskEvent(event: NewHistoryEvent): void {

@@ -242,6 +242,57 @@ describe('LocalStepFunctions', () => {
     });
   });
 
+  describe('event times', () => {
+    it('never go backwards when the history log is read after the clock moved (a scaled clock in npm start)', async () => {
+      // A clock that moves on every reading, as the scaled clock of `npm start` does between the moment a
+      // task reports and the moment the interpreter's event log is read.
+      const base = virtualClock('2026-11-24T10:00:00Z');
+      let ticks = 0;
+      const clock = { ...base, now: () => new Date(base.now().getTime() + 1000 * ticks++) };
+      const sfn = new LocalStepFunctions({
+        region: 'eu-west-1',
+        accountId: '123456789012',
+        clock,
+        dispatch: async (call) => ({ from: call.stateName }),
+      });
+      const { stateMachineArn } = sfn.createStateMachine('ticking', {
+        StartAt: 'First',
+        States: {
+          First: {
+            Type: 'Task',
+            Resource: INVOKE,
+            Parameters: { 'Payload.$': '$' },
+            ResultPath: '$.a',
+            Next: 'Pick',
+          },
+          Pick: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Second' }],
+            Default: 'Second',
+          },
+          Second: {
+            Type: 'Task',
+            Resource: INVOKE,
+            Parameters: { 'Payload.$': '$' },
+            ResultPath: '$.b',
+            End: true,
+          },
+        },
+      });
+      const { executionArn } = sfn.startExecution({ stateMachineArn, input: JSON.stringify({ go: true }) });
+      await base.runUntil(() => sfn.describeExecution({ executionArn }).status !== 'RUNNING', 60_000);
+
+      const events = sfn
+        .executions()
+        .find((e) => e.executionArn === executionArn)!
+        .events.slice();
+      expect(types(events)).toContain('TaskSucceeded:Second');
+      const times = events.map((e) => e.timestamp.getTime());
+      const backwards = times.flatMap((t, i) => (i > 0 && t < times[i - 1]! ? [types(events)[i]] : []));
+      expect(backwards).toEqual([]);
+    });
+  });
+
   describe('waiting on the clock', () => {
     it('runs Wait states for Seconds, SecondsPath, Timestamp and TimestampPath on the clock', async () => {
       const h = harness();
