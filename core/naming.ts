@@ -10,6 +10,8 @@ export const names = (prefix: string) => ({
   stateParameter: `/${prefix}/state`,
   /** SSM (hub region): last placement scores per configuration, reused on MaxConfigLimitExceeded. */
   scoreCacheParameter: `/${prefix}/placement-score-cache`,
+  /** DynamoDB (hub region): the hub's state table (spec, status, signals, wake, market, runs). */
+  stateTable: `${prefix}-state`,
 
   hubBus: `${prefix}-hub`,
   workerBus: `${prefix}-worker`,

@@ -8,3 +8,4 @@ export * from './signals.ts';
 export * from './timing.ts';
 export * from './types.ts';
 export * from './view.ts';
+export * from './wake.ts';

@@ -97,6 +97,9 @@ export const marketSchema = z.object({
 });
 export type Market = z.infer<typeof marketSchema>;
 
+/** Sort keys of signal items start with this (`signal#<event id>`). */
+export const SIGNAL_PREFIX = 'signal#';
+
 export const SIGNAL_KINDS = [
   'region-lost',
   'launch-failed',

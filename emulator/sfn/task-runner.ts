@@ -7,7 +7,7 @@ import type { TimerClock } from '../clock.ts';
 import { TaskError } from './errors.ts';
 import { nextRetry } from './retry.ts';
 import type { TokenRegistry } from './tokens.ts';
-import type { TaskSpec } from './transform.ts';
+import { LOCAL_HEARTBEAT_KEY, LOCAL_INPUT_KEY, LOCAL_TIMEOUT_KEY, type TaskSpec } from './transform.ts';
 import type { HistoryEvent, TaskDispatcher } from './types.ts';
 
 export type NewHistoryEvent = Omit<HistoryEvent, 'id' | 'timestamp'>;
@@ -54,6 +54,30 @@ function describeError(error: unknown): { error: string; cause: string } {
 function asTaskError(error: unknown): Error {
   if (error instanceof Error) return error;
   return new TaskError('Error', String(error));
+}
+
+/** A path-valued timeout must select a positive integer (Amazon States Language, Task state fields). */
+function positiveSeconds(field: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new TaskError(
+    'States.Runtime',
+    `${field} must select a positive integer (got ${JSON.stringify(value)})`,
+    { catchable: false },
+  );
+}
+
+/** Takes the values the transform put in the input for TimeoutSecondsPath / HeartbeatSecondsPath. */
+function resolvePaths(spec: TaskSpec, given: unknown): { spec: TaskSpec; input: unknown } {
+  if (!spec.timeoutFromInput && !spec.heartbeatFromInput) return { spec, input: given };
+  const {
+    [LOCAL_TIMEOUT_KEY]: timeout,
+    [LOCAL_HEARTBEAT_KEY]: heartbeat,
+    ...rest
+  } = (given ?? {}) as Record<string, unknown>;
+  const resolved: TaskSpec = { ...spec };
+  if (spec.timeoutFromInput) resolved.timeoutSeconds = positiveSeconds('TimeoutSecondsPath', timeout);
+  if (spec.heartbeatFromInput) resolved.heartbeatSeconds = positiveSeconds('HeartbeatSecondsPath', heartbeat);
+  return { spec: resolved, input: spec.wrappedInput ? rest[LOCAL_INPUT_KEY] : rest };
 }
 
 export class TaskRunner {
@@ -119,8 +143,9 @@ export class TaskRunner {
     return passOn ?? null;
   }
 
-  private async attempt(scope: ExecutionScope, stateName: string, spec: TaskSpec, rawInput: unknown) {
+  private async attempt(scope: ExecutionScope, stateName: string, pathSpec: TaskSpec, given: unknown) {
     if (scope.signal.aborted) throw stopped();
+    const { spec, input: rawInput } = resolvePaths(pathSpec, given);
     const { clock, dispatch, region, tokens } = this.deps;
     const callback = spec.resource.endsWith(CALLBACK_SUFFIX);
     const taskToken = callback ? tokens.mint() : undefined;

@@ -70,6 +70,14 @@ export interface TaskSpec {
   resource: string;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /**
+   * `TimeoutSecondsPath` / `HeartbeatSecondsPath`: the runtime reads their values from the task's input,
+   * where the transform put them under LOCAL_TIMEOUT_KEY / LOCAL_HEARTBEAT_KEY (see `pathsAsParameters`).
+   */
+  timeoutFromInput?: boolean;
+  heartbeatFromInput?: boolean;
+  /** The state had no Parameters: its input was wrapped under LOCAL_INPUT_KEY to carry the path values. */
+  wrappedInput?: boolean;
   retry?: Retrier[];
   /** Whether a Catch of this state takes States.Timeout (under AWS rules). */
   catchesTimeout: boolean;
@@ -132,11 +140,49 @@ function waitAsTask(name: string, state: JsonObject): JsonObject {
   return task;
 }
 
-function taskForLibrary(name: string, state: JsonObject): { runnable: JsonObject; spec: TaskSpec } {
-  for (const key of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
-    if (state[key] !== undefined) throw invalid(name, `${key} is not supported by the local runtime`);
+/** Keys under which the transform hands path-valued timeouts (and a wrapped input) to the runtime. */
+export const LOCAL_TIMEOUT_KEY = 'SpotplaneLocalTimeoutSeconds';
+export const LOCAL_HEARTBEAT_KEY = 'SpotplaneLocalHeartbeatSeconds';
+export const LOCAL_INPUT_KEY = 'SpotplaneLocalInput';
+
+/**
+ * The library hands a Task's handler only its (Parameters-resolved) input, so `TimeoutSecondsPath` and
+ * `HeartbeatSecondsPath` are resolved by the library too: as extra Parameters the runtime takes out again.
+ * Without Parameters the whole input is passed under LOCAL_INPUT_KEY and unwrapped.
+ */
+// asl-validator has already refused a state that sets both a literal and a path.
+function pathsAsParameters(name: string, state: JsonObject, spec: TaskSpec, runnable: JsonObject): void {
+  const paths: [string, string, 'timeoutFromInput' | 'heartbeatFromInput'][] = [
+    ['TimeoutSecondsPath', LOCAL_TIMEOUT_KEY, 'timeoutFromInput'],
+    ['HeartbeatSecondsPath', LOCAL_HEARTBEAT_KEY, 'heartbeatFromInput'],
+  ];
+  const extra: JsonObject = {};
+  for (const [field, key, flag] of paths) {
+    const path = state[field];
+    if (path === undefined) continue;
+    if (typeof path !== 'string' || !path.startsWith('$'))
+      throw invalid(name, `${field} must be a reference path`);
+    extra[`${key}.$`] = path;
+    spec[flag] = true;
   }
-  const { Retry, TimeoutSeconds, HeartbeatSeconds, Catch, ...rest } = state;
+  if (Object.keys(extra).length === 0) return;
+  if (isObject(state.Parameters)) runnable.Parameters = { ...state.Parameters, ...extra };
+  else {
+    runnable.Parameters = { [`${LOCAL_INPUT_KEY}.$`]: '$', ...extra };
+    spec.wrappedInput = true;
+  }
+}
+
+function taskForLibrary(name: string, state: JsonObject): { runnable: JsonObject; spec: TaskSpec } {
+  const {
+    Retry,
+    TimeoutSeconds,
+    HeartbeatSeconds,
+    Catch,
+    TimeoutSecondsPath,
+    HeartbeatSecondsPath,
+    ...rest
+  } = state;
   const catchers = Array.isArray(Catch) ? (Catch as Catcher[]) : [];
   const timeoutCatcher = catchers.find((c) =>
     c.ErrorEquals.some((p) => p === 'States.Timeout' || p === 'States.ALL'),
@@ -146,6 +192,7 @@ function taskForLibrary(name: string, state: JsonObject): { runnable: JsonObject
   if (typeof HeartbeatSeconds === 'number') spec.heartbeatSeconds = HeartbeatSeconds;
   if (Array.isArray(Retry)) spec.retry = Retry as Retrier[];
   const runnable: JsonObject = { ...rest, TimeoutSeconds: LIBRARY_TASK_TIMEOUT_SECONDS };
+  pathsAsParameters(name, { ...state, TimeoutSecondsPath, HeartbeatSecondsPath }, spec, runnable);
   if (Array.isArray(Catch)) {
     // The library lets States.TaskFailed catch any error not of its own (unexported) timeout class,
     // AWS does not: so the catcher AWS would pick for a timeout is put first, for timeouts only.

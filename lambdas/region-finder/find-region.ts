@@ -21,11 +21,11 @@ import {
 } from '../../core/ranking/index.ts';
 import { awsErrorName } from '../shared/aws-errors.ts';
 import type { AwsClients } from '../shared/clients.ts';
-import { runLimited } from './call.ts';
+import { runLimited } from '../shared/market/call.ts';
+import { fetchPlacementScores } from '../shared/market/placement-scores.ts';
+import { lookupSpotPrice } from '../shared/market/spot-prices.ts';
 import { readHubState, readScoreCache, writeScoreCache } from './hub-state.ts';
 import type { FinderRequest } from './input.ts';
-import { fetchPlacementScores } from './placement-scores.ts';
-import { lookupSpotPrice } from './spot-prices.ts';
 
 export type RegionFinderOutput = Ranking & {
   scores_from_cache: boolean;

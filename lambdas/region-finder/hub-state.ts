@@ -7,7 +7,7 @@ import type { HubState } from '../../core/messages.ts';
 import { parseScoreCache, type ScoreCache } from '../../core/ranking/index.ts';
 import { isAwsError } from '../shared/aws-errors.ts';
 import { parseHubState } from '../shared/hub-store.ts';
-import { callWithTimeout } from './call.ts';
+import { callWithTimeout } from '../shared/market/call.ts';
 
 async function getParameter(
   ssm: SSMClient,

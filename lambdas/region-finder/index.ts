@@ -1,5 +1,6 @@
 /** The RegionFinder Lambda: ranks worker regions by placement score, then numeric Spot price. */
 
+export { MAX_CONFIG_LIMIT_EXCEEDED } from '../shared/market/placement-scores.ts';
 export { FinderInputError } from './errors.ts';
 export {
   DEFAULT_CALL_TIMEOUT_MS,
@@ -12,4 +13,3 @@ export {
 } from './find-region.ts';
 export { type FinderRequest, parseFinderInput } from './input.ts';
 export { makeHandler, type RegionFinderDeps } from './make-handler.ts';
-export { MAX_CONFIG_LIMIT_EXCEEDED } from './placement-scores.ts';

@@ -14,3 +14,16 @@ export class StateDocumentError extends Error {
 export class AsgNotFoundError extends Error {
   override readonly name = 'AsgNotFoundError';
 }
+
+/** An item of the hub's state table is not what its writer stores (names the item and the bad fields). */
+export class StateItemError extends Error {
+  override readonly name = 'StateItemError';
+}
+
+/**
+ * Another writer changed an item between our read and our conditional write, more often than we retry:
+ * for `status` this means a second Orchestrator runs (this one stops), for `spec` a burst of toggles.
+ */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}

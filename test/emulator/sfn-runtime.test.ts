@@ -334,6 +334,73 @@ describe('LocalStepFunctions', () => {
       expect(h.calls[0]!.signal.aborted).toBe(true);
     });
 
+    it('takes the timeout from TimeoutSecondsPath in the input, on the clock, and passes the input on unchanged', async () => {
+      const h = harness(() => new Promise(() => {}));
+      const withParameters = await h.run(
+        {
+          StartAt: 'Slow',
+          States: {
+            Slow: {
+              Type: 'Task',
+              Resource: INVOKE,
+              Parameters: { 'Payload.$': '$.payload' },
+              TimeoutSecondsPath: '$.plan.look',
+              End: true,
+            },
+          },
+        },
+        { plan: { look: 42 }, payload: { a: 1 } },
+      );
+      const withoutParameters = await h.run(
+        {
+          StartAt: 'Slow',
+          States: { Slow: { Type: 'Task', Resource: INVOKE, TimeoutSecondsPath: '$.look', End: true } },
+        },
+        { look: 7, b: 2 },
+      );
+      expect(await h.finish(withoutParameters.executionArn)).toMatchObject({ error: 'States.Timeout' });
+      expect(await h.finish(withParameters.executionArn)).toMatchObject({ error: 'States.Timeout' });
+      expect(at(h.history(withParameters.executionArn), 'TaskTimedOut', 'Slow')).toEqual([
+        '2026-11-24T10:00:42.000Z',
+      ]);
+      expect(at(h.history(withoutParameters.executionArn), 'TaskTimedOut', 'Slow')).toEqual([
+        '2026-11-24T10:00:07.000Z',
+      ]);
+      expect(h.calls.map((c) => c.input)).toEqual([{ Payload: { a: 1 } }, { look: 7, b: 2 }]);
+    });
+
+    it('takes HeartbeatSecondsPath from the input, and fails the execution when a path selects no positive integer', async () => {
+      const h = harness(() => new Promise(() => {}));
+      const callback = (input: object) =>
+        h.run(
+          {
+            StartAt: 'Ask',
+            States: {
+              Ask: {
+                Type: 'Task',
+                Resource: CALLBACK,
+                Parameters: { 'Entries.$': '$.entries' },
+                TimeoutSeconds: 900,
+                HeartbeatSecondsPath: '$.beat',
+                End: true,
+              },
+            },
+          },
+          input,
+        );
+      const beating = await callback({ beat: 30, entries: [] });
+      const bad = await callback({ beat: 0, entries: [] });
+      expect(await h.finish(beating.executionArn)).toMatchObject({ error: 'States.HeartbeatTimeout' });
+      expect(at(h.history(beating.executionArn), 'TaskTimedOut', 'Ask')).toEqual([
+        '2026-11-24T10:00:30.000Z',
+      ]);
+      expect(await h.finish(bad.executionArn)).toMatchObject({
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: expect.stringContaining('HeartbeatSecondsPath must select a positive integer (got 0)'),
+      });
+    });
+
     it('lets a Timeout catcher take a timeout even after a States.TaskFailed catcher, as AWS does', async () => {
       const h = harness(() => new Promise(() => {}));
       const { executionArn } = await h.run({
@@ -794,7 +861,9 @@ describe('LocalStepFunctions', () => {
       expect(() =>
         h.sfn.createStateMachine('paths', {
           StartAt: 'T',
-          States: { T: { Type: 'Task', Resource: INVOKE, TimeoutSecondsPath: '$.t', End: true } },
+          States: {
+            T: { Type: 'Task', Resource: INVOKE, TimeoutSecondsPath: '$.t', TimeoutSeconds: 5, End: true },
+          },
         }),
       ).toThrow(
         expect.objectContaining({

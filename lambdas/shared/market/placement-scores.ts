@@ -1,6 +1,6 @@
 /** One GetSpotPlacementScores request (all pages), per region, through the hub region's EC2 client. */
 import { type EC2Client, GetSpotPlacementScoresCommand } from '@aws-sdk/client-ec2';
-import type { ScoreConfiguration } from '../../core/ranking/index.ts';
+import type { ScoreConfiguration } from '../../../core/ranking/index.ts';
 import { callWithTimeout } from './call.ts';
 import { TooManyPagesError } from './errors.ts';
 

@@ -7,8 +7,8 @@ import {
   cheapestLatestPrice,
   LINUX_PRODUCT_DESCRIPTIONS,
   type PriceLookup,
-} from '../../core/ranking/index.ts';
-import { awsErrorName } from '../shared/aws-errors.ts';
+} from '../../../core/ranking/index.ts';
+import { awsErrorName } from '../aws-errors.ts';
 import { callWithTimeout } from './call.ts';
 import { CallTimeoutError, TooManyPagesError } from './errors.ts';
 
