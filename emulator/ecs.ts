@@ -6,6 +6,9 @@
  */
 import type {
   Container,
+  ContainerInstance,
+  DescribeContainerInstancesCommandInput,
+  DescribeContainerInstancesCommandOutput,
   DescribeTasksCommandInput,
   DescribeTasksCommandOutput,
   Failure,
@@ -265,6 +268,46 @@ export class EcsService {
       else failures.push({ arn: ref, reason: 'MISSING' });
     }
     return { tasks, failures };
+  }
+
+  /**
+   * The cluster's registered container instances (ECS API Reference, DescribeContainerInstances): at most
+   * 100 references per call; an ARN no longer registered (its instance went away) is a `MISSING` failure.
+   */
+  async describeContainerInstances(
+    input: DescribeContainerInstancesCommandInput,
+  ): Promise<Output<DescribeContainerInstancesCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    const refs = input.containerInstances ?? [];
+    if (refs.length === 0)
+      throw awsError('ecs', 'InvalidParameterException', 'ContainerInstances cannot be empty.');
+    if (refs.length > 100)
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'ContainerInstances cannot have more than 100 entries.',
+      );
+    const byArn = new Map([...cluster.containerInstances].map(([instanceId, arn]) => [arn, instanceId]));
+    const containerInstances: ContainerInstance[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const arn = [...byArn.keys()].find((a) => a === ref || a.endsWith(`/${ref}`));
+      const instanceId = arn ? byArn.get(arn) : undefined;
+      if (!arn || !instanceId) {
+        failures.push({ arn: ref, reason: 'MISSING' });
+        continue;
+      }
+      const live = this.tasks.filter((t) => t.instanceId === instanceId && t.lastStatus !== 'STOPPED');
+      containerInstances.push({
+        containerInstanceArn: arn,
+        ec2InstanceId: instanceId,
+        status: 'ACTIVE',
+        agentConnected: true,
+        runningTasksCount: live.filter((t) => t.lastStatus === 'RUNNING').length,
+        pendingTasksCount: live.filter((t) => t.lastStatus !== 'RUNNING').length,
+      });
+    }
+    return { containerInstances, failures };
   }
 
   private requireCluster(ref: string | undefined): LocalCluster {

@@ -273,7 +273,7 @@ export class LocalCloud {
         'describeAutoScalingInstances',
         'describeScalingActivities',
       ]),
-      ecs: bind(r.ecs, ['runTask', 'stopTask', 'listTasks', 'describeTasks']),
+      ecs: bind(r.ecs, ['runTask', 'stopTask', 'listTasks', 'describeTasks', 'describeContainerInstances']),
       ssm: bind(r.ssm, ['getParameter', 'getParameters', 'putParameter', 'deleteParameter']),
       eventbridge: bind(r.events, [
         'putEvents',

@@ -1,5 +1,11 @@
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ContractTarget, TargetFactory } from './target.ts';
 
@@ -41,6 +47,27 @@ export function ecsContract(name: string, makeTarget: TargetFactory): void {
       });
       expect(started?.lastStatus).toBe('RUNNING');
       expect(healthy).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
+    });
+
+    it('names the EC2 instance behind the container instance a task runs on', async () => {
+      await withInstances(1);
+      const task = (await run()).tasks?.[0];
+      const out = await ecs().send(
+        new DescribeContainerInstancesCommand({
+          cluster: t.clusterName,
+          containerInstances: [task?.containerInstanceArn ?? '', 'arn:aws:ecs:x:1:container-instance/c/gone'],
+        }),
+      );
+      expect(out.containerInstances?.[0]).toMatchObject({
+        containerInstanceArn: task?.containerInstanceArn,
+        ec2InstanceId: expect.stringMatching(/^i-/),
+        status: 'ACTIVE',
+      });
+      expect(out.failures).toEqual([{ arn: 'arn:aws:ecs:x:1:container-instance/c/gone', reason: 'MISSING' }]);
+      const empty = await ecs()
+        .send(new DescribeContainerInstancesCommand({ cluster: t.clusterName, containerInstances: [] }))
+        .catch((e) => e);
+      expect(empty.name).toBe('InvalidParameterException');
     });
 
     it('refuses to run a task in a cluster without container instances', async () => {
