@@ -54,9 +54,3 @@ export const LAMBDA_NAMES = [
   'classify-capacity-event',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
-
-/** Rules the hub enables on `enable` and disables on `disable`. */
-export const hubRuleNames = (prefix: string, workerRegions: readonly string[]) => {
-  const n = names(prefix);
-  return [n.workerEventsRule, ...workerRegions.map((r) => n.hubToWorkerRule(r))];
-};

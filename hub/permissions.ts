@@ -19,8 +19,6 @@ export type HubLambda = (typeof HUB_LAMBDAS)[number];
 export interface HubPermissionContext {
   names: Names;
   hub: ReturnType<typeof arns>;
-  /** ARNs of the hub->worker rules (hub bus) and of the worker-events rule. */
-  ruleArns: string[];
   /** The worker regions the hub reads instances from. */
   workerRegions: readonly string[];
 }
@@ -53,17 +51,11 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
     'state-store': [readWrite(state, provisioning), sendTask],
     'toggle-provisioning': [
       readWrite(state, provisioning),
-      { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
       { actions: ['events:PutEvents'], resources: [hub.eventBus(n.hubBus)] },
       { actions: ['states:StartExecution', 'states:ListExecutions'], resources: [orchestrator] },
       { actions: ['states:StopExecution'], resources: [hub.executions(n.orchestratorStateMachine)] },
     ],
     'get-instance-details': [{ actions: ['ssm:GetParameter'], resources: [state, provisioning] }],
-    'spot-capacity-handler': [
-      readWrite(state, provisioning),
-      // After the last teardown confirmation it switches the hub rules off.
-      { actions: ['events:EnableRule', 'events:DisableRule'], resources: ctx.ruleArns },
-      sendTask,
-    ],
+    'spot-capacity-handler': [readWrite(state, provisioning), sendTask],
   };
 }

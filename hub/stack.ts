@@ -85,15 +85,7 @@ export class HubStack extends TerraformStack {
     // One token per attribute: each `bus.arn` read is a new token string, which would defeat de-duplication.
     const busArn = bus.arn;
 
-    const statements = hubLambdaStatements({
-      names: n,
-      hub,
-      ruleArns: [
-        hub.rule(n.hubBus, n.workerEventsRule),
-        ...config.workerRegions.map((r) => hub.rule(n.hubBus, n.hubToWorkerRule(r))),
-      ],
-      workerRegions: config.workerRegions,
-    });
+    const statements = hubLambdaStatements({ names: n, hub, workerRegions: config.workerRegions });
     const functions = nodeFunctions(this, HUB_LAMBDAS, {
       provider,
       bundles: artifacts.bundles,
@@ -143,8 +135,9 @@ export class HubStack extends TerraformStack {
       description: `spotplane ${prefix}: worker reports to the capacity handler`,
       eventBusName: bus.name,
       eventPattern: JSON.stringify(workerEventsPattern(prefix)),
-      state: 'DISABLED',
-      lifecycle: { ignoreChanges: ['state'] },
+      // Always on (nothing flows while provisioning is off): a rule enabled on demand "might not" match at
+      // once (EventBridge User Guide), which would drop the first event after an enable.
+      state: 'ENABLED',
     });
     if (handler) {
       new CloudwatchEventTarget(this, 'worker-events-target', {

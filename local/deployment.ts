@@ -204,7 +204,7 @@ export class LocalControlPlane {
       });
     }
 
-    // Hub rules start DISABLED: ToggleProvisioning enables them on "enable", as in AWS.
+    // Hub rules are always on, as the stacks create them (no EnableRule racing the first request).
     const capacityHandler = cloud.lambdas.arn(config.hubRegion, n.lambda('spot-capacity-handler'));
     await this.rule(
       config.hubRegion,
@@ -212,7 +212,6 @@ export class LocalControlPlane {
       n.workerEventsRule,
       workerEventsPattern(config.prefix),
       capacityHandler,
-      'DISABLED',
     );
     for (const region of config.workerRegions) {
       const p = workerPatterns(config.prefix, region, n.autoScalingGroup);
@@ -223,7 +222,6 @@ export class LocalControlPlane {
         n.hubToWorkerRule(region),
         p.hubToWorker,
         cloud.region(region).events.busArn(n.workerBus),
-        'DISABLED',
       );
       await this.rule(region, n.workerBus, n.launchRequestRule, p.launchRequested, machines.launch);
       await this.rule(region, n.workerBus, n.teardownRequestRule, p.teardownRequested, machines.teardown);
@@ -249,14 +247,13 @@ export class LocalControlPlane {
     name: string,
     pattern: object,
     targetArn: string | undefined,
-    state: 'ENABLED' | 'DISABLED' = 'ENABLED',
   ): Promise<void> {
     const events = this.cloud.region(region).events;
     await events.putRule({
       Name: name,
       EventBusName: bus,
       EventPattern: JSON.stringify(pattern),
-      State: state,
+      State: 'ENABLED',
     });
     // A rule whose target is not built yet still exists (and is listed in `missing` via its target).
     if (targetArn)

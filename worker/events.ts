@@ -53,9 +53,9 @@ export class WorkerEvents extends Construct {
       description: `spotplane ${prefix}: hub requests for ${region} only`,
       eventBusName: n.hubBus,
       eventPattern: JSON.stringify(p.hubToWorker),
-      // ToggleProvisioning enables it on "enable"; deploys must not undo that.
-      state: 'DISABLED',
-      lifecycle: { ignoreChanges: ['state'] },
+      // Always on: a rule enabled on demand "might not" match at once (EventBridge User Guide), which would
+      // drop the first request after an enable; nothing is sent while provisioning is off anyway.
+      state: 'ENABLED',
     });
     this.hubRuleName = hubRule.name;
     new CloudwatchEventTarget(this, 'hub-to-worker-target', {

@@ -9,7 +9,6 @@ import { parseEvent } from '../../core/events/index.ts';
 import type { HubState } from '../../core/messages.ts';
 import { decideRegionLost, rememberLoss, teardownCompleted } from '../../core/state.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
-import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
 import { settleLoss } from '../shared/loss.ts';
 import {
@@ -139,15 +138,13 @@ async function teardownDone(
       attempt,
     });
   }
-  const finished =
+  if (
     after !== undefined &&
     wasTearingDown &&
     after.status === 'DISABLED' &&
-    after.teardown_pending.length === 0;
-  if (finished && (await store.provisioning()) === 'disabled') {
-    // ToggleProvisioning left the rules on so the teardown could travel; now nothing is left to carry.
-    await setHubRules(deps.clients, deps.config, false);
-    obs.logger.info('teardown finished in every region; hub rules disabled');
+    after.teardown_pending.length === 0
+  ) {
+    obs.logger.info('teardown finished in every region');
   }
   if (done.task_token) {
     return tokenResult(

@@ -10,7 +10,6 @@ import { isoUtc, provisioningDisabled, provisioningEnabled } from '../../core/st
 import { isAwsError } from '../shared/aws-errors.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { apiGatewayHandler } from '../shared/http.ts';
-import { setHubRules } from '../shared/hub-rules.ts';
 import { HubStore } from '../shared/hub-store.ts';
 import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { firstRunningExecution, keepOldestExecution, stopAllExecutions } from './executions.ts';
@@ -30,14 +29,12 @@ async function enable(deps: ToggleDeps, obs: Observability): Promise<string> {
   const running = await firstRunningExecution(sfn, deps.orchestratorArn);
   if (running) {
     await store.writeProvisioning('enabled');
-    await setHubRules(deps.clients, deps.config, true);
     return `Provisioning is already enabled and an orchestration is running (${running}); no second one was started.`;
   }
 
   // State first: the Orchestrator reads it as its first step.
   await store.writeProvisioning('enabled');
   const state = await store.update(provisioningEnabled);
-  await setHubRules(deps.clients, deps.config, true);
   try {
     const started = await sfn.send(
       new StartExecutionCommand({
@@ -75,15 +72,13 @@ async function disable(deps: ToggleDeps, teardown: boolean, obs: Observability):
 
   if (!teardown) {
     await store.update((state, now) => provisioningDisabled(state, now, []));
-    await setHubRules(deps.clients, deps.config, false);
     return `Provisioning disabled; ${stoppedText}. Instances already running were left running (use "teardown": true to remove them).`;
   }
 
   const regions = deps.config.workerRegions;
   await store.update((state, now) => provisioningDisabled(state, now, regions));
-  // The rules stay on until every region has confirmed: they carry the requests out and the
-  // confirmations back. SpotCapacityHandler switches them off after the last confirmation.
-  await setHubRules(deps.clients, deps.config, true);
+  // The hub rules are always on (the stacks create them ENABLED): they carry the requests out and the
+  // confirmations back, and no EnableRule races the first request (a rule change is not immediate).
   await requestTeardown(deps.clients, deps.config, regions);
   return `Provisioning disabled; ${stoppedText}; teardown requested in ${regions.join(', ')}. Status is TEARING_DOWN until every region confirms.`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../../core/clock.ts';
 import { initialHubState, launchRequestedSchema } from '../../core/messages.ts';
-import { hubRuleNames, names } from '../../core/naming.ts';
+import { names } from '../../core/naming.ts';
 import { isAwsRegion } from '../../core/regions.ts';
 
 describe('names', () => {
@@ -14,14 +14,6 @@ describe('names', () => {
     const valuesA = Object.values(a).filter((v) => typeof v === 'string');
     const valuesB = new Set(Object.values(b).filter((v) => typeof v === 'string'));
     expect(valuesA.some((v) => valuesB.has(v))).toBe(false);
-  });
-
-  it('lists one forwarding rule per worker region plus the worker-events rule', () => {
-    expect(hubRuleNames('p', ['us-west-2', 'eu-west-1'])).toEqual([
-      'p-worker-events',
-      'p-to-us-west-2',
-      'p-to-eu-west-1',
-    ]);
   });
 });
 

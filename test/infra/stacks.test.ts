@@ -244,8 +244,9 @@ describe('hub', () => {
       source: ['spotplane.worker'],
       detail: { prefix: ['sptest'] },
     });
-    expect(rule?.state).toBe('DISABLED');
-    expect(rule?.lifecycle.ignore_changes).toEqual(['state']);
+    // Always on: a rule enabled on demand may not match at once (EventBridge User Guide).
+    expect(rule?.state).toBe('ENABLED');
+    expect(rule?.lifecycle).toBeUndefined();
   });
 
   it('creates the provisioning switch disabled and leaves its value to the API afterwards', () => {
@@ -487,6 +488,7 @@ describe('workers', () => {
       const hubRule = rules.find((r) => r.name === n.hubToWorkerRule(region));
       expect(hubRule?.provider).toBe(`aws.${providerAlias('us-east-1')}`);
       expect(hubRule?.event_bus_name).toBe(n.hubBus);
+      expect(hubRule?.state).toBe('ENABLED');
       expect(JSON.parse(hubRule?.event_pattern as string)).toEqual({
         source: [HUB_SOURCE],
         detail: { prefix: ['sptest'], target_region: [region] },

@@ -235,7 +235,7 @@ describe('SpotCapacityHandler Teardown Completed', () => {
   const done = (region: string, extra: Record<string, unknown> = {}) =>
     worker('Teardown Completed', { region, ...extra });
 
-  it('drops each confirming region; the last one makes the hub DISABLED and switches the hub rules off', async () => {
+  it('drops each confirming region; the last one makes the hub DISABLED, leaving the always-on hub rules on', async () => {
     store.setState(
       provisioningDisabled(running, new Date('2026-11-24T10:01:00Z'), ['us-west-2', 'eu-west-1']),
     );
@@ -261,9 +261,7 @@ describe('SpotCapacityHandler Teardown Completed', () => {
       region: null,
       instances: [],
     });
-    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toContain(
-      n.workerEventsRule,
-    );
+    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
   });
 
   it('writes its confirmation again when a concurrent writer with an older document put its region back', async () => {
@@ -287,14 +285,6 @@ describe('SpotCapacityHandler Teardown Completed', () => {
     await invoke(done('us-west-2'));
 
     expect(store.state()).toMatchObject({ status: 'DISABLED', teardown_pending: [] });
-    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand).length).toBeGreaterThan(0);
-  });
-
-  it('keeps the rules on when provisioning was enabled again meanwhile', async () => {
-    store.setState(provisioningDisabled(running, new Date(), ['us-west-2']));
-    store.parameters.set(n.provisioningParameter, 'enabled');
-    await invoke(done('us-west-2'));
-    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
   });
 
   it('answers the token a teardown carries, without writing a state it does not change', async () => {

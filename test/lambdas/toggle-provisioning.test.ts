@@ -23,12 +23,6 @@ import {
 
 const orchestratorArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:sp-orchestrator';
 const aws = fakeAws();
-const hubRules = [
-  n.workerEventsRule,
-  n.hubToWorkerRule('us-east-1'),
-  n.hubToWorkerRule('us-west-2'),
-  n.hubToWorkerRule('eu-west-1'),
-];
 
 let store: ReturnType<typeof fakeParameterStore>;
 let running: string[];
@@ -96,7 +90,7 @@ beforeEach(() => {
 });
 
 describe('ToggleProvisioning enable', () => {
-  it('writes the state, enables every hub rule and starts one Orchestrator execution', async () => {
+  it('writes the state and starts one Orchestrator execution, never toggling a hub rule', async () => {
     const result = await post({ action: 'enable' });
 
     expect(result.statusCode).toBe(200);
@@ -104,8 +98,8 @@ describe('ToggleProvisioning enable', () => {
     expect(result.json.message).toMatch(/orchestration started/);
     expect(store.provisioning()).toBe('enabled');
     expect(store.state()).toMatchObject({ status: 'PROVISIONING', updated_at: '2026-11-24T10:00:00Z' });
-    const enabled = aws.mocks.eventBridge.commandCalls(EnableRuleCommand).map((c) => c.args[0].input);
-    expect(enabled).toEqual(hubRules.map((Name) => ({ Name, EventBusName: n.hubBus })));
+    // The hub rules are always on: an EnableRule here could make the first request miss its rule.
+    expect(aws.mocks.eventBridge.commandCalls(EnableRuleCommand)).toHaveLength(0);
     const starts = aws.mocks.sfn.commandCalls(StartExecutionCommand);
     expect(starts).toHaveLength(1);
     expect(starts[0]?.args[0].input).toMatchObject({ stateMachineArn: orchestratorArn, input: '{}' });
@@ -203,7 +197,7 @@ describe('ToggleProvisioning enable', () => {
 });
 
 describe('ToggleProvisioning disable', () => {
-  it('stops every running execution on every page, disables the rules and sets DISABLED', async () => {
+  it('stops every running execution on every page and sets DISABLED, leaving the hub rules on', async () => {
     running = Array.from({ length: 250 }, (_, i) => `arn:exec:${i}`);
     store.setState({ ...initialHubState(new Date()), status: 'RUNNING', loss_token: 'tok' });
 
@@ -215,9 +209,7 @@ describe('ToggleProvisioning disable', () => {
     const stopped = aws.mocks.sfn.commandCalls(StopExecutionCommand).map((c) => c.args[0].input.executionArn);
     expect(new Set(stopped).size).toBe(250);
     expect(running).toEqual([]);
-    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toEqual(
-      hubRules,
-    );
+    expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
     expect(aws.mocks.eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
     expect(store.provisioning()).toBe('disabled');
     expect(store.state()).toMatchObject({ status: 'DISABLED', loss_token: null });
@@ -267,9 +259,9 @@ describe('ToggleProvisioning disable', () => {
     );
     expect(entries.every((e) => e.EventBusName === n.hubBus)).toBe(true);
     expect(store.state()).toMatchObject({ status: 'TEARING_DOWN', teardown_pending: config.workerRegions });
-    // The rules must stay on: they carry the requests out and the confirmations back.
+    // The rules stay on (always): they carry the requests out and the confirmations back.
     expect(aws.mocks.eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
-    expect(aws.mocks.eventBridge.commandCalls(EnableRuleCommand)).toHaveLength(hubRules.length);
+    expect(aws.mocks.eventBridge.commandCalls(EnableRuleCommand)).toHaveLength(0);
   });
 
   it('puts again only the teardown requests EventBridge failed to accept', async () => {
