@@ -26,6 +26,7 @@ import type { AwsEventInput, RegionContext } from './context.ts';
 import { paginate } from './context.ts';
 import { awsError } from './errors.ts';
 import { matchesPattern, validatePattern } from './event-pattern.ts';
+import type { LatencyModel } from './latency.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -48,7 +49,10 @@ export interface LocalRule {
   busName: string;
   pattern: Record<string, unknown>;
   patternText: string;
+  /** The state the API reports (what was last asked for). */
   state: 'ENABLED' | 'DISABLED';
+  /** The state events meet: a change takes effect `ruleChangePropagation` after it was asked for. */
+  matching: { state: 'ENABLED' | 'DISABLED'; from: number; before: 'ENABLED' | 'DISABLED' };
   description: string | undefined;
   targets: Map<string, Target>;
 }
@@ -66,6 +70,27 @@ export interface Delivery {
 /** Sends the (possibly transformed) event to a target ARN; provided by LocalCloud, which knows all regions. */
 export type TargetDelivery = (targetArn: string, input: unknown, event: BusEvent) => Promise<void>;
 
+/** A rule -> target delivery made late, twice, or never (`LocalCloud.injectDeliveryFault`). */
+export interface DeliveryFault {
+  /** Region of the bus whose rule delivers; every region when omitted. */
+  region?: string;
+  rule?: string;
+  source?: string;
+  detailType?: string;
+  kind: 'delay' | 'duplicate' | 'drop';
+  /** Extra delay of a `delay` fault (ms of clock time). */
+  delayMs?: number;
+  /** How many matching deliveries it changes (default 1). */
+  times?: number;
+}
+
+export interface EventBridgeDeps {
+  deliver: TargetDelivery;
+  latency: LatencyModel;
+  /** The delivery fault that applies to this rule -> target delivery, if any (consumed). */
+  takeFault?: (rule: string, event: BusEvent) => DeliveryFault | undefined;
+}
+
 const MAX_ENTRIES = 10;
 const DELIVERY_LOG_LIMIT = 500;
 
@@ -76,7 +101,7 @@ export class EventBridgeService {
 
   constructor(
     private readonly ctx: RegionContext,
-    private readonly deliver: TargetDelivery,
+    private readonly deps: EventBridgeDeps,
   ) {}
 
   createEventBus(name: string): string {
@@ -206,27 +231,41 @@ export class EventBridgeService {
     }
     const busName = this.busName(input.EventBusName);
     const existing = rules.get(name);
+    const state = input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED';
     const rule: LocalRule = {
       name,
       arn: `arn:aws:events:${this.ctx.region}:${this.ctx.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`,
       busName,
       pattern,
       patternText: input.EventPattern,
-      state: input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+      state,
+      matching: existing?.matching ?? { state: 'DISABLED', from: 0, before: 'DISABLED' },
       description: input.Description,
       targets: existing?.targets ?? new Map(),
     };
+    this.changeMatching(rule, state);
     rules.set(name, rule);
     return { RuleArn: rule.arn };
   }
 
+  /**
+   * Creates (or replaces) a rule that matches from now on, as one deployed long before it is used does (the
+   * stacks create rules at deploy time); API callers get `putRule`, whose changes take effect later.
+   */
+  async putDeployedRule(input: PutRuleCommandInput): Promise<Output<PutRuleCommandOutput>> {
+    const result = await this.putRule(input);
+    const rule = this.requireRule(input.Name, input.EventBusName);
+    rule.matching = { state: rule.state, from: 0, before: rule.state };
+    return result;
+  }
+
   async enableRule(input: EnableRuleCommandInput): Promise<Record<string, never>> {
-    this.requireRule(input.Name, input.EventBusName).state = 'ENABLED';
+    this.changeMatching(this.requireRule(input.Name, input.EventBusName), 'ENABLED');
     return {};
   }
 
   async disableRule(input: DisableRuleCommandInput): Promise<Record<string, never>> {
-    this.requireRule(input.Name, input.EventBusName).state = 'DISABLED';
+    this.changeMatching(this.requireRule(input.Name, input.EventBusName), 'DISABLED');
     return {};
   }
 
@@ -301,14 +340,31 @@ export class EventBridgeService {
     return { Targets: [...rule.targets.values()] };
   }
 
+  /**
+   * A rule's new state takes effect after a propagation delay: "a new or updated rule might not take effect
+   * immediately" (EventBridge User Guide), so events put right after EnableRule can miss the rule.
+   */
+  private changeMatching(rule: LocalRule, state: 'ENABLED' | 'DISABLED'): void {
+    const now = this.ctx.clock.now().getTime();
+    const before = this.matchingState(rule, now);
+    rule.state = state;
+    rule.matching = { state, from: now + this.deps.latency.sample('ruleChangePropagation'), before };
+  }
+
+  private matchingState(rule: LocalRule, at: number): 'ENABLED' | 'DISABLED' {
+    return at >= rule.matching.from ? rule.matching.state : rule.matching.before;
+  }
+
   private publish(busName: string, event: BusEvent): void {
+    const now = this.ctx.clock.now().getTime();
     for (const rule of this.buses.get(busName)?.values() ?? []) {
-      if (rule.state !== 'ENABLED' || !matchesPattern(rule.pattern, event)) continue;
+      if (this.matchingState(rule, now) !== 'ENABLED' || !matchesPattern(rule.pattern, event)) continue;
       for (const target of rule.targets.values()) this.deliverLater(rule, target, event);
     }
   }
 
   private deliverLater(rule: LocalRule, target: Target, event: BusEvent): void {
+    const fault = this.deps.takeFault?.(rule.name, event);
     const record: Delivery = {
       at: this.ctx.clock.now().toISOString(),
       bus: rule.busName,
@@ -316,19 +372,27 @@ export class EventBridgeService {
       targetArn: target.Arn!,
       eventId: event.id,
       detailType: event['detail-type'],
-      error: null,
+      error: fault?.kind === 'drop' ? 'dropped (injected delivery fault)' : null,
     };
     this.deliveries.push(record);
     if (this.deliveries.length > DELIVERY_LOG_LIMIT) this.deliveries.shift();
-    this.pending++;
-    Promise.resolve()
-      .then(() => this.deliver(target.Arn!, transformInput(target, event), event))
-      .catch((error: unknown) => {
-        record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      })
-      .finally(() => {
-        this.pending--;
-      });
+    if (fault?.kind === 'drop') return;
+    const copies = fault?.kind === 'duplicate' ? 2 : 1;
+    for (let copy = 0; copy < copies; copy++) {
+      const delayMs =
+        this.deps.latency.sample('eventBridgeDelivery') +
+        (fault?.kind === 'delay' ? (fault.delayMs ?? 0) : 0);
+      this.pending++;
+      Promise.resolve()
+        .then(() => (delayMs > 0 ? this.ctx.clock.sleep(delayMs) : undefined))
+        .then(() => this.deps.deliver(target.Arn!, transformInput(target, event), event))
+        .catch((error: unknown) => {
+          record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        })
+        .finally(() => {
+          this.pending--;
+        });
+    }
   }
 
   private busName(ref: string | undefined): string {

@@ -3,6 +3,7 @@
  * action names and SDK v3 shapes; `clients()` hands out real SDK clients that are short-circuited to
  * them, and `dispatchTask` answers the Step Functions runtime's Task calls from the same table.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AwsClients } from '../lambdas/shared/clients.ts';
 import { AutoScalingService } from './autoscaling.ts';
 import type { TimerClock } from './clock.ts';
@@ -11,8 +12,9 @@ import { DynamoDbService } from './dynamodb/service.ts';
 import { Ec2Service } from './ec2.ts';
 import { EcsService } from './ecs.ts';
 import { awsError, type FaultService, type ServiceName } from './errors.ts';
-import { type BusEvent, EventBridgeService } from './eventbridge.ts';
+import { type BusEvent, type DeliveryFault, EventBridgeService } from './eventbridge.ts';
 import { LambdaRegistry } from './lambda.ts';
+import { LAMBDA_IDLE_RECYCLE_MS, type LatencyKind, type LatencyModel, noLatency } from './latency.ts';
 import { type LaunchTiming, type MarketInputs, RegionMarket } from './market.ts';
 import { localClients } from './sdk-clients.ts';
 import { SfnService, type StepFunctionsRuntimeFactory } from './sfn.ts';
@@ -40,6 +42,11 @@ export interface LocalCloudOptions {
   zones?: Record<string, readonly string[]>;
   stepFunctions: StepFunctionsRuntimeFactory;
   lambdas?: LambdaRegistry;
+  /**
+   * AWS's latencies (`emulator/latency.ts`), applied on the clock; none by default, so a test that calls
+   * LocalCloud without moving a virtual clock gets its answer at once.
+   */
+  latency?: LatencyModel;
 }
 
 export interface RegionCloud {
@@ -100,6 +107,12 @@ export class LocalCloud {
   private readonly regions = new Map<string, RegionCloud>();
   private readonly tables = new Map<string, Record<TabledService, Record<string, Action>>>();
   private readonly faults: (Fault & { remaining: number })[] = [];
+  private readonly deliveryFaults: (DeliveryFault & { remaining: number })[] = [];
+  readonly latency: LatencyModel;
+  /** Set while LocalCloud runs work that is itself on the clock (a Step Functions task, an async invocation). */
+  private readonly onClock = new AsyncLocalStorage<true>();
+  /** Per function ARN: when each idle execution environment was last used (warm for LAMBDA_IDLE_RECYCLE_MS). */
+  private readonly idleEnvironments = new Map<string, number[]>();
 
   constructor(private readonly opts: LocalCloudOptions) {
     this.clock = opts.clock;
@@ -108,6 +121,7 @@ export class LocalCloud {
     this.lambdas = opts.lambdas ?? new LambdaRegistry(this.accountId);
     this.lambdas.gate = (functionRegion) => this.takeFault(functionRegion, 'lambda', 'Invoke');
     this.instanceTypes = opts.instanceTypes ?? ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'];
+    this.latency = opts.latency ?? noLatency();
     for (const region of Object.keys(opts.markets ?? {})) this.region(region);
   }
 
@@ -132,6 +146,9 @@ export class LocalCloud {
 
   /** Calls `service`'s `action` (AWS's PascalCase name) in `region` with an SDK v3 input. */
   async call(region: string, service: ServiceName, action: string, input: object): Promise<object> {
+    // A call made on the clock (from a task or an async invocation) takes an AWS round trip; one from outside
+    // (a test, the local HTTP API) is answered at once, since nothing would move a virtual clock meanwhile.
+    if (this.onClock.getStore()) await this.pause('apiCall');
     const fault = this.takeFault(region, service, action);
     if (fault === FAILED_ENTRY && service === 'eventbridge' && action === 'PutEvents') {
       const entries = (input as { Entries?: unknown[] }).Entries ?? [];
@@ -155,6 +172,44 @@ export class LocalCloud {
 
   clearFaults(): void {
     this.faults.length = 0;
+    this.deliveryFaults.length = 0;
+  }
+
+  /**
+   * Makes the next `times` (default 1) rule -> target deliveries that match the filter late (`delay`, so later
+   * events overtake them), twice (`duplicate`, as at-least-once delivery allows) or never (`drop`).
+   */
+  injectDeliveryFault(fault: DeliveryFault): void {
+    if (fault.kind === 'delay' && !(Number(fault.delayMs) > 0)) {
+      throw new RangeError('a delay fault needs delayMs > 0');
+    }
+    this.deliveryFaults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /**
+   * Invokes a function as an AWS service does on its own schedule (a Step Functions task, an async event):
+   * a cold or warm start first, and its SDK calls pay API latency.
+   */
+  async invokeOnClock(arn: string, payload: unknown, callerRegion: string): Promise<unknown> {
+    return this.onClock.run(true, async () => {
+      const key = arn.startsWith('arn:') ? arn : `${callerRegion}/${arn}`;
+      const now = this.clock.now().getTime();
+      const idle = (this.idleEnvironments.get(key) ?? []).filter((t) => now - t < LAMBDA_IDLE_RECYCLE_MS);
+      const warm = idle.pop() !== undefined;
+      this.idleEnvironments.set(key, idle);
+      await this.pause(warm ? 'lambdaWarmStart' : 'lambdaColdStart');
+      try {
+        return await this.lambdas.invoke(arn, payload, callerRegion);
+      } finally {
+        this.idleEnvironments.get(key)?.push(this.clock.now().getTime());
+      }
+    });
+  }
+
+  /** Waits one modelled occurrence of `kind` on the clock (nothing when the model says 0). */
+  async pause(kind: LatencyKind, signal?: AbortSignal): Promise<void> {
+    const ms = this.latency.sample(kind);
+    if (ms > 0) await this.clock.sleep(ms, signal);
   }
 
   /** The AWS actions of `service` LocalCloud answers (what a fault can target), PascalCase. */
@@ -236,12 +291,21 @@ export class LocalCloud {
       emitAwsEvent: (event) => events?.emitAwsEvent(event),
     };
     const ec2 = new Ec2Service(ctx, () => [...this.regions.values()].map((r) => r.market));
-    events = new EventBridgeService(ctx, (arn, input, event) => this.deliverToTarget(arn, input, event));
+    events = new EventBridgeService(ctx, {
+      deliver: (arn, input, event) => this.deliverToTarget(arn, input, event),
+      latency: this.latency,
+      takeFault: (rule, event) => this.takeDeliveryFault(region, rule, event),
+    });
     const runtime = this.opts.stepFunctions({
       region,
       accountId: this.accountId,
       clock: this.clock,
-      dispatch: (call) => dispatchTask(this, call),
+      // A state transition and the Task's dispatch take time; the integration's own call then pays API latency.
+      dispatch: (call) =>
+        this.onClock.run(true, async () => {
+          await this.pause('stepFunctionsTransition', call.signal);
+          return dispatchTask(this, call);
+        }),
     });
     return {
       region,
@@ -306,9 +370,10 @@ export class LocalCloud {
    * is retried twice, about one and two minutes later.
    */
   private async invokeAsync(arn: string, input: unknown, region: string): Promise<void> {
+    await this.pause('lambdaAsyncQueue');
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.lambdas.invoke(arn, input, region);
+        await this.invokeOnClock(arn, input, region);
         return;
       } catch (error) {
         const delay = ASYNC_RETRY_DELAYS_MS[attempt];
@@ -318,12 +383,26 @@ export class LocalCloud {
     }
   }
 
+  private takeDeliveryFault(region: string, rule: string, event: BusEvent): DeliveryFault | undefined {
+    const fault = this.deliveryFaults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.region || f.region === region) &&
+        (!f.rule || f.rule === rule) &&
+        (!f.source || f.source === event.source) &&
+        (!f.detailType || f.detailType === event['detail-type']),
+    );
+    if (fault) fault.remaining--;
+    return fault;
+  }
+
   /** Rule targets: a bus in any region, a state machine, or a Lambda function. */
   private async deliverToTarget(arn: string, input: unknown, event: BusEvent): Promise<void> {
     const match = /^arn:aws:([a-z]+):([a-z0-9-]+):\d*:(.+)$/.exec(arn);
     if (!match) throw new Error(`Unsupported target ARN: ${arn}`);
     const [, service, region, resource] = match as unknown as [string, string, string, string];
     if (service === 'events' && resource.startsWith('event-bus/')) {
+      if (region !== event.region) await this.pause('crossRegionBusToBus');
       this.region(region).events.receive(resource.slice('event-bus/'.length), event);
     } else if (service === 'states' && resource.startsWith('stateMachine:')) {
       await this.region(region).sfn.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });

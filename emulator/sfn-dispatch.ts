@@ -39,7 +39,7 @@ export async function dispatchTask(cloud: LocalCloud, call: TaskCall): Promise<u
 
 async function invokeLambda(cloud: LocalCloud, functionName: string, payload: unknown, region: string) {
   try {
-    const result = await cloud.lambdas.invoke(functionName, payload ?? {}, region);
+    const result = await cloud.invokeOnClock(functionName, payload ?? {}, region);
     return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
   } catch (error) {
     if (error instanceof FunctionError) throw new TaskError(error.errorType, error.message, { cause: error });

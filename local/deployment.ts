@@ -16,6 +16,7 @@ import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import type { TimerClock } from '../emulator/clock.ts';
 import { createLocalCloud } from '../emulator/index.ts';
 import type { LocalFunction } from '../emulator/lambda.ts';
+import { LatencyModel, noLatency } from '../emulator/latency.ts';
 import type { LocalCloud } from '../emulator/local-cloud.ts';
 import type { LaunchTiming, MarketInputs } from '../emulator/market.ts';
 import { makeObservability } from '../lambdas/shared/observability.ts';
@@ -75,6 +76,8 @@ export interface ControlPlaneOptions {
   interruptionNoticeMs?: number;
   /** Zone names per region where they differ from AWS's list (a trace's zones). */
   zones?: Record<string, readonly string[]>;
+  /** AWS's modelled latencies (`emulator/latency.ts`, seeded like the rest) unless `'none'`. */
+  latency?: LatencyModel | 'none';
   /** Lambda log level; SILENT keeps tests and the server's console quiet. */
   logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
   /** Where `statemachines/` and `lambdas/` are (the repository root). */
@@ -115,6 +118,7 @@ export class LocalControlPlane {
       launchTiming: opts.launchTiming,
       interruptionNoticeMs: opts.interruptionNoticeMs,
       zones: opts.zones,
+      latency: opts.latency === 'none' ? noLatency() : (opts.latency ?? new LatencyModel(opts.seed ?? 1)),
     });
     this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
   }
@@ -249,7 +253,8 @@ export class LocalControlPlane {
     targetArn: string | undefined,
   ): Promise<void> {
     const events = this.cloud.region(region).events;
-    await events.putRule({
+    // Deployed with the stacks, long before anything is sent: matching from the start.
+    await events.putDeployedRule({
       Name: name,
       EventBusName: bus,
       EventPattern: JSON.stringify(pattern),

@@ -104,6 +104,24 @@ describe('spotplane on LocalCloud (end to end)', () => {
     });
   });
 
+  it('runs with AWS latencies: the first Launch Requested after an enable is not lost to a rule change (issue 12, item 4)', async () => {
+    const d = await deployment();
+    // The deployment models AWS's latencies, including seconds before a changed rule matches.
+    expect(d.plane.cloud.latency.table.ruleChangePropagation.p50Ms).toBeGreaterThan(0);
+    const enabledAt = d.clock.now().getTime();
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    const launches = () =>
+      d.plane.cloud
+        .region('us-west-2')
+        .sfn.runtime.executions()
+        .filter((e) => e.stateMachineArn.endsWith(':spotplane-launch-instance'));
+    await d.until('a launch in us-west-2', () => launches().length > 0);
+    const startedAfter = launches()[0]!.startDate.getTime() - enabledAt;
+    // Delivered through two rules and a region hop (seconds at most), not after a heartbeat timeout.
+    expect(startedAfter).toBeGreaterThan(0);
+    expect(startedAfter).toBeLessThan(10_000);
+  });
+
   it('a second enable starts no second orchestration', async () => {
     const d = await deployment();
     await d.api('POST', '/spot-provisioning', { action: 'enable' });
