@@ -82,6 +82,15 @@ interface LocalCluster {
   containerInstances: Map<string, string>;
 }
 
+/** A task's state as the change listeners see it. */
+export interface TaskChange {
+  taskArn: string;
+  instanceId: string | null;
+  lastStatus: string;
+  healthStatus: string;
+}
+type TaskListener = (task: TaskChange) => void;
+
 /** How long a stopped container takes to exit (SIGTERM, then the container's stop timeout). */
 const STOP_MS = 5_000;
 /** ECS gives up on a task waiting for capacity after this long. */
@@ -92,12 +101,18 @@ export class EcsService {
   private readonly definitions = new Map<string, LocalTaskDefinition>();
   /** Every task, oldest first. */
   private readonly tasks: LocalTask[] = [];
+  private readonly taskListeners: TaskListener[] = [];
 
   constructor(
     private readonly ctx: RegionContext,
     private readonly ec2: Ec2Service,
   ) {
     ec2.onStateChange((instance) => this.onInstanceState(instance));
+  }
+
+  /** Calls `listener` whenever a task starts running, turns healthy or stops. */
+  onTaskChange(listener: TaskListener): void {
+    this.taskListeners.push(listener);
   }
 
   createCluster(opts: ClusterOptions): void {
@@ -358,10 +373,13 @@ export class EcsService {
         if (task.lastStatus !== 'PENDING') return;
         task.lastStatus = 'RUNNING';
         task.pullStoppedAt = task.startedAt = this.ctx.clock.now();
+        this.changed(task);
         if (!task.definition.healthCheck) return;
         task.timers.push(
           this.ctx.clock.setTimer(market.healthyAfterMs(), () => {
-            if (task.lastStatus === 'RUNNING') task.healthStatus = 'HEALTHY';
+            if (task.lastStatus !== 'RUNNING') return;
+            task.healthStatus = 'HEALTHY';
+            this.changed(task);
           }),
         );
       }),
@@ -379,6 +397,18 @@ export class EcsService {
     task.stoppedAt = now;
     task.stopCode = stopCode;
     task.stoppedReason = reason;
+    this.changed(task);
+  }
+
+  /** Tells the listeners (LocalCloud's Global Accelerator health checks) that a task moved on. */
+  private changed(task: LocalTask): void {
+    const view = {
+      taskArn: task.arn,
+      instanceId: task.instanceId,
+      lastStatus: task.lastStatus,
+      healthStatus: task.healthStatus,
+    };
+    for (const listener of this.taskListeners) listener(view);
   }
 
   private onInstanceState(instance: LocalInstance): void {

@@ -8,12 +8,22 @@ import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as eventBridge from '@aws-sdk/client-eventbridge';
+import * as globalAccelerator from '@aws-sdk/client-global-accelerator';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
 import * as ssm from '@aws-sdk/client-ssm';
 
 /** Services with an action table in LocalCloud (`LocalCloud.call`, Step Functions' `aws-sdk:` tasks). */
-export const SERVICE_NAMES = ['ec2', 'autoscaling', 'ecs', 'ssm', 'eventbridge', 'sfn', 'dynamodb'] as const;
+export const SERVICE_NAMES = [
+  'ec2',
+  'autoscaling',
+  'ecs',
+  'ssm',
+  'eventbridge',
+  'sfn',
+  'dynamodb',
+  'globalaccelerator',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 /** Every service whose calls can fail with an AWS error: the action tables plus Lambda's Invoke. */
 export const FAULT_SERVICES = [...SERVICE_NAMES, 'lambda'] as const;
@@ -46,6 +56,11 @@ const SERVICES: Record<
     base: dynamodb.DynamoDBServiceException as unknown as ExceptionCtor,
     pascal: 'DynamoDb',
   },
+  globalaccelerator: {
+    module: globalAccelerator,
+    base: globalAccelerator.GlobalAcceleratorServiceException as unknown as ExceptionCtor,
+    pascal: 'GlobalAccelerator',
+  },
   lambda: {
     module: lambda,
     base: lambda.LambdaServiceException as unknown as ExceptionCtor,
@@ -59,6 +74,7 @@ const SERVER_FAULTS = new Set([
   'ServiceException',
   'InternalError',
   'InternalException',
+  'InternalServiceErrorException',
   'ServiceUnavailable',
 ]);
 const THROTTLES = new Set([

@@ -4,6 +4,7 @@
  * them, and `dispatchTask` answers the Step Functions runtime's Task calls from the same table.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { AWS_REGIONS } from '../core/regions.ts';
 import type { AwsClients } from '../lambdas/shared/clients.ts';
 import { AutoScalingService } from './autoscaling.ts';
 import type { TimerClock } from './clock.ts';
@@ -13,6 +14,11 @@ import { Ec2Service } from './ec2.ts';
 import { EcsService } from './ecs.ts';
 import { awsError, type FaultService, type ServiceName } from './errors.ts';
 import { type BusEvent, type DeliveryFault, EventBridgeService } from './eventbridge.ts';
+import {
+  GLOBAL_ACCELERATOR_API_REGION,
+  GlobalAcceleratorService,
+  type HealthCheck,
+} from './globalaccelerator.ts';
 import { LambdaRegistry } from './lambda.ts';
 import { LAMBDA_IDLE_RECYCLE_MS, type LatencyKind, type LatencyModel, noLatency } from './latency.ts';
 import { type LaunchTiming, type MarketInputs, RegionMarket } from './market.ts';
@@ -63,7 +69,27 @@ export interface RegionCloud {
 
 type Action = (input: never) => Promise<object>;
 /** Services answered from a table of bound methods (DynamoDB goes through its SDK transport instead). */
-type TabledService = Exclude<ServiceName, 'dynamodb'>;
+type TabledService = Exclude<ServiceName, 'dynamodb' | 'globalaccelerator'>;
+
+/** The Global Accelerator actions LocalCloud answers. */
+const GLOBAL_ACCELERATOR_ACTIONS = [
+  'createAccelerator',
+  'describeAccelerator',
+  'listAccelerators',
+  'updateAccelerator',
+  'deleteAccelerator',
+  'createListener',
+  'describeListener',
+  'listListeners',
+  'deleteListener',
+  'createEndpointGroup',
+  'describeEndpointGroup',
+  'listEndpointGroups',
+  'updateEndpointGroup',
+  'deleteEndpointGroup',
+  'addEndpoints',
+  'removeEndpoints',
+] as const;
 
 /** Lambda retries a failed asynchronous invocation twice: about a minute, then two minutes later. */
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
@@ -113,6 +139,7 @@ export class LocalCloud {
   private readonly onClock = new AsyncLocalStorage<true>();
   /** Per function ARN: when each idle execution environment was last used (warm for LAMBDA_IDLE_RECYCLE_MS). */
   private readonly idleEnvironments = new Map<string, number[]>();
+  private ga: GlobalAcceleratorService | undefined;
 
   constructor(private readonly opts: LocalCloudOptions) {
     this.clock = opts.clock;
@@ -157,12 +184,68 @@ export class LocalCloud {
     if (fault) throw awsError(service, fault, `${fault} injected by LocalCloud for ${service}:${action}`);
     // DynamoDB answers through the SDK's own protocol stack (see dynamodb/service.ts), by command name.
     if (service === 'dynamodb') return this.region(region).dynamodb.send(action, input);
+    if (service === 'globalaccelerator') return this.callGlobalAccelerator(region, action, input);
     const table = this.table(region);
     const fn = table[service]?.[action];
     if (!fn) {
       throw awsError(service, 'UnsupportedOperation', `LocalCloud does not emulate ${service}:${action}`);
     }
     return fn(input as never);
+  }
+
+  /**
+   * Global Accelerator, one for the whole account. Its API has one endpoint, in us-west-2: a client
+   * configured for any other region fails the way the SDK does when the host does not resolve.
+   */
+  get globalAccelerator(): GlobalAcceleratorService {
+    this.ga ??= new GlobalAcceleratorService({
+      clock: this.clock,
+      accountId: this.accountId,
+      ids: new IdSource(`${this.seed}/globalaccelerator`),
+      isRegion: (r) => (AWS_REGIONS as readonly string[]).includes(r),
+      instanceState: (r, id) => (this.regions.has(r) ? this.region(r).ec2.get(id)?.state : undefined),
+      probe: (check) => this.probeEndpoint(check),
+    });
+    return this.ga;
+  }
+
+  private async callGlobalAccelerator(region: string, action: string, input: object): Promise<object> {
+    if (region !== GLOBAL_ACCELERATOR_API_REGION) {
+      const host = `globalaccelerator.${region}.amazonaws.com`;
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+        code: 'ENOTFOUND',
+        hostname: host,
+        $metadata: { attempts: 1, totalRetryDelay: 0 },
+      });
+    }
+    const ga = this.globalAccelerator;
+    const name = action[0]!.toLowerCase() + action.slice(1);
+    const fn = GLOBAL_ACCELERATOR_ACTIONS.includes(name as never)
+      ? ((ga[name as keyof GlobalAcceleratorService] as Action).bind(ga) as Action)
+      : undefined;
+    if (!fn) {
+      throw awsError(
+        'globalaccelerator',
+        'UnsupportedOperation',
+        `LocalCloud does not emulate globalaccelerator:${action}`,
+      );
+    }
+    return fn(input as never);
+  }
+
+  /**
+   * One GA health check of an EC2 instance endpoint: the instance must be running with a task of
+   * ours on it; an HTTP/S check also needs the container's health check to pass (the same path).
+   */
+  private async probeEndpoint(check: HealthCheck): Promise<boolean> {
+    if (!this.regions.has(check.region)) return false;
+    const here = this.region(check.region);
+    if (here.ec2.get(check.endpointId)?.state !== 'running') return false;
+    const task = here.ecs
+      .liveTasks()
+      .find((t) => t.instanceId === check.endpointId && t.lastStatus === 'RUNNING');
+    if (!task) return false;
+    return check.protocol === 'TCP' || task.healthStatus === 'HEALTHY';
   }
 
   /** Makes matching calls fail with an AWS error (see `Fault`); `clearFaults()` undoes it. */
@@ -307,12 +390,19 @@ export class LocalCloud {
           return dispatchTask(this, call);
         }),
     });
+    // An endpoint's health follows its instance and task: tell Global Accelerator to check again.
+    const recheck = (instanceId: string | null) => {
+      if (instanceId) this.ga?.recheck(region, instanceId);
+    };
+    ec2.onStateChange((instance) => recheck(instance.instanceId));
+    const ecs = new EcsService(ctx, ec2);
+    ecs.onTaskChange((task) => recheck(task.instanceId));
     return {
       region,
       market,
       ec2,
       autoScaling: new AutoScalingService(ctx, ec2),
-      ecs: new EcsService(ctx, ec2),
+      ecs,
       ssm: new SsmService(ctx),
       events,
       sfn: new SfnService(runtime, this.clock),

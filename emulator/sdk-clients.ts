@@ -7,6 +7,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../lambdas/shared/clients.ts';
@@ -76,6 +77,7 @@ export function localClients(cloud: LocalCloud): AwsClients {
     ssm: perRegion((r) => localClient(SSMClient, 'ssm', r, cloud)),
     eventBridge: perRegion((r) => localClient(EventBridgeClient, 'eventbridge', r, cloud)),
     sfn: perRegion((r) => localClient(SFNClient, 'sfn', r, cloud)),
+    globalAccelerator: perRegion((r) => localClient(GlobalAcceleratorClient, 'globalaccelerator', r, cloud)),
     // DynamoDB's client keeps its protocol stack (lib-dynamodb marshals inside it) and swaps the transport.
     dynamodb: (r) => cloud.region(r).dynamodb.client(),
   };

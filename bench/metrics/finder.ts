@@ -89,6 +89,7 @@ function benchClients(): AwsClients {
     eventBridge: none,
     sfn: none,
     dynamodb: none,
+    globalAccelerator: none,
   };
 }
 

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -18,6 +19,8 @@ export interface AwsClients {
   eventBridge(region: string): EventBridgeClient;
   sfn(region: string): SFNClient;
   dynamodb(region: string): DynamoDBClient;
+  /** Global Accelerator's API answers in us-west-2 only (`GLOBAL_ACCELERATOR_API_REGION`). */
+  globalAccelerator(region: string): GlobalAcceleratorClient;
 }
 
 type ClientCtor<C> = new (config: { region: string; maxAttempts?: number }) => C;
@@ -51,5 +54,6 @@ export function awsClients(options: { maxAttempts?: number } = {}): AwsClients {
     eventBridge: cachedPerRegion(EventBridgeClient, maxAttempts),
     sfn: cachedPerRegion(SFNClient, maxAttempts),
     dynamodb: cachedPerRegion(DynamoDBClient, maxAttempts),
+    globalAccelerator: cachedPerRegion(GlobalAcceleratorClient, maxAttempts),
   };
 }

@@ -18,6 +18,7 @@ describe('awsClients', () => {
       clients.eventBridge,
       clients.sfn,
       clients.dynamodb,
+      clients.globalAccelerator,
     ]) {
       expect(await make('ap-south-1').config.region()).toBe('ap-south-1');
     }

@@ -1,6 +1,7 @@
 /** Test doubles at the SDK seam: real SDK v3 clients whose `send` aws-sdk-client-mock intercepts. */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -38,6 +39,7 @@ export function fakeAws() {
     eventBridge: mockClient(EventBridgeClient),
     sfn: mockClient(SFNClient),
     dynamodb: mockClient(DynamoDBClient),
+    globalAccelerator: mockClient(GlobalAcceleratorClient),
   };
   const regions: Record<string, string[]> = {};
   const use =
@@ -54,6 +56,7 @@ export function fakeAws() {
     eventBridge: use('eventBridge', EventBridgeClient),
     sfn: use('sfn', SFNClient),
     dynamodb: use('dynamodb', DynamoDBClient),
+    globalAccelerator: use('globalAccelerator', GlobalAcceleratorClient),
   };
   const reset = () => {
     for (const m of Object.values(mocks)) m.reset();

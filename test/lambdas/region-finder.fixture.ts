@@ -46,6 +46,7 @@ export function finderFixture(configInput: ConfigInput = {}) {
     eventBridge: unused,
     sfn: unused,
     dynamodb: unused,
+    globalAccelerator: unused,
   };
   const n = names(config.prefix);
   return {
