@@ -1,10 +1,10 @@
 /** Test doubles at the SDK seam: real SDK v3 clients whose `send` aws-sdk-client-mock intercepts. */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
