@@ -299,6 +299,8 @@ export class LocalCloud {
   actions(service: FaultService): string[] {
     if (service === 'lambda') return ['Invoke'];
     if (service === 'dynamodb') return DynamoDbService.operations();
+    if (service === 'globalaccelerator')
+      return GLOBAL_ACCELERATOR_ACTIONS.map((a) => a[0]!.toUpperCase() + a.slice(1));
     const region = this.regions.keys().next().value ?? 'us-east-1';
     return Object.keys(this.table(region)[service]);
   }
