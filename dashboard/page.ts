@@ -1,11 +1,10 @@
 /**
  * The local dashboard, the local stand-in for the Step Functions console: one self-contained page
- * (inline CSS and JS, no external assets, no build step) that polls `GET /spot-instances`,
- * `GET /_local/state` and `GET /_local/executions` and drives the POST routes.
+ * (inline CSS and JS, bundled from `client/` at server start, no external assets) that polls
+ * `GET /spot-instances`, `GET /_local/state` and `GET /_local/executions` and drives the POST routes.
  */
 import { createHash } from 'node:crypto';
-import { DASHBOARD_SCRIPT } from './client-script.ts';
-import { DASHBOARD_CSS } from './styles.ts';
+import { dashboardAssets } from './bundle.ts';
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -15,10 +14,11 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
  * rendering could not load or run anything.
  */
 export function dashboardCsp(): string {
+  const { script, css } = dashboardAssets();
   return [
     "default-src 'none'",
-    `script-src ${sha256(DASHBOARD_SCRIPT)}`,
-    `style-src ${sha256(DASHBOARD_CSS)}`,
+    `script-src ${sha256(script)}`,
+    `style-src ${sha256(css)}`,
     "connect-src 'self'",
     'img-src data:',
     "base-uri 'none'",
@@ -28,6 +28,7 @@ export function dashboardCsp(): string {
 
 /** The dashboard's HTML: the same text on every call. */
 export function dashboardHtml(): string {
+  const { script, css } = dashboardAssets();
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +37,7 @@ export function dashboardHtml(): string {
 <meta http-equiv="Content-Security-Policy" content="${dashboardCsp()}">
 <title>spotplane · local control plane</title>
 <link rel="icon" href="data:,">
-<style>${DASHBOARD_CSS}</style>
+<style>${css}</style>
 </head>
 <body>
 <header>
@@ -107,7 +108,7 @@ export function dashboardHtml(): string {
   <details id="raw"><summary>SSM parameters and EventBridge rules (raw)</summary><pre id="raw-json"></pre></details>
 </section>
 </main>
-<script>${DASHBOARD_SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

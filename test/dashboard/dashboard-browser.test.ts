@@ -10,7 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import type { PublicStatus } from '../../core/state.ts';
-import { DASHBOARD_POLL_MS } from '../../dashboard/client-script.ts';
+import { DASHBOARD_POLL_MS } from '../../dashboard/client/config.ts';
 import { serveDashboard } from '../../dashboard/route.ts';
 import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
 import { LocalControlPlane } from '../../local/deployment.ts';
