@@ -3,7 +3,7 @@
  * are missing, run the pre-flight, record the deployment, apply the hub (importing a checkpoint bucket
  * an earlier teardown kept), then the workers in parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
  */
-
+import { endpointCostSummary } from '../core/endpoint-cost.ts';
 import { checkpointBucketName } from '../infra/arns.ts';
 import type { SynthOptions, SynthResult } from './app.ts';
 import type { DeployArgs } from './args.ts';
@@ -63,6 +63,8 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<num
       `note: s3://${other.bucket} (${other.region}), kept by an earlier teardown, stays as it is; delete it with: ${deleteHint(config.prefix)}`,
     );
   }
+  if (config.endpoint === 'global-accelerator')
+    deps.out(`cost of the stable endpoint: ${endpointCostSummary()}`);
   deps.out(`applying ${hub.name} (${hub.region})`);
   try {
     await applyStack(ctx, hub, adopt && (() => adoptKeptBucket(ctx, hub, adopt, deps.err)));
@@ -76,6 +78,9 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<num
   for (const failure of failures) deps.err(failure);
   const outputs = await stackOutputs(ctx, hub);
   deps.out(`API: ${String(outputs.api_url)}`);
+  if (outputs.endpoint_url !== undefined) {
+    deps.out(`endpoint: ${String(outputs.endpoint_url)} (Global Accelerator; ${endpointCostSummary()})`);
+  }
   if (failures.length > 0) {
     deps.err(`${failures.length} worker stack(s) failed; fix and run deploy again (it is idempotent)`);
     return 1;

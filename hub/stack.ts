@@ -23,6 +23,7 @@ import { configureTerraform, regionProvider } from '../infra/terraform.ts';
 import { orchestratorSettings } from '../statemachines/settings.ts';
 import { HubApi } from './api.ts';
 import { CheckpointBucket } from './checkpoint-bucket.ts';
+import { GLOBAL_ACCELERATOR_REGION, StableEndpoint } from './endpoint.ts';
 import { HUB_LAMBDAS, type HubLambda, hubLambdaStatements } from './permissions.ts';
 
 export const LOG_RETENTION_DAYS = 30;
@@ -179,6 +180,21 @@ export class HubStack extends TerraformStack {
       forceDestroy: props.deleteCheckpointsOnDestroy ?? false,
     });
 
+    // The stable endpoint (endpoint "global-accelerator"): its resources need us-west-2's provider.
+    const endpoint =
+      config.endpoint === 'global-accelerator'
+        ? new StableEndpoint(this, 'endpoint', {
+            provider:
+              region === GLOBAL_ACCELERATOR_REGION
+                ? provider
+                : regionProvider(this, GLOBAL_ACCELERATOR_REGION, prefix),
+            prefix,
+            port: config.container.port,
+            healthCheckPath: config.container.healthCheckPath,
+            workerRegions: config.workerRegions,
+          })
+        : undefined;
+
     this.apiUrl = api.url;
     this.orchestratorArn = orchestratorArn;
     this.checkpointBucket = bucket.bucketName;
@@ -188,5 +204,11 @@ export class HubStack extends TerraformStack {
     new TerraformOutput(this, 'orchestrator_arn', { value: orchestratorArn });
     new TerraformOutput(this, 'checkpoint_bucket', { value: bucket.bucketName });
     new TerraformOutput(this, 'toggle_function', { value: n.lambda('toggle-provisioning') });
+    if (endpoint) {
+      new TerraformOutput(this, 'endpoint_url', {
+        value: `http://${endpoint.dnsName}:${config.container.port}/`,
+      });
+      new TerraformOutput(this, 'endpoint_groups', { value: endpoint.endpointGroups });
+    }
   }
 }

@@ -9,7 +9,11 @@
  *   a cross-region forward is billed again in the receiving region, and is counted as its own event).
  * - SSM Parameter Store: standard parameters at standard throughput cost nothing.
  * - API Gateway HTTP API: $1.00 per 1M requests.
+ * - Global Accelerator (endpoint "global-accelerator"): $0.025 for every full or partial hour the accelerator
+ *   exists (core/endpoint-cost.ts). Its Data Transfer-Premium depends on the workload's traffic, which the
+ *   simulator does not model, so it is not counted.
  */
+import { acceleratorFixedUsd } from '../core/endpoint-cost.ts';
 import type { ControlPlaneUsage } from './timeline.ts';
 
 export const UNIT_PRICES_USD = {
@@ -32,6 +36,8 @@ export interface ControlPlaneBill {
   eventBridgeUsd: number;
   ssmUsd: number;
   apiUsd: number;
+  /** The stable endpoint's fixed fee (0 with endpoint "none"). */
+  endpointUsd: number;
   totalUsd: number;
 }
 
@@ -48,6 +54,7 @@ export function controlPlaneBill(usage: ControlPlaneUsage, options: BillOptions 
     eventBridgeUsd: usage.customEvents * UNIT_PRICES_USD.eventBridgeCustomEvent,
     ssmUsd: (usage.ssmApiCalls ?? 0) * UNIT_PRICES_USD.ssmApiCall,
     apiUsd: usage.apiRequests * UNIT_PRICES_USD.httpApiRequest,
+    endpointUsd: acceleratorFixedUsd(usage.acceleratorHours ?? 0),
   };
   return { ...bill, totalUsd: Object.values(bill).reduce((a, b) => a + b, 0) };
 }
@@ -61,6 +68,7 @@ export function perMonth(bill: ControlPlaneBill, days: number): ControlPlaneBill
     eventBridgeUsd: bill.eventBridgeUsd * k,
     ssmUsd: bill.ssmUsd * k,
     apiUsd: bill.apiUsd * k,
+    endpointUsd: bill.endpointUsd * k,
     totalUsd: bill.totalUsd * k,
   };
 }

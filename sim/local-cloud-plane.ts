@@ -51,7 +51,7 @@ interface HistoryLike {
 }
 
 /** Counts what AWS would bill the control plane for, from LocalCloud's own records. */
-function usageOf(plane: LocalControlPlane, apiRequests: number): ControlPlaneUsage {
+function usageOf(plane: LocalControlPlane, apiRequests: number, hours: number): ControlPlaneUsage {
   let stateTransitions = 0;
   let putEventEntries = 0;
   for (const region of plane.regions()) {
@@ -77,16 +77,21 @@ function usageOf(plane: LocalControlPlane, apiRequests: number): ControlPlaneUsa
     customEvents: putEventEntries * 2,
     ssmApiCalls: null,
     apiRequests,
+    // The stack creates the accelerator with the deployment: it exists (and bills) the whole run.
+    acceleratorHours: plane.config.endpoint === 'global-accelerator' ? hours : 0,
   };
 }
 
 class LocalCloudPlane implements SimulatedControlPlane {
   private apiRequests = 0;
+  private readonly startMs: number;
 
   constructor(
     readonly clock: VirtualClock,
     private readonly plane: LocalControlPlane,
-  ) {}
+  ) {
+    this.startMs = clock.now().getTime();
+  }
 
   setMarket(region: string, market: MarketState): void {
     this.plane.cloud.setMarket(region, market);
@@ -144,7 +149,7 @@ class LocalCloudPlane implements SimulatedControlPlane {
   }
 
   usage(): ControlPlaneUsage {
-    return usageOf(this.plane, this.apiRequests);
+    return usageOf(this.plane, this.apiRequests, (this.clock.now().getTime() - this.startMs) / 3_600_000);
   }
 
   async shutdown(): Promise<void> {

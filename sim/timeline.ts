@@ -43,6 +43,8 @@ export interface ControlPlaneUsage {
   /** null when not counted (standard SSM parameters cost nothing per call). */
   ssmApiCalls: number | null;
   apiRequests: number;
+  /** Hours a Global Accelerator existed (endpoint "global-accelerator"); absent or 0 without one. */
+  acceleratorHours?: number;
 }
 
 export interface RunTimeline {

@@ -54,6 +54,7 @@ function setup(
               code: 0,
               stdout: JSON.stringify({
                 api_url: { value: 'https://abc.execute-api.us-east-1.amazonaws.com' },
+                endpoint_url: { value: 'http://a1234567890abcdef.awsglobalaccelerator.com:30000/' },
               }),
               stderr: '',
             }
@@ -108,6 +109,21 @@ describe('runDeploy', () => {
       expect(mine.slice(0, 2)).toEqual(['init', 'apply']);
     }
     expect(out).toContain('API: https://abc.execute-api.us-east-1.amazonaws.com');
+  });
+
+  it("states the accelerator's cost before applying and prints the stable endpoint after", async () => {
+    const { deps, out } = setup();
+    expect(await runDeploy(args, deps)).toBe(0);
+    const cost = out.findIndex((l) =>
+      l.startsWith('cost of the stable endpoint: Global Accelerator: $0.025/h fixed ($18.00 per 30 days)'),
+    );
+    expect(cost).toBeGreaterThanOrEqual(0);
+    expect(cost).toBeLessThan(out.findIndex((l) => l.startsWith('applying ')));
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /^endpoint: http:\/\/a1234567890abcdef\.awsglobalaccelerator\.com:30000\/ \(Global Accelerator; .*\/GB data transfer premium/,
+      ),
+    );
   });
 
   it('applies the workers in parallel', async () => {

@@ -166,6 +166,37 @@ describe('IAM', () => {
 });
 
 describe('hub', () => {
+  it("fronts the workers with one accelerator whose resources use us-west-2's provider, a group per worker region", () => {
+    const hub = fx.stacks[HUB] as TfJson;
+    const west = `aws.${providerAlias('us-west-2')}`;
+    const accelerators = resources(hub, 'aws_globalaccelerator_accelerator').map(([, a]) => a);
+    expect(accelerators).toHaveLength(1);
+    expect(accelerators[0]).toMatchObject({ provider: west, ip_address_type: 'IPV4', enabled: true });
+    const [listener] = resources(hub, 'aws_globalaccelerator_listener').map(([, l]) => l);
+    expect(listener).toMatchObject({ provider: west, protocol: 'TCP' });
+    const port = fx.config.container.port;
+    expect(listener?.port_range).toEqual([{ from_port: port, to_port: port }]);
+    const groups = resources(hub, 'aws_globalaccelerator_endpoint_group').map(([, g]) => g);
+    expect(groups.map((g) => g.endpoint_group_region).sort()).toEqual([...fx.config.workerRegions].sort());
+    for (const g of groups) {
+      expect(g).toMatchObject({
+        provider: west,
+        health_check_protocol: 'HTTP',
+        health_check_port: port,
+        health_check_path: fx.config.container.healthCheckPath,
+        health_check_interval_seconds: 10,
+        threshold_count: 3,
+        traffic_dial_percentage: 100,
+      });
+      // The hub's plan adds and removes the instances; Terraform must not undo that.
+      expect(g.lifecycle.ignore_changes).toEqual(['endpoint_configuration']);
+      expect(g.endpoint_configuration).toBeUndefined();
+    }
+    expect(hub.output.endpoint_url.value).toMatch(
+      /^http:\/\/\$\{aws_globalaccelerator_accelerator\..+\.dns_name\}:30000\/$/,
+    );
+  });
+
   it('routes the API with AWS_IAM authorization on every route', () => {
     const routes = resources(fx.stacks[HUB] as TfJson, 'aws_apigatewayv2_route').map(([, r]) => r);
     for (const r of routes) expect(r.authorization_type).toBe('AWS_IAM');
@@ -519,6 +550,7 @@ describe('workers', () => {
 
 describe('Neuron workers', () => {
   let stack: TfJson;
+  let neuronHub: TfJson;
   beforeAll(async () => {
     const config = parseConfig({
       ...fx.config,
@@ -537,7 +569,15 @@ describe('Neuron workers', () => {
     });
     const file = result.stacks.find((x) => x.kind === 'worker')?.file as string;
     stack = JSON.parse(readFileSync(file, 'utf8')) as TfJson;
+    const hubFile = result.stacks.find((x) => x.kind === 'hub')?.file as string;
+    neuronHub = JSON.parse(readFileSync(hubFile, 'utf8')) as TfJson;
   }, 120_000);
+
+  it('creates no accelerator with endpoint "none"', () => {
+    expect(resources(neuronHub, 'aws_globalaccelerator_accelerator')).toEqual([]);
+    expect(resources(neuronHub, 'aws_globalaccelerator_endpoint_group')).toEqual([]);
+    expect(neuronHub.output.endpoint_url).toBeUndefined();
+  });
 
   it('boots the ECS Neuron AMI from its public SSM parameter', () => {
     const params = Object.values(stack.data.aws_ssm_parameter as Record<string, TfJson>);

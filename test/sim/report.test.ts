@@ -264,6 +264,22 @@ describe('controlPlaneBill', () => {
     expect(bill.lambdaUsd).toBeCloseTo(0.2 + 16.6667, 6);
     expect(bill.eventBridgeUsd).toBeCloseTo(1, 12);
     expect(bill.ssmUsd).toBe(0);
+    expect(bill.endpointUsd).toBe(0);
     expect(perMonth(bill, 15).totalUsd).toBeCloseTo(2 * bill.totalUsd, 10);
+  });
+
+  it("bills the accelerator's fixed fee for every started hour it exists", () => {
+    const usage = {
+      stateTransitions: 0,
+      lambdaInvocations: 0,
+      customEvents: 0,
+      ssmApiCalls: null,
+      apiRequests: 0,
+    };
+    expect(controlPlaneBill({ ...usage, acceleratorHours: 720 }).endpointUsd).toBeCloseTo(18, 10);
+    expect(controlPlaneBill({ ...usage, acceleratorHours: 1.01 }).endpointUsd).toBeCloseTo(0.05, 10);
+    const month = perMonth(controlPlaneBill({ ...usage, acceleratorHours: 24 }), 1);
+    expect(month.endpointUsd).toBeCloseTo(18, 10);
+    expect(month.totalUsd).toBeCloseTo(18, 10);
   });
 });
