@@ -16,6 +16,7 @@ import type {
   Activity,
   AutoScalingGroup,
   AutoScalingInstanceDetails,
+  CreateOrUpdateTagsCommandInput,
   DescribeAutoScalingGroupsCommandInput,
   DescribeAutoScalingGroupsCommandOutput,
   DescribeAutoScalingInstancesCommandInput,
@@ -24,6 +25,7 @@ import type {
   DescribeScalingActivitiesCommandOutput,
   LifecycleState,
   SetDesiredCapacityCommandInput,
+  TagDescription,
   UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import type { RegionContext } from './context.ts';
@@ -40,13 +42,51 @@ export interface GroupOptions {
   desiredCapacity?: number;
   /** Mixed-instances overrides, in priority order; the first is launched. */
   instanceTypes: string[];
+  /** Shorthand for a distribution: all Spot (`OnDemandPercentageAboveBaseCapacity` 0) or all on-demand. */
   lifecycle?: 'spot' | 'on-demand';
+  distribution?: Partial<InstancesDistribution>;
+  /** Capacity Rebalancing: replace a Spot instance that gets a rebalance recommendation, by itself. */
+  capacityRebalance?: boolean;
+  tags?: Record<string, string>;
+}
+
+/**
+ * `MixedInstancesPolicy.InstancesDistribution` (Auto Scaling API Reference, InstancesDistribution): the first
+ * `onDemandBaseCapacity` instances are on-demand, and `onDemandPercentageAboveBaseCapacity` % of the rest.
+ */
+export interface InstancesDistribution {
+  onDemandBaseCapacity: number;
+  onDemandPercentageAboveBaseCapacity: number;
+  spotAllocationStrategy: string;
+}
+
+/** AWS's defaults when a field is not given: base 0, 100 % on-demand above it, price-capacity-optimized. */
+const DEFAULT_DISTRIBUTION: InstancesDistribution = {
+  onDemandBaseCapacity: 0,
+  onDemandPercentageAboveBaseCapacity: 100,
+  spotAllocationStrategy: 'price-capacity-optimized',
+};
+
+const SPOT_ALLOCATION_STRATEGIES = [
+  'lowest-price',
+  'capacity-optimized',
+  'capacity-optimized-prioritized',
+  'price-capacity-optimized',
+];
+
+/** The instance count a distribution puts on-demand for a desired capacity (rounding in favour of on-demand). */
+export function onDemandTarget(desired: number, d: InstancesDistribution): number {
+  const base = Math.min(desired, d.onDemandBaseCapacity);
+  return base + Math.ceil(((desired - base) * d.onDemandPercentageAboveBaseCapacity) / 100);
 }
 
 interface GroupMember {
   instanceId: string;
   lifecycleState: LifecycleState;
   activityId: string;
+  lifecycle: 'spot' | 'on-demand';
+  /** Got a rebalance recommendation: Capacity Rebalancing replaces it, then terminates it. */
+  atRisk: boolean;
 }
 
 interface LocalGroup {
@@ -56,7 +96,9 @@ interface LocalGroup {
   maxSize: number;
   desired: number;
   instanceTypes: string[];
-  lifecycle: 'spot' | 'on-demand';
+  distribution: InstancesDistribution;
+  capacityRebalance: boolean;
+  tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   createdTime: Date;
   members: Map<string, GroupMember>;
   /** Newest first, like DescribeScalingActivities. */
@@ -73,6 +115,10 @@ const ACTIVITY_LIMIT = 500;
 export const INSUFFICIENT_CAPACITY_MESSAGE =
   'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
+/** EC2's message when on-demand capacity is short in a zone (RunInstances InsufficientInstanceCapacity). */
+export const insufficientOnDemandMessage = (instanceType: string, zone: string) =>
+  `We currently do not have sufficient ${instanceType} capacity in the Availability Zone you requested (${zone}). Our system will be working on provisioning additional capacity. You can currently get ${instanceType} capacity by not specifying an Availability Zone in your request or choosing a different Availability Zone. Launching EC2 instance failed.`;
+
 export class AutoScalingService {
   private readonly groups = new Map<string, LocalGroup>();
 
@@ -81,6 +127,7 @@ export class AutoScalingService {
     private readonly ec2: Ec2Service,
   ) {
     ec2.onStateChange((instance) => this.onInstanceState(instance));
+    ec2.onRebalanceRecommendation((instance) => this.onRebalanceRecommendation(instance));
   }
 
   createGroup(opts: GroupOptions): void {
@@ -98,7 +145,15 @@ export class AutoScalingService {
       maxSize: opts.maxSize ?? 2,
       desired: opts.desiredCapacity ?? 0,
       instanceTypes: opts.instanceTypes,
-      lifecycle: opts.lifecycle ?? 'spot',
+      distribution: {
+        ...DEFAULT_DISTRIBUTION,
+        onDemandPercentageAboveBaseCapacity: opts.lifecycle === 'on-demand' ? 100 : 0,
+        ...opts.distribution,
+      },
+      capacityRebalance: opts.capacityRebalance ?? false,
+      tags: new Map(
+        Object.entries(opts.tags ?? {}).map(([k, value]) => [k, { value, propagateAtLaunch: false }]),
+      ),
       createdTime: this.ctx.clock.now(),
       members: new Map(),
       activities: [],
@@ -163,11 +218,85 @@ export class AutoScalingService {
         `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
       );
     }
+    const distribution = this.distributionUpdate(group, input);
     // Without an explicit desired capacity, AWS clamps the current one into the new bounds.
     desired = Math.min(max, Math.max(min, desired));
     group.minSize = min;
     group.maxSize = max;
+    group.distribution = distribution;
+    if (input.CapacityRebalance !== undefined) group.capacityRebalance = input.CapacityRebalance;
     this.changeDesired(group, desired);
+    return {};
+  }
+
+  /** The group's distribution with the request's InstancesDistribution fields over it, validated like AWS. */
+  private distributionUpdate(
+    group: LocalGroup,
+    input: UpdateAutoScalingGroupCommandInput,
+  ): InstancesDistribution {
+    const given = input.MixedInstancesPolicy?.InstancesDistribution;
+    if (!given) return group.distribution;
+    const next: InstancesDistribution = {
+      onDemandBaseCapacity: given.OnDemandBaseCapacity ?? group.distribution.onDemandBaseCapacity,
+      onDemandPercentageAboveBaseCapacity:
+        given.OnDemandPercentageAboveBaseCapacity ?? group.distribution.onDemandPercentageAboveBaseCapacity,
+      spotAllocationStrategy: given.SpotAllocationStrategy ?? group.distribution.spotAllocationStrategy,
+    };
+    const invalid = (field: string, constraint: string, value: unknown) =>
+      awsError(
+        'autoscaling',
+        'ValidationError',
+        `1 validation error detected: Value '${value}' at 'mixedInstancesPolicy.instancesDistribution.${field}' failed to satisfy constraint: ${constraint}`,
+      );
+    if (!Number.isInteger(next.onDemandBaseCapacity) || next.onDemandBaseCapacity < 0)
+      throw invalid(
+        'onDemandBaseCapacity',
+        'Member must be greater than or equal to 0',
+        next.onDemandBaseCapacity,
+      );
+    const pct = next.onDemandPercentageAboveBaseCapacity;
+    if (!Number.isInteger(pct) || pct < 0 || pct > 100)
+      throw invalid('onDemandPercentageAboveBaseCapacity', 'Member must be between 0 and 100', pct);
+    if (!SPOT_ALLOCATION_STRATEGIES.includes(next.spotAllocationStrategy))
+      throw invalid(
+        'spotAllocationStrategy',
+        `Member must satisfy enum value set: [${SPOT_ALLOCATION_STRATEGIES.join(', ')}]`,
+        next.spotAllocationStrategy,
+      );
+    return next;
+  }
+
+  /**
+   * Adds or replaces tags of groups (Auto Scaling API Reference, CreateOrUpdateTags): `ResourceType` must be
+   * `auto-scaling-group`, the group must exist, a key's value is overwritten.
+   */
+  async createOrUpdateTags(input: CreateOrUpdateTagsCommandInput): Promise<Record<string, never>> {
+    const tags = input.Tags ?? [];
+    if (tags.length === 0) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+      );
+    }
+    for (const tag of tags) {
+      if (tag.ResourceType !== 'auto-scaling-group') {
+        throw awsError('autoscaling', 'ValidationError', `Invalid resource type: ${tag.ResourceType}`);
+      }
+      if (!tag.Key || tag.Key.length > 128) {
+        throw awsError('autoscaling', 'ValidationError', 'Tag key must be 1 to 128 characters long.');
+      }
+      if ((tag.Value ?? '').length > 256) {
+        throw awsError('autoscaling', 'ValidationError', 'Tag value must be at most 256 characters long.');
+      }
+      this.require(tag.ResourceId);
+    }
+    for (const tag of tags) {
+      this.require(tag.ResourceId).tags.set(tag.Key!, {
+        value: tag.Value ?? '',
+        propagateAtLaunch: tag.PropagateAtLaunch ?? false,
+      });
+    }
     return {};
   }
 
@@ -259,12 +388,16 @@ export class AutoScalingService {
     group.retryTimer?.();
     group.retryTimer = null;
     const live = this.live(group);
-    if (live.length > group.desired) {
-      // Newest first, like the default termination policy's tie-break on launch time.
-      for (const member of live.slice(group.desired).reverse()) this.scaleIn(group, member);
+    const kept = live.filter((m) => !m.atRisk);
+    // Capacity Rebalancing terminates an at-risk instance once its replacement is InService.
+    if (kept.filter((m) => m.lifecycleState === 'InService').length >= group.desired) {
+      for (const member of live.filter((m) => m.atRisk)) this.scaleIn(group, member, 'rebalance');
+    }
+    if (kept.length > group.desired) {
+      for (const member of this.scaleInOrder(group, kept)) this.scaleIn(group, member, 'desired');
       return;
     }
-    for (let i = live.length; i < group.desired; i++) {
+    for (let i = kept.length; i < group.desired; i++) {
       if (!this.launchOne(group)) {
         group.failedAttempts++;
         const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (group.failedAttempts - 1));
@@ -277,23 +410,45 @@ export class AutoScalingService {
     }
   }
 
+  /**
+   * Members to terminate so that `desired` remain, keeping the distribution: the kind (on-demand or Spot) above
+   * its share goes first, newest first (the default termination policy's tie-break on launch time).
+   */
+  private scaleInOrder(group: LocalGroup, kept: GroupMember[]): GroupMember[] {
+    const odTarget = onDemandTarget(group.desired, group.distribution);
+    const od = kept.filter((m) => m.lifecycle === 'on-demand').reverse();
+    const spot = kept.filter((m) => m.lifecycle === 'spot').reverse();
+    const excessOd = Math.max(0, od.length - odTarget);
+    const excessSpot = Math.max(0, spot.length - (group.desired - odTarget));
+    return [...od.slice(0, excessOd), ...spot.slice(0, excessSpot)].slice(0, kept.length - group.desired);
+  }
+
   private launchOne(group: LocalGroup): boolean {
     const market = this.ctx.market;
     const now = this.ctx.clock.now();
     const activityId = this.ctx.ids.uuid();
-    const { zone, instanceType } = this.placement(group);
-    const cause = `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${this.live(group).length} to ${group.desired}.`;
-    if (group.lifecycle === 'spot' && !market.take(zone)) {
+    const kept = this.live(group).filter((m) => !m.atRisk);
+    const liveOnDemand = kept.filter((m) => m.lifecycle === 'on-demand').length;
+    const lifecycle = liveOnDemand < onDemandTarget(group.desired, group.distribution) ? 'on-demand' : 'spot';
+    const { zone, instanceType } = this.placement(group, lifecycle);
+    const cause = `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${kept.length} to ${group.desired}.`;
+    // On-demand capacity is a pool of its own: a region out of Spot capacity can still have on-demand.
+    const took = lifecycle === 'spot' ? market.take(zone) : market.takeOnDemand();
+    if (!took) {
+      const message =
+        lifecycle === 'spot'
+          ? INSUFFICIENT_CAPACITY_MESSAGE
+          : insufficientOnDemandMessage(instanceType, zone);
       const activity: Activity = {
         ActivityId: activityId,
         AutoScalingGroupName: group.name,
         AutoScalingGroupARN: group.arn,
-        Description: `Launching a new EC2 instance.  Status Reason: ${INSUFFICIENT_CAPACITY_MESSAGE}`,
+        Description: `Launching a new EC2 instance.  Status Reason: ${message}`,
         Cause: cause,
         StartTime: now,
         EndTime: now,
         StatusCode: 'Failed',
-        StatusMessage: INSUFFICIENT_CAPACITY_MESSAGE,
+        StatusMessage: message,
         Progress: 100,
         Details: JSON.stringify({ 'Subnet ID': 'subnet-0local', 'Availability Zone': zone }),
       };
@@ -307,7 +462,7 @@ export class AutoScalingService {
           ActivityId: activityId,
           Details: { 'Availability Zone': zone, 'Subnet ID': 'subnet-0local' },
           RequestId: this.ctx.ids.uuid(),
-          StatusMessage: INSUFFICIENT_CAPACITY_MESSAGE,
+          StatusMessage: message,
           EndTime: now.toISOString(),
           EC2InstanceId: '',
           StartTime: now.toISOString(),
@@ -322,12 +477,14 @@ export class AutoScalingService {
       instanceType,
       zone,
       autoScalingGroupName: group.name,
-      lifecycle: group.lifecycle,
+      lifecycle,
     });
     group.members.set(instance.instanceId, {
       instanceId: instance.instanceId,
       lifecycleState: 'Pending',
       activityId,
+      lifecycle,
+      atRisk: false,
     });
     this.record(group, {
       ActivityId: activityId,
@@ -345,7 +502,10 @@ export class AutoScalingService {
   }
 
   /** Where the next instance of `group` goes: see the file header (balanced zones, price-capacity-optimized). */
-  private placement(group: LocalGroup): { zone: string; instanceType: string } {
+  private placement(
+    group: LocalGroup,
+    lifecycle: 'spot' | 'on-demand',
+  ): { zone: string; instanceType: string } {
     const market = this.ctx.market;
     const types = group.instanceTypes.length > 0 ? group.instanceTypes : [market.instanceTypes[0]!];
     const perZone = new Map<string, number>();
@@ -355,7 +515,7 @@ export class AutoScalingService {
     }
     const cheapest = (zone: string) =>
       types.reduce((best, t) => (market.price(t, zone) < market.price(best, zone) ? t : best), types[0]!);
-    const spot = group.lifecycle === 'spot';
+    const spot = lifecycle === 'spot';
     // Zones with Spot capacity first (balanced best effort), then fewest of ours, then the cheapest price.
     const zones = [...market.zones].sort(
       (a, b) =>
@@ -367,7 +527,7 @@ export class AutoScalingService {
     return { zone, instanceType: spot ? cheapest(zone) : types[0]! };
   }
 
-  private scaleIn(group: LocalGroup, member: GroupMember): void {
+  private scaleIn(group: LocalGroup, member: GroupMember, why: 'desired' | 'rebalance'): void {
     const now = this.ctx.clock.now();
     member.lifecycleState = 'Terminating';
     member.activityId = this.ctx.ids.uuid();
@@ -376,7 +536,10 @@ export class AutoScalingService {
       AutoScalingGroupName: group.name,
       AutoScalingGroupARN: group.arn,
       Description: `Terminating EC2 instance: ${member.instanceId}`,
-      Cause: `At ${now.toISOString()} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
+      Cause:
+        why === 'rebalance'
+          ? `At ${now.toISOString()} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`
+          : `At ${now.toISOString()} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
       StartTime: now,
       StatusCode: 'InProgress',
       Progress: 0,
@@ -393,6 +556,7 @@ export class AutoScalingService {
     if (instance.state === 'running' && member.lifecycleState === 'Pending') {
       member.lifecycleState = 'InService';
       this.finish(group, member.activityId, now);
+      if ([...group.members.values()].some((m) => m.atRisk)) this.reconcile(group.name);
       this.ctx.emitAwsEvent({
         source: 'aws.autoscaling',
         detailType: 'EC2 Instance Launch Successful',
@@ -433,6 +597,20 @@ export class AutoScalingService {
     }
   }
 
+  /**
+   * With Capacity Rebalancing on, a Spot instance that gets a rebalance recommendation is replaced by the group
+   * itself: a new instance is launched, then the old one terminated ("Capacity Rebalancing", Amazon EC2 Auto
+   * Scaling User Guide) — whatever runs on it.
+   */
+  private onRebalanceRecommendation(instance: LocalInstance): void {
+    const group = instance.autoScalingGroupName ? this.groups.get(instance.autoScalingGroupName) : undefined;
+    const member = group?.members.get(instance.instanceId);
+    if (!group?.capacityRebalance || !member || member.lifecycle !== 'spot') return;
+    if (member.lifecycleState === 'Terminating' || member.atRisk) return;
+    member.atRisk = true;
+    this.reconcile(group.name);
+  }
+
   private finish(group: LocalGroup, activityId: string, at: Date): void {
     const activity = group.activities.find((a) => a.ActivityId === activityId);
     if (activity && activity.StatusCode === 'InProgress') {
@@ -465,9 +643,9 @@ export class AutoScalingService {
           Overrides: g.instanceTypes.map((t) => ({ InstanceType: t })),
         },
         InstancesDistribution: {
-          OnDemandBaseCapacity: 0,
-          OnDemandPercentageAboveBaseCapacity: g.lifecycle === 'spot' ? 0 : 100,
-          SpotAllocationStrategy: 'price-capacity-optimized',
+          OnDemandBaseCapacity: g.distribution.onDemandBaseCapacity,
+          OnDemandPercentageAboveBaseCapacity: g.distribution.onDemandPercentageAboveBaseCapacity,
+          SpotAllocationStrategy: g.distribution.spotAllocationStrategy,
         },
       },
       Instances: [...g.members.values()].map((m) => {
@@ -481,7 +659,16 @@ export class AutoScalingService {
           ProtectedFromScaleIn: false,
         };
       }),
-      Tags: [],
+      Tags: [...g.tags].map(
+        ([key, tag]): TagDescription => ({
+          ResourceId: g.name,
+          ResourceType: 'auto-scaling-group',
+          Key: key,
+          Value: tag.value,
+          PropagateAtLaunch: tag.propagateAtLaunch,
+        }),
+      ),
+      CapacityRebalance: g.capacityRebalance,
       TerminationPolicies: ['Default'],
     };
   }

@@ -51,6 +51,7 @@ const EC2_DESCRIBE_MAX = 1000;
 export class Ec2Service {
   private readonly instances = new Map<string, LocalInstance>();
   private readonly listeners: StateListener[] = [];
+  private readonly rebalanceListeners: StateListener[] = [];
 
   constructor(
     private readonly ctx: RegionContext,
@@ -60,6 +61,34 @@ export class Ec2Service {
 
   onStateChange(listener: StateListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called for every instance that gets an EC2 rebalance recommendation (Auto Scaling's Capacity Rebalancing). */
+  onRebalanceRecommendation(listener: StateListener): void {
+    this.rebalanceListeners.push(listener);
+  }
+
+  /**
+   * Sends `EC2 Instance Rebalance Recommendation` for every live Spot instance (an elevated risk of
+   * interruption, usually before the two-minute warning; EC2 User Guide, "EC2 instance rebalance
+   * recommendations"); returns the instance ids.
+   */
+  recommendRebalance(): string[] {
+    const ids: string[] = [];
+    // A snapshot: replacements launched in response are not recommended themselves.
+    for (const instance of [...this.instances.values()]) {
+      if (instance.lifecycle !== 'spot' || instance.interruptionAt) continue;
+      if (instance.state !== 'pending' && instance.state !== 'running') continue;
+      ids.push(instance.instanceId);
+      this.ctx.emitAwsEvent({
+        source: 'aws.ec2',
+        detailType: 'EC2 Instance Rebalance Recommendation',
+        detail: { 'instance-id': instance.instanceId },
+        resources: [`arn:aws:ec2:${instance.zone}:instance/${instance.instanceId}`],
+      });
+      for (const listener of this.rebalanceListeners) listener(instance);
+    }
+    return ids;
   }
 
   all(): LocalInstance[] {
@@ -107,8 +136,9 @@ export class Ec2Service {
     this.setState(instance, 'shutting-down');
     this.ctx.clock.setTimer(SHUTDOWN_MS, () => {
       this.setState(instance, 'terminated');
-      // Only Spot instances took Spot capacity from their zone.
+      // Spot instances took Spot capacity from their zone; on-demand ones the region's on-demand pool.
       if (instance.lifecycle === 'spot') this.ctx.market.release(instance.zone);
+      else this.ctx.market.releaseOnDemand();
     });
   }
 

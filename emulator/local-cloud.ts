@@ -348,6 +348,11 @@ export class LocalCloud {
     return this.region(region).ec2.interruptAll();
   }
 
+  /** EC2 rebalance recommendation for every Spot instance in `region` (no termination follows by itself). */
+  recommendRebalance(region: string): string[] {
+    return this.region(region).ec2.recommendRebalance();
+  }
+
   /** Event deliveries still running anywhere (0 once every rule target has been reached). */
   deliveriesInFlight(): number {
     return [...this.regions.values()].reduce((n, r) => n + r.events.inFlight(), 0);
@@ -424,6 +429,7 @@ export class LocalCloud {
       ec2: bind(r.ec2, ['describeInstances', 'getSpotPlacementScores', 'describeSpotPriceHistory']),
       autoscaling: bind(r.autoScaling, [
         'setDesiredCapacity',
+        'createOrUpdateTags',
         'updateAutoScalingGroup',
         'describeAutoScalingGroups',
         'describeAutoScalingInstances',

@@ -22,6 +22,12 @@ export interface MarketInputs {
   /** false: every Spot launch fails with InsufficientInstanceCapacity. */
   capacityAvailable: boolean;
   /**
+   * false: every on-demand launch fails with InsufficientInstanceCapacity too. On-demand capacity is a pool of
+   * its own (EC2 reserves no Spot capacity for on-demand nor the reverse): a region out of Spot usually still
+   * has on-demand. Default true.
+   */
+  onDemandCapacityAvailable?: boolean;
+  /**
    * Spot instances each zone can hold at once (e.g. from a measured availability trace); a zone not listed
    * keeps its value, unconstrained until first set. 0 = the zone cannot launch Spot.
    */
@@ -36,8 +42,10 @@ export interface MarketOptions {
   clock: Clock;
   instanceTypes: readonly string[];
   initial?: Partial<MarketInputs>;
-  /** Instances the region can hold at once while capacity is available. */
+  /** Spot instances the region can hold at once while capacity is available. */
   capacityPool?: number;
+  /** On-demand instances the region can hold at once (a pool of its own; default 8). */
+  onDemandPool?: number;
   /** Time between two steps of the price walk; `Infinity` freezes prices (a trace sets them instead). */
   priceStepMs?: number;
   /** Fixed launch durations instead of the seeded ranges (e.g. a benchmark's "boot + ready = 90 s"). */
@@ -48,6 +56,11 @@ export interface MarketOptions {
 
 export interface LaunchTiming {
   bootMs: number;
+  /**
+   * Instance running until its ECS agent has registered the container instance: the agent starts after the
+   * agent restore unit (ordered before ecs.service, it fetches the last checkpoint from S3), then registers.
+   */
+  agentRegistrationMs: number;
   containerStartMs: number;
   healthyAfterMs: number;
 }
@@ -99,6 +112,10 @@ export class RegionMarket {
   private score: number;
   private available: boolean;
   private readonly pool: number;
+  private readonly onDemandPool: number;
+  private onDemandAvailable: boolean;
+  private onDemandUsed = 0;
+  private readonly registration: Random;
   private readonly fixedTiming: Partial<LaunchTiming>;
   private used = 0;
   /** Spot instances each zone can hold; unconstrained (Infinity) until a trace sets it. */
@@ -118,6 +135,10 @@ export class RegionMarket {
     this.stepMs = opts.priceStepMs ?? 15 * 60_000;
     if (!(this.stepMs > 0)) throw new RangeError(`priceStepMs must be positive (got ${opts.priceStepMs})`);
     this.pool = opts.capacityPool ?? 4;
+    this.onDemandPool = opts.onDemandPool ?? 8;
+    this.onDemandAvailable = opts.initial?.onDemandCapacityAvailable ?? true;
+    // Its own stream, so modelling registration leaves the boot and container timings of a seed as they were.
+    this.registration = seededRandom(opts.seed, `registration/${opts.region}`);
     this.fixedTiming = opts.timing ?? {};
     const initial = seededRandom(opts.seed, `initial/${opts.region}`);
     this.score = opts.initial?.placementScore ?? Math.round(initial.between(4, 9.99));
@@ -138,6 +159,7 @@ export class RegionMarket {
       placementScore: this.score,
       spotPrice: this.level(),
       capacityAvailable: this.available,
+      onDemandCapacityAvailable: this.onDemandAvailable,
       ...(this.zoneCapacity.size > 0 ? { zoneCapacity } : {}),
     };
   }
@@ -146,6 +168,8 @@ export class RegionMarket {
   set(inputs: Partial<MarketInputs>): void {
     if (inputs.placementScore !== undefined) this.score = inputs.placementScore;
     if (inputs.capacityAvailable !== undefined) this.available = inputs.capacityAvailable;
+    if (inputs.onDemandCapacityAvailable !== undefined)
+      this.onDemandAvailable = inputs.onDemandCapacityAvailable;
     if (inputs.zoneCapacity !== undefined) this.setZoneCapacity(inputs.zoneCapacity);
     if (inputs.spotPrice !== undefined || inputs.spotPrices !== undefined) {
       this.catchUp();
@@ -226,6 +250,26 @@ export class RegionMarket {
 
   inUse(): number {
     return this.used;
+  }
+
+  /** Takes one on-demand instance's worth of the region's on-demand pool; false when none is left. */
+  takeOnDemand(): boolean {
+    if (!this.onDemandAvailable || this.onDemandUsed >= this.onDemandPool) return false;
+    this.onDemandUsed++;
+    return true;
+  }
+
+  releaseOnDemand(): void {
+    this.onDemandUsed = Math.max(0, this.onDemandUsed - 1);
+  }
+
+  /**
+   * Instance running until the ECS agent registered it: 20-90 s (agent restore unit, then the agent's start and
+   * registration; "Amazon ECS container instance lifecycle", ECS Developer Guide).
+   */
+  agentRegistrationMs(): number {
+    if (this.fixedTiming.agentRegistrationMs !== undefined) return this.fixedTiming.agentRegistrationMs;
+    return Math.round(this.registration.between(20_000, 90_000));
   }
 
   /** Instance boot until InService: 60-90 s. */

@@ -17,7 +17,7 @@ import { type MarketState, marketAt, type Trace } from './trace.ts';
 export interface LocalCloudPlaneOptions {
   hubRegion?: string;
   /** Fixed launch durations for a scenario (e.g. boot + ready = 90 s); LocalCloud's seeded ranges otherwise. */
-  launchTiming?: LaunchTiming;
+  launchTiming?: Partial<LaunchTiming>;
 }
 
 function apiEvent(method: string, path: string, body: unknown): APIGatewayProxyEventV2 {

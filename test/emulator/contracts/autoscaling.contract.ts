@@ -1,10 +1,12 @@
 import {
+  CreateOrUpdateTagsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeScalingActivitiesCommand,
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ContractTarget, TargetFactory } from './target.ts';
 
@@ -126,6 +128,94 @@ export function autoScalingContract(name: string, makeTarget: TargetFactory): vo
         .catch((e) => e);
       expect(g).toMatchObject({ MinSize: 0, MaxSize: 2, DesiredCapacity: 2 });
       expect(error.name).toBe('ValidationError');
+    });
+
+    const distribute = (desired: number, base: number, percentAbove: number) =>
+      t.clients.autoScaling(t.region).send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: t.asgName,
+          DesiredCapacity: desired,
+          MixedInstancesPolicy: {
+            InstancesDistribution: {
+              OnDemandBaseCapacity: base,
+              OnDemandPercentageAboveBaseCapacity: percentAbove,
+              SpotAllocationStrategy: 'price-capacity-optimized',
+            },
+          },
+        }),
+      );
+    const lifecycles = async () => {
+      const ids = ((await group())?.Instances ?? []).map((i) => i.InstanceId!);
+      const out = await t.clients.ec2(t.region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
+      return (out.Reservations ?? [])
+        .flatMap((r) => r.Instances ?? [])
+        .map((i) => i.InstanceLifecycle ?? 'on-demand')
+        .sort();
+    };
+
+    it('honours InstancesDistribution: OnDemandBaseCapacity on-demand first, the percentage above it', async () => {
+      await distribute(3, 1, 0);
+      await t.advance(120_000);
+      const g = await group();
+      expect(g?.MixedInstancesPolicy?.InstancesDistribution).toMatchObject({
+        OnDemandBaseCapacity: 1,
+        OnDemandPercentageAboveBaseCapacity: 0,
+        SpotAllocationStrategy: 'price-capacity-optimized',
+      });
+      expect(await lifecycles()).toEqual(['on-demand', 'spot', 'spot']);
+    });
+
+    it('launches on-demand (100 % above a base of 0) even while Spot capacity is exhausted: separate pools', async () => {
+      t.setCapacity(false);
+      await distribute(1, 0, 100);
+      await t.advance(120_000);
+      expect((await group())?.Instances?.map((i) => i.LifecycleState)).toEqual(['InService']);
+      expect(await lifecycles()).toEqual(['on-demand']);
+    });
+
+    it('rejects an InstancesDistribution outside its ranges with ValidationError', async () => {
+      const error = await distribute(1, 0, 101).catch((e) => e);
+      expect(error.name).toBe('ValidationError');
+      expect(error.message).toContain('onDemandPercentageAboveBaseCapacity');
+      expect((await group())?.DesiredCapacity).toBe(0);
+    });
+
+    it('CreateOrUpdateTags adds or overwrites a group tag that DescribeAutoScalingGroups returns', async () => {
+      const as = t.clients.autoScaling(t.region);
+      const tag = (value: string) =>
+        as.send(
+          new CreateOrUpdateTagsCommand({
+            Tags: [
+              {
+                ResourceId: t.asgName,
+                ResourceType: 'auto-scaling-group',
+                Key: 'spotplane:intent',
+                Value: value,
+                PropagateAtLaunch: false,
+              },
+            ],
+          }),
+        );
+      await tag('4');
+      await tag('7');
+      const tags = (await group())?.Tags?.filter((x) => x.Key === 'spotplane:intent');
+      const wrongType = await as
+        .send(
+          new CreateOrUpdateTagsCommand({
+            Tags: [{ ResourceId: t.asgName, ResourceType: 'instance', Key: 'k', Value: 'v' }],
+          }),
+        )
+        .catch((e) => e);
+      expect(tags).toEqual([
+        {
+          ResourceId: t.asgName,
+          ResourceType: 'auto-scaling-group',
+          Key: 'spotplane:intent',
+          Value: '7',
+          PropagateAtLaunch: false,
+        },
+      ]);
+      expect(wrongType.name).toBe('ValidationError');
     });
 
     it('DescribeAutoScalingInstances tells which group an instance belongs to, and omits unknown ids', async () => {
