@@ -8,6 +8,12 @@ import { ConfigError } from './errors.ts';
 export { ConfigError };
 
 import { instanceTypesProblem } from './accelerator.ts';
+import {
+  DEFAULT_IMAGE_PULL_SECONDS,
+  describeLaunchBudget,
+  launchBudgetParts,
+  launchBudgetSeconds,
+} from './launch-budget.ts';
 import { AWS_REGIONS } from './regions.ts';
 
 /** Replicas one region holds at most: one ECS RunTask call starts at most 10 tasks. */
@@ -111,8 +117,12 @@ export const configSchema = z
     revertCheckSeconds: z.int().min(60).max(86_400).default(900),
     /** Treat EC2 rebalance recommendations as a loss signal (earlier, but noisier, than the 2-minute warning). */
     useRebalanceRecommendation: z.boolean().default(false),
-    /** Upper bound on one worker launch (instance boot + container healthy) before the region is excluded. */
-    launchTimeoutSeconds: z.int().min(120).max(3600).default(900),
+    /**
+     * Upper bound on one worker launch before the region is excluded. Default: the launch budget
+     * (`core/launch-budget.ts`: instance ready + placement + `container.imagePullSeconds` + health check); a
+     * longer one may be set, never a shorter one.
+     */
+    launchTimeoutSeconds: z.int().min(120).max(7200).optional(),
     /** A worker must report progress at least this often during a launch. */
     launchHeartbeatSeconds: z.int().min(30).max(3600).default(300),
     /**
@@ -155,17 +165,28 @@ export const configSchema = z
         environment: z.record(environmentName, z.string()).optional(),
         port: z.int().min(1).max(65_535).default(30_000),
         healthCheckPath: z.string().startsWith('/', 'must start with "/"').default('/health'),
+        /** How long pulling the image onto a fresh instance may take (inference images are several GB). */
+        imagePullSeconds: z.int().min(10).max(3600).default(DEFAULT_IMAGE_PULL_SECONDS),
       })
       .prefault({}),
   })
   .superRefine((c, ctx) => {
     const typesProblem = instanceTypesProblem(c.instanceTypes);
     if (typesProblem) ctx.addIssue({ code: 'custom', path: ['instanceTypes'], message: typesProblem });
-    if (c.launchHeartbeatSeconds >= c.launchTimeoutSeconds) {
+    const budget = launchBudgetParts(c);
+    if (c.launchTimeoutSeconds !== undefined && c.launchTimeoutSeconds < budget.totalSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['launchTimeoutSeconds'],
+        message: `must be at least the launch budget (${describeLaunchBudget(budget)}); lower container.imagePullSeconds to shorten it`,
+      });
+    }
+    const timeout = launchBudgetSeconds(c);
+    if (c.launchHeartbeatSeconds >= timeout) {
       ctx.addIssue({
         code: 'custom',
         path: ['launchHeartbeatSeconds'],
-        message: `must be below launchTimeoutSeconds (${c.launchTimeoutSeconds})`,
+        message: `must be below the launch timeout (${timeout} s)`,
       });
     }
     const replicas = c.targetCapacity + c.spareCapacity;

@@ -3,6 +3,7 @@
  * as strings (the form stacks pass). Spread them into the substitutions of `loadDefinition`.
  */
 import type { Config } from '../core/config.ts';
+import { launchBudgetSeconds } from '../core/launch-budget.ts';
 
 /** How long the Orchestrator waits for a region loss before it re-checks provisioning (no tight polling). */
 export const LOSS_CHECK_SECONDS = 3600;
@@ -16,7 +17,7 @@ export const MAX_CYCLES = 50;
 export function orchestratorSettings(config: Config): Record<string, string> {
   return {
     TargetCapacity: String(config.targetCapacity),
-    LaunchTimeoutSeconds: String(config.launchTimeoutSeconds),
+    LaunchTimeoutSeconds: String(launchBudgetSeconds(config)),
     LaunchHeartbeatSeconds: String(config.launchHeartbeatSeconds),
     RevertCheckSeconds: String(config.revertCheckSeconds),
     LossCheckSeconds: String(LOSS_CHECK_SECONDS),

@@ -11,6 +11,7 @@ import { EcsTaskDefinition } from '@cdktn/provider-aws/lib/ecs-task-definition/i
 import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { Construct } from 'constructs';
 import { type AcceleratorFamily, commonNeuronDevices } from '../core/accelerator.ts';
+import { HEALTH_CHECK } from '../core/launch-budget.ts';
 import { WORKLOAD_CONTAINER, type Workload } from '../core/workload.ts';
 import { ServiceRole } from '../infra/iam.ts';
 import { CHECKPOINT_DIR } from './user-data.ts';
@@ -100,13 +101,14 @@ export function workloadContainer(p: {
       { sourceVolume: 'model-cache', containerPath: MODEL_CACHE_MOUNT, readOnly: false },
       { sourceVolume: 'checkpoints', containerPath: CHECKPOINT_MOUNT, readOnly: false },
     ],
+    // The launch budget (core/launch-budget.ts) counts on these values: model download, compile (Neuron) and
+    // load get the longest grace ECS allows, then `retries` failed checks `interval` apart end it.
     healthCheck: {
       command: ['CMD-SHELL', `curl -fsS http://localhost:${port}${healthCheckPath} || exit 1`],
-      interval: 30,
-      timeout: 10,
-      retries: 5,
-      // Model download, compile (Neuron) and load: the longest grace ECS allows.
-      startPeriod: 300,
+      interval: HEALTH_CHECK.intervalSeconds,
+      timeout: HEALTH_CHECK.timeoutSeconds,
+      retries: HEALTH_CHECK.retries,
+      startPeriod: HEALTH_CHECK.startPeriodSeconds,
     },
     logConfiguration: {
       logDriver: 'awslogs',

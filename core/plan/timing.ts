@@ -2,7 +2,6 @@
  * How long the loop waits for things, in seconds (docs/DESIGN.md "Cycle timing"). Constants, not
  * configuration: they follow from AWS's behaviour and the cost budget, not from a user's preference.
  */
-import type { Config } from '../config.ts';
 
 /** Nothing in flight: one look per 5 minutes keeps Step Functions near $1 / month. */
 export const STEADY_LOOK_SECONDS = 300;
@@ -27,5 +26,5 @@ export const MARKET_REFRESH_SECONDS = 900;
 /** Doomed instances are forgotten after this long even when a region stays unknown. */
 export const DOOMED_MEMORY_SECONDS = 3600;
 
-/** The time a launch may take before its region is excluded (`LaunchTimeout`). */
-export const launchBudgetSeconds = (config: Config): number => config.launchTimeoutSeconds;
+/** The time a launch may take before its region is excluded (`LaunchTimeout`): the one launch budget. */
+export { launchBudgetSeconds } from '../launch-budget.ts';

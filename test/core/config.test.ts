@@ -7,7 +7,7 @@ describe('parseConfig', () => {
     expect(config.prefix).toBe('spotplane');
     expect(config.instanceTypes).toEqual(['g6.xlarge', 'g5.xlarge', 'g6e.xlarge']);
     // No image: the family's default server (core/workload.ts) runs; see test/core/workload.test.ts.
-    expect(config.container).toEqual({ port: 30000, healthCheckPath: '/health' });
+    expect(config.container).toEqual({ port: 30000, healthCheckPath: '/health', imagePullSeconds: 600 });
     expect(config.endpoint).toBe('global-accelerator');
     expect(config.allowedCidrs).toEqual(['0.0.0.0/0']);
     expect(config.onDemandFallback).toBe(false);
@@ -42,8 +42,8 @@ describe('parseConfig', () => {
   });
 
   it('rejects a heartbeat that is not below the launch timeout', () => {
-    expect(() => parseConfig({ launchTimeoutSeconds: 300, launchHeartbeatSeconds: 300 })).toThrowError(
-      /launchHeartbeatSeconds: must be below launchTimeoutSeconds \(300\)/,
+    expect(() => parseConfig({ launchTimeoutSeconds: 2000, launchHeartbeatSeconds: 2000 })).toThrowError(
+      /launchHeartbeatSeconds: must be below the launch timeout \(2000 s\)/,
     );
   });
 

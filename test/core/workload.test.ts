@@ -107,7 +107,12 @@ describe('controlPlaneConfig', () => {
       container: { image: 'me/server:1', command: ['serve'], environment: { HF_TOKEN: 'hf_x' } },
     });
     const lambdas = controlPlaneConfig(config);
-    expect(lambdas.container).toEqual({ image: 'me/server:1', port: 30000, healthCheckPath: '/health' });
+    expect(lambdas.container).toEqual({
+      image: 'me/server:1',
+      port: 30000,
+      healthCheckPath: '/health',
+      imagePullSeconds: 600,
+    });
     expect(JSON.stringify(lambdas)).not.toContain('hf_x');
     expect(parseConfig(JSON.parse(JSON.stringify(lambdas)))).toEqual(lambdas);
   });

@@ -168,7 +168,7 @@ describe('state machine files', () => {
     const config = parseConfig({
       workerRegions: ['us-west-2', 'eu-west-1'],
       onDemandFallback: true,
-      launchTimeoutSeconds: 600,
+      container: { imagePullSeconds: 60 },
     });
     const settings = orchestratorSettings(config);
     const definition = loadDefinition(STATE_MACHINE_FILES.orchestrator, {
@@ -178,7 +178,8 @@ describe('state machine files', () => {
       HubBusName: 'spotplane-hub',
       Prefix: 'spotplane',
     }) as Machine;
-    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 600, HeartbeatSeconds: 300 });
+    // The launch budget: 300 s instance ready + 120 s placement + 60 s image pull + 450 s health.
+    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 930, HeartbeatSeconds: 300 });
     expect(definition.States.OnDemandPolicy!.Parameters).toEqual({
       allowed: true,
       regions: ['us-west-2', 'eu-west-1'],

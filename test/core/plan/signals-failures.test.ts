@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { launchBudgetSeconds } from '../../../core/launch-budget.ts';
 import { absorbSignals, detectFailures } from '../../../core/plan/index.ts';
 import {
   at,
@@ -152,9 +153,9 @@ describe('detectFailures', () => {
     expect(detectFailures(launching(), regionMap(r), NOW, config).exclusions).toEqual([]);
   });
 
-  it('a launch past its budget (launchTimeoutSeconds) is excluded as LaunchTimeout', () => {
+  it('a launch past its budget (launchBudgetSeconds) is excluded as LaunchTimeout', () => {
     const out = detectFailures(
-      launching({ since: at(-901) }),
+      launching({ since: at(-(launchBudgetSeconds(config) + 1)) }),
       regionMap(region('us-west-2', { instances: [instance({ ready: false, health: 'UNKNOWN' })] })),
       NOW,
       config,
