@@ -71,6 +71,8 @@ interface LocalTask {
   launchType: 'EC2' | undefined;
   capacityProviderName: string | undefined;
   timers: (() => void)[];
+  /** The stand-in process of its container, while it runs (`WorkloadHooks`). */
+  workload?: Promise<RunningWorkload>;
 }
 
 interface LocalCluster {
@@ -81,6 +83,31 @@ interface LocalCluster {
   /** instance id -> container instance ARN */
   containerInstances: Map<string, string>;
 }
+
+/** A stand-in for a container's process (LocalCloud's optional real workload servers). */
+export interface RunningWorkload {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * What runs a task's container for real, when LocalCloud is given one: `start` when the task turns
+ * RUNNING (ready to answer after `readyAt`), `check` for each container health check.
+ */
+export interface WorkloadHooks {
+  start(task: {
+    taskArn: string;
+    instanceId: string;
+    region: string;
+    readyAt: Date;
+  }): Promise<RunningWorkload>;
+  check(url: string): Promise<boolean>;
+}
+
+/** The task definition's container health check: every 30 s, 5 retries, 300 s start period (worker/ecs.ts). */
+const HEALTH_CHECK_INTERVAL_MS = 30_000;
+const HEALTH_CHECK_RETRIES = 5;
+const HEALTH_CHECK_START_PERIOD_MS = 300_000;
 
 /** A task's state as the change listeners see it. */
 export interface TaskChange {
@@ -102,10 +129,13 @@ export class EcsService {
   /** Every task, oldest first. */
   private readonly tasks: LocalTask[] = [];
   private readonly taskListeners: TaskListener[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly ctx: RegionContext,
     private readonly ec2: Ec2Service,
+    /** Runs containers for real (stand-in servers); without it a task's health follows the market's timings. */
+    private readonly workload?: WorkloadHooks,
   ) {
     ec2.onStateChange((instance) => this.onInstanceState(instance));
   }
@@ -374,6 +404,10 @@ export class EcsService {
         task.lastStatus = 'RUNNING';
         task.pullStoppedAt = task.startedAt = this.ctx.clock.now();
         this.changed(task);
+        if (this.workload) {
+          this.runWorkload(task, this.workload, market.healthyAfterMs());
+          return;
+        }
         if (!task.definition.healthCheck) return;
         task.timers.push(
           this.ctx.clock.setTimer(market.healthyAfterMs(), () => {
@@ -384,6 +418,77 @@ export class EcsService {
         );
       }),
     );
+  }
+
+  /**
+   * The container of a RUNNING task as a real process (`WorkloadHooks`): started now, ready after
+   * `loadMs`, and health-checked the way the ECS agent does it, every `HEALTH_CHECK_INTERVAL_MS`:
+   * HEALTHY at the first passing check, UNHEALTHY after `HEALTH_CHECK_RETRIES` failures in a row once
+   * the start period is over (task definition `healthCheck`; Amazon ECS Developer Guide, HealthCheck).
+   */
+  private runWorkload(task: LocalTask, hooks: WorkloadHooks, loadMs: number): void {
+    const readyAt = new Date(this.ctx.clock.now().getTime() + loadMs);
+    const started = this.ctx.clock.now().getTime();
+    const instanceId = task.instanceId as string;
+    task.workload = this.track(
+      hooks.start({ taskArn: task.arn, instanceId, region: this.ctx.region, readyAt }),
+    );
+    let failures = 0;
+    const check = () => {
+      task.timers.push(
+        this.ctx.clock.setTimer(HEALTH_CHECK_INTERVAL_MS, () => {
+          if (task.lastStatus !== 'RUNNING' || !task.workload) return;
+          void this.track(task.workload.then((w) => hooks.check(w.url)).catch(() => false)).then((passed) => {
+            if (task.lastStatus !== 'RUNNING') return;
+            const inStartPeriod = this.ctx.clock.now().getTime() - started < HEALTH_CHECK_START_PERIOD_MS;
+            failures = passed ? 0 : inStartPeriod ? failures : failures + 1;
+            const status = passed
+              ? 'HEALTHY'
+              : failures >= HEALTH_CHECK_RETRIES
+                ? 'UNHEALTHY'
+                : task.healthStatus;
+            if (status !== task.healthStatus) {
+              task.healthStatus = status;
+              this.changed(task);
+            }
+            check();
+          });
+        }),
+      );
+    };
+    if (task.definition.healthCheck) check();
+  }
+
+  /** Counts real work in flight (stand-in servers starting, stopping, answering checks). */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    return work.finally(() => {
+      this.inFlight--;
+    });
+  }
+
+  /** Real I/O the stand-in workloads are doing now; a virtual-clock test lets it finish before moving on. */
+  workloadIoInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** Where the stand-in of each live task listens, for the local endpoint. */
+  async workloads(): Promise<
+    { taskArn: string; instanceId: string | null; healthStatus: string; url: string }[]
+  > {
+    const live = this.tasks.filter((t) => t.lastStatus === 'RUNNING' && t.workload);
+    const urls = await Promise.all(
+      live.map((t) =>
+        (t.workload as Promise<{ url: string }>).then(
+          (w) => w.url,
+          () => null,
+        ),
+      ),
+    );
+    return live.flatMap((t, i) => {
+      const url = urls[i];
+      return url ? [{ taskArn: t.arn, instanceId: t.instanceId, healthStatus: t.healthStatus, url }] : [];
+    });
   }
 
   private stopNow(task: LocalTask, stopCode: TaskStopCode, reason: string): void {
@@ -397,6 +502,11 @@ export class EcsService {
     task.stoppedAt = now;
     task.stopCode = stopCode;
     task.stoppedReason = reason;
+    if (task.workload) {
+      // The container's process ends with the task: a stopped stand-in closes every connection.
+      void this.track(task.workload.then((w) => w.stop()).catch(() => undefined));
+      task.workload = undefined;
+    }
     this.changed(task);
   }
 

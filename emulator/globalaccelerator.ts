@@ -486,6 +486,11 @@ export class GlobalAcceleratorService {
     return out;
   }
 
+  /** Whether any endpoint group of any accelerator holds an endpoint. */
+  hasEndpoints(): boolean {
+    return this.groups().some((g) => g.endpoints.length > 0);
+  }
+
   /** Every accelerator as DescribeAccelerator shows it, for the local state view. */
   snapshot(): Accelerator[] {
     return this.accelerators.map((a) => this.describe(a));

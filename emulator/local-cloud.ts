@@ -11,7 +11,7 @@ import type { TimerClock } from './clock.ts';
 import { IdSource, type RegionContext } from './context.ts';
 import { DynamoDbService } from './dynamodb/service.ts';
 import { Ec2Service } from './ec2.ts';
-import { EcsService } from './ecs.ts';
+import { EcsService, type WorkloadHooks } from './ecs.ts';
 import { awsError, type FaultService, type ServiceName } from './errors.ts';
 import { type BusEvent, type DeliveryFault, EventBridgeService } from './eventbridge.ts';
 import {
@@ -26,9 +26,15 @@ import { localClients } from './sdk-clients.ts';
 import { SfnService, type StepFunctionsRuntimeFactory } from './sfn.ts';
 import { dispatchTask } from './sfn-dispatch.ts';
 import { SsmService } from './ssm.ts';
+import { startWorkloadServer } from './workload-server.ts';
 
 export interface LocalCloudOptions {
   clock: TimerClock;
+  /**
+   * Run every ECS task's container as a real stand-in server on loopback (`workload-server.ts`) that
+   * health checks really probe; off by default (the simulator must not start thousands of servers).
+   */
+  workloadServers?: { model: string; healthPath: string };
   /** Same seed, same market walk, ids and timings. */
   seed?: number | string;
   accountId?: string;
@@ -70,6 +76,20 @@ export interface RegionCloud {
 type Action = (input: never) => Promise<object>;
 /** Services answered from a table of bound methods (DynamoDB goes through its SDK transport instead). */
 type TabledService = Exclude<ServiceName, 'dynamodb' | 'globalaccelerator'>;
+
+/**
+ * One health check over HTTP (real time: the request is on loopback): passes on a 2xx/3xx answer, or for
+ * a TCP check on any answer at all (the port accepted the connection).
+ */
+async function httpCheck(url: string, anyAnswer: boolean): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+    return anyAnswer || (res.status >= 200 && res.status < 400);
+  } catch {
+    return false;
+  }
+}
 
 /** The Global Accelerator actions LocalCloud answers. */
 const GLOBAL_ACCELERATOR_ACTIONS = [
@@ -140,6 +160,7 @@ export class LocalCloud {
   /** Per function ARN: when each idle execution environment was last used (warm for LAMBDA_IDLE_RECYCLE_MS). */
   private readonly idleEnvironments = new Map<string, number[]>();
   private ga: GlobalAcceleratorService | undefined;
+  private io = 0;
 
   constructor(private readonly opts: LocalCloudOptions) {
     this.clock = opts.clock;
@@ -241,11 +262,51 @@ export class LocalCloud {
     if (!this.regions.has(check.region)) return false;
     const here = this.region(check.region);
     if (here.ec2.get(check.endpointId)?.state !== 'running') return false;
+    if (this.opts.workloadServers) {
+      // A real request to the stand-in on the instance, as GA's health checkers would send one.
+      const server = (await here.ecs.workloads()).find((w) => w.instanceId === check.endpointId);
+      if (!server) return false;
+      const path = check.protocol === 'TCP' ? this.opts.workloadServers.healthPath : check.path;
+      return this.trackIo(httpCheck(`${server.url}${path}`, check.protocol === 'TCP'));
+    }
     const task = here.ecs
       .liveTasks()
       .find((t) => t.instanceId === check.endpointId && t.lastStatus === 'RUNNING');
     if (!task) return false;
     return check.protocol === 'TCP' || task.healthStatus === 'HEALTHY';
+  }
+
+  /** The stand-in servers' start / check hooks for ECS, when `workloadServers` is on. */
+  private workloadHooks(): WorkloadHooks | undefined {
+    const options = this.opts.workloadServers;
+    if (!options) return undefined;
+    return {
+      start: ({ instanceId, region, readyAt }) =>
+        startWorkloadServer({
+          instanceId,
+          region,
+          readyAt,
+          clock: this.clock,
+          ...options,
+          healthPath: options.healthPath,
+        }),
+      check: (url) => httpCheck(`${url}${options.healthPath}`, false),
+    };
+  }
+
+  private trackIo<T>(work: Promise<T>): Promise<T> {
+    this.io++;
+    return work.finally(() => {
+      this.io--;
+    });
+  }
+
+  /**
+   * Real I/O in flight (stand-in servers starting or stopping, health checks on the wire). A test on a
+   * virtual clock waits for 0 before moving time, so a check's answer lands at the time it was asked.
+   */
+  ioInFlight(): number {
+    return this.io + [...this.regions.values()].reduce((n, r) => n + r.ecs.workloadIoInFlight(), 0);
   }
 
   /** Makes matching calls fail with an AWS error (see `Fault`); `clearFaults()` undoes it. */
@@ -402,7 +463,7 @@ export class LocalCloud {
       if (instanceId) this.ga?.recheck(region, instanceId);
     };
     ec2.onStateChange((instance) => recheck(instance.instanceId));
-    const ecs = new EcsService(ctx, ec2);
+    const ecs = new EcsService(ctx, ec2, this.workloadHooks());
     ecs.onTaskChange((task) => recheck(task.instanceId));
     return {
       region,

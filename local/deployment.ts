@@ -12,7 +12,7 @@ import type { Config } from '../core/config.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
 import { initialHubState } from '../core/messages.ts';
 import { LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
-import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
+import { DEFAULT_MODEL, WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import type { TimerClock } from '../emulator/clock.ts';
 import { createLocalCloud } from '../emulator/index.ts';
 import type { LocalFunction } from '../emulator/lambda.ts';
@@ -20,6 +20,7 @@ import { LatencyModel, noLatency } from '../emulator/latency.ts';
 import type { LocalCloud } from '../emulator/local-cloud.ts';
 import type { LaunchTiming, MarketInputs } from '../emulator/market.ts';
 import { makeObservability } from '../lambdas/shared/observability.ts';
+import type { EndpointTarget } from './endpoint.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,6 +83,11 @@ export interface ControlPlaneOptions {
   logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
   /** Where `statemachines/` and `lambdas/` are (the repository root). */
   rootDir?: string;
+  /**
+   * Run each ECS task's container as a real stand-in server (`npm start`, the endpoint e2e tests); off by
+   * default, since the simulator would start thousands of them.
+   */
+  workloadServers?: boolean;
 }
 
 type HandlerModule = { makeHandler?: (deps: Record<string, unknown>) => LocalFunction };
@@ -119,6 +125,9 @@ export class LocalControlPlane {
       interruptionNoticeMs: opts.interruptionNoticeMs,
       zones: opts.zones,
       latency: opts.latency === 'none' ? noLatency() : (opts.latency ?? new LatencyModel(opts.seed ?? 1)),
+      ...(opts.workloadServers && {
+        workloadServers: { model: DEFAULT_MODEL, healthPath: opts.config.container.healthCheckPath },
+      }),
     });
     this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
   }
@@ -133,6 +142,35 @@ export class LocalControlPlane {
   /** Hub region first, then the worker regions not already listed. */
   regions(): string[] {
     return [...new Set([this.config.hubRegion, ...this.config.workerRegions])];
+  }
+
+  /**
+   * Where the local endpoint sends requests: the replicas Global Accelerator routes to (registered,
+   * weight > 0, HEALTHY), or, while nothing is registered with it (the hub's plan does not register
+   * endpoints yet; endpoint "none"), every replica whose task is HEALTHY. Each maps to its stand-in server.
+   */
+  async endpointTargets(): Promise<EndpointTarget[]> {
+    const servers = new Map<string, { url: string; healthStatus: string }>();
+    for (const region of this.config.workerRegions) {
+      for (const w of await this.cloud.region(region).ecs.workloads()) {
+        if (w.instanceId) servers.set(`${region}/${w.instanceId}`, w);
+      }
+    }
+    const routes = this.config.endpoint === 'global-accelerator' ? this.cloud.globalAccelerator.routes() : [];
+    const registered =
+      this.config.endpoint === 'global-accelerator' && this.cloud.globalAccelerator.hasEndpoints();
+    const candidates = registered
+      ? routes.map((r) => ({ region: r.region, instanceId: r.endpointId, weight: r.weight }))
+      : [...servers]
+          .filter(([, w]) => w.healthStatus === 'HEALTHY')
+          .map(([key]) => {
+            const [region = '', instanceId = ''] = key.split('/');
+            return { region, instanceId, weight: 128 };
+          });
+    return candidates.flatMap((c) => {
+      const server = servers.get(`${c.region}/${c.instanceId}`);
+      return server ? [{ ...c, url: server.url }] : [];
+    });
   }
 
   /** The product API, as API Gateway routes it: `/spot-provisioning` to ToggleProvisioning, the rest to GetInstanceDetails. */

@@ -2,13 +2,16 @@
  * `npm start`: the whole spotplane control plane on this machine — hub and worker regions in
  * LocalCloud, the real state machines and handlers — served on http://127.0.0.1:8787.
  *
- * Environment: PORT (default 8787), SPOTPLANE_TIME_SCALE (default 10: simulated seconds per real
+ * Environment: PORT (default 8787), ENDPOINT_PORT (the workload's endpoint, default PORT + 1), SPOTPLANE_TIME_SCALE (default 10: simulated seconds per real
  * second), SPOTPLANE_CONFIG (JSON configuration; default hub us-east-1, workers us-east-1, us-west-2,
  * eu-west-1, eu-central-1), SPOTPLANE_LOG_LEVEL (Lambda logs: SILENT (default), INFO or DEBUG).
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../core/config.ts';
 import { scaledClock } from '../emulator/clock.ts';
 import { LocalControlPlane } from './deployment.ts';
+import { createLocalEndpoint } from './endpoint.ts';
 import { StartupError } from './errors.ts';
 import { createLocalServer } from './http-server.ts';
 import { HELP, settingsFromEnv } from './server-settings.ts';
@@ -28,16 +31,33 @@ async function main(argv: string[]): Promise<void> {
     config: settings.config,
     clock,
     logLevel: settings.logLevel,
+    // Every local task runs a real stand-in server behind the endpoint.
+    workloadServers: true,
   });
   const server = createLocalServer(plane, (line) => console.error(line));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, '127.0.0.1', resolve);
+  const endpoint = createLocalEndpoint({
+    targets: () => plane.endpointTargets(),
+    log: settings.logLevel === 'SILENT' ? undefined : (line) => console.error(line),
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const listen = (s: Server, port: number, name: string) =>
+    new Promise<number>((resolve, reject) => {
+      s.once('error', (error: Error & { code?: string }) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new StartupError(`${name} ${port} is already in use; set ${name} to another port`)
+            : error,
+        ),
+      );
+      s.listen(port, '127.0.0.1', () => resolve((s.address() as AddressInfo).port));
+    });
+  const port = await listen(server, settings.port, 'PORT');
+  const endpointPort = await listen(endpoint, settings.endpointPort, 'ENDPOINT_PORT');
   const url = `http://127.0.0.1:${port}`;
+  const endpointUrl = `http://127.0.0.1:${endpointPort}/`;
   console.log(`spotplane local control plane on ${url}  (dashboard: ${url}/)`);
+  console.log(
+    `  workload endpoint on ${endpointUrl}  (OpenAI-compatible; 503 with Retry-After until a replica is ready)`,
+  );
   console.log(
     `  hub ${settings.config.hubRegion}; workers ${settings.config.workerRegions.join(', ')}; time x${settings.scale}`,
   );
@@ -47,6 +67,9 @@ async function main(argv: string[]): Promise<void> {
     `  curl -s -X POST ${url}/spot-provisioning -H 'content-type: application/json' -d '{"action":"enable"}'`,
   );
   console.log(`  curl -s ${url}/spot-instances`);
+  console.log(
+    `  curl -s ${endpointUrl}v1/chat/completions -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":"hi"}]}'`,
+  );
   console.log('Ctrl-C stops it.');
 
   let stopping = false;
@@ -54,6 +77,8 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
+    endpoint.close();
+    endpoint.closeAllConnections();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     // Pending simulated timers would keep the process alive; nothing needs them once the server is closed.
