@@ -77,7 +77,9 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<num
   const failures = await inParallel(workers, (w) => applyStack(ctx, w));
   for (const failure of failures) deps.err(failure);
   const outputs = await stackOutputs(ctx, hub);
-  deps.out(`API: ${String(outputs.api_url)}`);
+  const apiUrl = String(outputs.api_url);
+  writeRecord(deps.stateDir, { config, subnets: args.subnets, apiUrl });
+  deps.out(`API: ${apiUrl}`);
   if (outputs.endpoint_url !== undefined) {
     deps.out(`endpoint: ${String(outputs.endpoint_url)} (Global Accelerator; ${endpointCostSummary()})`);
   }
@@ -85,6 +87,8 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<num
     deps.err(`${failures.length} worker stack(s) failed; fix and run deploy again (it is idempotent)`);
     return 1;
   }
-  deps.out('deployed. Enable with a SigV4-signed POST /spot-provisioning {"action":"enable"}');
+  deps.out(
+    `deployed. Enable it with: npx tsx spotplane.ts enable${config.prefix === 'spotplane' ? '' : ` --prefix ${config.prefix}`}`,
+  );
   return 0;
 }

@@ -1,6 +1,7 @@
 /**
  * The deployment record (`<stateDir>/<prefix>.deployment.json`): what deploy.ts applied, so
- * teardown.ts can rebuild the same stacks for `terraform destroy` from only `--prefix`.
+ * teardown.ts can rebuild the same stacks for `terraform destroy` from only `--prefix`, and spotplane.ts
+ * finds the API.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { stackBelongsTo } from '../infra/stack-names.ts';
 export interface DeploymentRecord {
   config: Config;
   subnets: Record<string, string[]>;
+  /** The HTTP API's URL, once the hub stack is applied (spotplane.ts calls it). */
+  apiUrl?: string;
 }
 
 export const recordPath = (stateDir: string, prefix: string) => join(stateDir, `${prefix}.deployment.json`);
@@ -27,8 +30,13 @@ export function readRecord(stateDir: string, prefix: string): DeploymentRecord |
   const raw = JSON.parse(readFileSync(path, 'utf8')) as {
     config?: unknown;
     subnets?: Record<string, string[]>;
+    apiUrl?: unknown;
   };
-  return { config: parseConfig(raw.config), subnets: raw.subnets ?? {} };
+  return {
+    config: parseConfig(raw.config),
+    subnets: raw.subnets ?? {},
+    ...(typeof raw.apiUrl === 'string' && { apiUrl: raw.apiUrl }),
+  };
 }
 
 export function removeRecord(stateDir: string, prefix: string): void {

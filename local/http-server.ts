@@ -18,6 +18,8 @@ export function createLocalServer(
 ): Server {
   const routes = localRoutes(plane);
   return createServer((req, res) => {
+    // The HTTP Date is the simulated clock's: a client (spotplane.ts status) counts time left on it as on AWS.
+    res.setHeader('date', plane.cloud.clock.now().toUTCString());
     if (serveDashboard(req, res)) return;
     handle(plane, routes, req)
       .then((out) => {

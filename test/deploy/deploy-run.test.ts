@@ -6,7 +6,7 @@ import { parseDeployArgs } from '../../deploy/args.ts';
 import { addKept, readKept } from '../../deploy/checkpoints.ts';
 import { type DeployDeps, runDeploy } from '../../deploy/deploy-run.ts';
 import type { PreflightDeps } from '../../deploy/preflight.ts';
-import { recordPath } from '../../deploy/record.ts';
+import { readRecord, recordPath } from '../../deploy/record.ts';
 import type { CommandResult } from '../../deploy/runner.ts';
 import {
   BUCKET_ADDRESSES,
@@ -97,7 +97,7 @@ describe('runDeploy', () => {
     expect(asked).toBe(false);
   });
 
-  it('applies the hub before any worker, then prints the API URL', async () => {
+  it('applies the hub before any worker, then prints the API URL and records it for spotplane.ts', async () => {
     const { deps, out, calls } = setup();
     expect(await runDeploy(args, deps)).toBe(0);
     const applies = calls.filter((c) => c.args[0] === 'apply').map((c) => c.stack);
@@ -109,6 +109,8 @@ describe('runDeploy', () => {
       expect(mine.slice(0, 2)).toEqual(['init', 'apply']);
     }
     expect(out).toContain('API: https://abc.execute-api.us-east-1.amazonaws.com');
+    expect(readRecord(deps.stateDir, 'demo')?.apiUrl).toBe('https://abc.execute-api.us-east-1.amazonaws.com');
+    expect(out.at(-1)).toBe('deployed. Enable it with: npx tsx spotplane.ts enable --prefix demo');
   });
 
   it("states the accelerator's cost before applying and prints the stable endpoint after", async () => {

@@ -51,6 +51,11 @@ describe('local HTTP server', () => {
     });
   });
 
+  it("sends the simulated clock's time as the HTTP Date, so clients count time left as on AWS", async () => {
+    const res = await fetch(`${base}/spot-instances`);
+    expect(res.headers.get('date')).toBe(plane.cloud.clock.now().toUTCString());
+  });
+
   it('answers the product API contract errors: 400 for a bad body, 404 unknown route, 405 wrong method', async () => {
     const bad = await post('/spot-provisioning', '{"action":"launch"}');
     const unknown = await fetch(`${base}/nope`);
