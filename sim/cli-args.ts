@@ -2,14 +2,16 @@
  * Flags of `local/cli.ts simulate`, parsed and validated in one place; every error names the flag.
  */
 import { parseArgs } from 'node:util';
+import { MAX_PER_REGION, MAX_TOTAL_REPLICAS } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
 import { AWS_REGIONS, isAwsRegion } from '../core/regions.ts';
 import type { SimulateOptions } from './simulate.ts';
 
 export const SIMULATE_USAGE = `Usage: npx tsx local/cli.ts simulate [flags]
 
-Backtests spotplane's failover policy on a market trace: runs the real control plane (state machines
-and handlers on LocalCloud) under a virtual clock, and a break-before-make baseline beside it.
+Backtests spotplane on a market trace: runs the real control plane (state machines and handlers on
+LocalCloud) under a virtual clock, and beside it, on the same trace and accounting, today's
+break-before-make baseline, round robin over zones and SpotHedge (SkyServe, EuroSys '25).
 
   --days N                 simulated days (default 30; with --trace: the export's span)
   --regions R,R,...        worker regions (default us-east-1,us-east-2,us-west-2,ca-central-1,
@@ -17,12 +19,27 @@ and handlers on LocalCloud) under a virtual clock, and a break-before-make basel
   --seed N                 seed of the synthetic market and timings (default 1)
   --trace FILE             Spot price history: \`aws ec2 describe-spot-price-history --output text\`
                            output or CSV (timestamp, availability zone, instance type, product
-                           description, price); scores, droughts and interruptions stay synthetic
+                           description, price); every zone and type at its own price over the
+                           export's whole span; scores, droughts and interruptions stay synthetic
+  --availability-trace FILE
+                           measured Spot availability, CSV with the header
+                           timestamp,region,zone,available_instances (a zone's value holds until its
+                           next row; 0 = no Spot there, and Spot running there is reclaimed);
+                           regions are the file's unless --regions; prices from --trace,
+                           --flat-spot-ratio or the synthetic walk
+  --warning-seconds S      interruption warning to termination (default 120; 0 = no warning)
+  --launch-seconds S       fixed instance boot + container healthy time (default: 60-150 s, drawn)
+  --flat-spot-ratio R      every Spot price = R x that type's on-demand price, constant (0 < R <= 1)
+  --target-capacity N      replicas that must be ready (default 1; at most 30)
+  --spare-capacity N       extra Spot replicas kept as a hedge (default 0)
+  --max-per-region N       at most N replicas in one region (default target + spare, at most 10)
   --instance-types T,T     instance types (default g6.xlarge,g5.xlarge,g6e.xlarge)
   --interruption-scale X   multiply every region's interruption rate (default 1)
   --drought-scale X        multiply every region's drought rate (default 1)
   --start ISO              start of a synthetic trace (default 2026-11-01T00:00:00Z)
-  --json                   print the result as JSON
+  --json                   print the result as JSON (contract keys availability, cost_vs_on_demand,
+                           target_capacity, spot_share, failovers, max_gap_s; every policy's under
+                           "policies")
   --html FILE              also write a self-contained HTML chart
   --help                   show this help
 
@@ -31,6 +48,7 @@ Same trace and seed, same result.`;
 export interface SimulateCommand {
   options: SimulateOptions;
   tracePath?: string;
+  availabilityTracePath?: string;
   json: boolean;
   htmlPath?: string;
 }
@@ -49,6 +67,13 @@ function nonNegative(flag: string, raw: string): number {
     throw new UsageError(`${flag} must be a number >= 0 (got ${JSON.stringify(raw)})`);
   }
   return value;
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return Number(raw);
 }
 
 function list(flag: string, raw: string): string[] {
@@ -77,6 +102,13 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
         regions: { type: 'string' },
         seed: { type: 'string' },
         trace: { type: 'string' },
+        'availability-trace': { type: 'string' },
+        'warning-seconds': { type: 'string' },
+        'launch-seconds': { type: 'string' },
+        'flat-spot-ratio': { type: 'string' },
+        'target-capacity': { type: 'string' },
+        'spare-capacity': { type: 'string' },
+        'max-per-region': { type: 'string' },
         'instance-types': { type: 'string' },
         'interruption-scale': { type: 'string' },
         'drought-scale': { type: 'string' },
@@ -133,9 +165,32 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
       throw new UsageError('--start applies to synthetic traces only; --trace sets its own start');
     options.start = new Date(start);
   }
+  if (str('warning-seconds') !== undefined)
+    options.warningSeconds = nonNegative('--warning-seconds', str('warning-seconds')!);
+  if (str('launch-seconds') !== undefined)
+    options.launchSeconds = positive('--launch-seconds', str('launch-seconds')!);
+  if (str('flat-spot-ratio') !== undefined) {
+    const ratio = positive('--flat-spot-ratio', str('flat-spot-ratio')!);
+    if (ratio > 1)
+      throw new UsageError(
+        `--flat-spot-ratio must be at most 1 (got ${JSON.stringify(str('flat-spot-ratio'))})`,
+      );
+    options.flatSpotRatio = ratio;
+  }
+  if (str('target-capacity') !== undefined)
+    options.targetCapacity = integer('--target-capacity', str('target-capacity')!, 1, MAX_TOTAL_REPLICAS);
+  if (str('spare-capacity') !== undefined)
+    options.spareCapacity = integer('--spare-capacity', str('spare-capacity')!, 0, MAX_PER_REGION);
+  if (str('max-per-region') !== undefined)
+    options.maxPerRegion = integer('--max-per-region', str('max-per-region')!, 1, MAX_PER_REGION);
+  const availabilityTracePath = str('availability-trace');
+  if (availabilityTracePath !== undefined && availabilityTracePath.trim() === '')
+    throw new UsageError('--availability-trace must name a file');
+  if (availabilityTracePath !== undefined && str('start') !== undefined)
+    throw new UsageError('--start applies to synthetic traces only; --availability-trace sets its own start');
   const html = str('html');
   if (html !== undefined && html.trim() === '') throw new UsageError('--html must name a file');
   const tracePath = str('trace');
   if (tracePath !== undefined && tracePath.trim() === '') throw new UsageError('--trace must name a file');
-  return { options, tracePath, json: values.json === true, htmlPath: html };
+  return { options, tracePath, availabilityTracePath, json: values.json === true, htmlPath: html };
 }

@@ -26,17 +26,22 @@ async function runSimulate(args: readonly string[]): Promise<number> {
     return 0;
   }
   const options = { ...command.options };
-  if (command.tracePath) {
+  const read = async (flag: string, path: string) => {
     try {
-      options.priceHistory = await readFile(command.tracePath, 'utf8');
+      return await readFile(path, 'utf8');
     } catch (error) {
-      throw new UsageError(`--trace: cannot read ${command.tracePath}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new UsageError(`${flag}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
     }
+  };
+  if (command.tracePath) options.priceHistory = await read('--trace', command.tracePath);
+  if (command.availabilityTracePath) {
+    options.availabilityTrace = await read('--availability-trace', command.availabilityTracePath);
   }
   const started = performance.now();
-  const run = await simulate(options, localCloudControlPlane);
+  const run = await simulate(options, localCloudControlPlane, {
+    onProgress: (done, total) =>
+      process.stderr.write(`simulate: ${done.toFixed(1)} of ${total.toFixed(1)} days simulated\n`),
+  });
   const wallSeconds = (performance.now() - started) / 1000;
   if (command.json) process.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
   else console.log(formatSummary(run.result, wallSeconds));

@@ -1,12 +1,17 @@
 /**
- * A trace from a user's own price history: prices come from the export; placement scores, droughts
- * and interruptions, which the price history does not record, come from the seeded synthetic model
- * (same seed, same events), so a run over a real month still sees capacity losses.
+ * A trace from a user's own price history: prices come from the export, each Availability Zone and instance
+ * type at its own recorded price; placement scores, droughts and interruptions, which the price history does
+ * not record, come from the seeded synthetic model (same seed, same events), so a run over a real month still
+ * sees capacity losses.
+ *
+ * The window is the export's whole span, from its first record to its last: a region or type whose first
+ * record comes later takes that first price until then, and every price holds until its next record
+ * (carried forward). `days` may shorten the window, never extend it past the export.
  */
 import { SimConfigError } from './errors.ts';
 import type { PriceHistory } from './price-history.ts';
 import { syntheticTrace } from './synthetic.ts';
-import type { Series, Trace } from './trace.ts';
+import { type Series, type Trace, windowEnd, type ZoneTrace } from './trace.ts';
 
 export interface PriceHistoryTraceOptions {
   seed: number;
@@ -14,7 +19,7 @@ export interface PriceHistoryTraceOptions {
   regions?: readonly string[];
   /** Default: every instance type in the export for the chosen regions. */
   instanceTypes?: readonly string[];
-  /** Default: from the first moment every region has a price to the last record. */
+  /** Default: the export's whole span (first to last record). */
   days?: number;
   interruptionScale?: number;
   droughtScale?: number;
@@ -39,7 +44,7 @@ export function traceFromPriceHistory(history: PriceHistory, options: PriceHisto
   const instanceTypes =
     options.instanceTypes ?? [...new Set(regions.flatMap((r) => Object.keys(history.prices[r]!)))].sort();
   const chosen: Record<string, Record<string, Series<number>>> = {};
-  let startMs = history.firstMs;
+  const zones: Record<string, ZoneTrace[]> = {};
   for (const region of regions) {
     const entries = instanceTypes.flatMap((t) => {
       const series = history.prices[region]![t];
@@ -51,13 +56,20 @@ export function traceFromPriceHistory(history: PriceHistory, options: PriceHisto
       );
     }
     chosen[region] = Object.fromEntries(entries);
-    // The run starts once every chosen region has a known price, so the finder never sees a gap.
-    for (const [, series] of entries) startMs = Math.max(startMs, series[0]!.at);
+    zones[region] = Object.entries(history.zonePrices[region] ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([zone, byType]) => ({
+        zone,
+        // A price export says nothing about capacity: the zone is unconstrained (droughts stay regional).
+        capacity: [{ at: history.firstMs, value: Number.POSITIVE_INFINITY }],
+        spotPrice: Object.fromEntries(instanceTypes.flatMap((t) => (byType[t] ? [[t, byType[t]]] : []))),
+      }));
   }
-  const endMs = options.days !== undefined ? startMs + Math.round(options.days * DAY) : history.lastMs;
+  const startMs = history.firstMs;
+  const endMs = windowEnd(startMs, history.lastMs, options.days, 'price history');
   if (!(endMs > startMs)) {
     throw new SimConfigError(
-      `the price history covers no time once every region has a price (from ${new Date(startMs).toISOString()} to ${new Date(history.lastMs).toISOString()}); pass --days or export a longer window`,
+      `the price history covers no time (every record is at ${new Date(startMs).toISOString()}); export a longer window`,
     );
   }
   const market = syntheticTrace({
@@ -72,6 +84,6 @@ export function traceFromPriceHistory(history: PriceHistory, options: PriceHisto
   return {
     ...market,
     source: 'csv',
-    regions: market.regions.map((r) => ({ ...r, spotPrice: chosen[r.region]! })),
+    regions: market.regions.map((r) => ({ ...r, spotPrice: chosen[r.region]!, zones: zones[r.region]! })),
   };
 }

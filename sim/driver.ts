@@ -50,8 +50,11 @@ export async function runSpotplane(
   };
   const apply = async (group: readonly MarketChange[]) => {
     for (const change of group) {
-      if (change.kind === 'market') plane.setMarket(change.region, change.market);
-      else recorder.interrupted(change.at, change.region, plane.interrupt(change.region));
+      if (change.kind === 'market') {
+        recorder.interrupted(change.at, change.region, plane.setMarket(change.region, change.market));
+      } else {
+        recorder.interrupted(change.at, change.region, plane.interrupt(change.region));
+      }
     }
     await clock.settle();
     observe();

@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseConfig } from '../core/config.ts';
 import { type VirtualClock, virtualClock } from '../emulator/clock.ts';
-import type { LaunchTiming } from '../emulator/index.ts';
+import type { LaunchTiming, MarketInputs } from '../emulator/index.ts';
 import { LocalControlPlane } from '../local/deployment.ts';
 import { SimRunError } from './errors.ts';
 import type { ControlPlaneFactory, SimulateOptions } from './simulate.ts';
@@ -18,6 +18,17 @@ export interface LocalCloudPlaneOptions {
   hubRegion?: string;
   /** Fixed launch durations for a scenario (e.g. boot + ready = 90 s); LocalCloud's seeded ranges otherwise. */
   launchTiming?: Partial<LaunchTiming>;
+}
+
+/**
+ * Splits a fixed "boot + container healthy" time like LocalCloud's defaults do (boot 2/3, container start
+ * 2/9, health check 1/9: 60 / 20 / 10 s of 90 s).
+ */
+export function launchTimingOf(seconds: number): LaunchTiming {
+  const totalMs = Math.round(seconds * 1000);
+  const containerStartMs = Math.round((totalMs * 2) / 9);
+  const healthyAfterMs = Math.round(totalMs / 9);
+  return { bootMs: totalMs - containerStartMs - healthyAfterMs, containerStartMs, healthyAfterMs };
 }
 
 function apiEvent(method: string, path: string, body: unknown): APIGatewayProxyEventV2 {
@@ -85,6 +96,8 @@ function usageOf(plane: LocalControlPlane, apiRequests: number, hours: number): 
 class LocalCloudPlane implements SimulatedControlPlane {
   private apiRequests = 0;
   private readonly startMs: number;
+  /** What each region's market was last set to, so only what changed is set again. */
+  private readonly markets = new Map<string, MarketState>();
 
   constructor(
     readonly clock: VirtualClock,
@@ -93,8 +106,24 @@ class LocalCloudPlane implements SimulatedControlPlane {
     this.startMs = clock.now().getTime();
   }
 
-  setMarket(region: string, market: MarketState): void {
-    this.plane.cloud.setMarket(region, market);
+  setMarket(region: string, market: MarketState): string[] {
+    const last = this.markets.get(region);
+    this.markets.set(region, market);
+    if (!last) return this.plane.cloud.setMarket(region, market);
+    // Only what changed: a price entry per capacity tick would grow the market's price history for nothing.
+    const changed: Partial<MarketInputs> = {};
+    if (market.placementScore !== last.placementScore) changed.placementScore = market.placementScore;
+    if (market.capacityAvailable !== last.capacityAvailable)
+      changed.capacityAvailable = market.capacityAvailable;
+    if (market.spotPrice !== last.spotPrice) changed.spotPrice = market.spotPrice;
+    if (market.spotPrices && JSON.stringify(market.spotPrices) !== JSON.stringify(last.spotPrices)) {
+      changed.spotPrices = market.spotPrices;
+    }
+    if (market.zoneCapacity) {
+      const zones = Object.entries(market.zoneCapacity).filter(([z, n]) => last.zoneCapacity?.[z] !== n);
+      if (zones.length > 0) changed.zoneCapacity = Object.fromEntries(zones);
+    }
+    return this.plane.cloud.setMarket(region, changed);
   }
 
   interrupt(region: string): string[] {
@@ -127,6 +156,7 @@ class LocalCloudPlane implements SimulatedControlPlane {
         out.push({
           id: i.instanceId,
           region,
+          zone: i.zone,
           instanceType: i.instanceType,
           lifecycle: i.lifecycle,
           state: i.state,
@@ -169,7 +199,15 @@ class LocalCloudPlane implements SimulatedControlPlane {
  */
 export async function startLocalCloudPlane(
   trace: Trace,
-  options: Pick<SimulateOptions, 'targetCapacity' | 'minPlacementScore'>,
+  options: Pick<
+    SimulateOptions,
+    | 'targetCapacity'
+    | 'spareCapacity'
+    | 'maxPerRegion'
+    | 'minPlacementScore'
+    | 'warningSeconds'
+    | 'launchSeconds'
+  >,
   planeOptions: LocalCloudPlaneOptions = {},
 ): Promise<SimulatedControlPlane> {
   const clock = virtualClock(new Date(trace.startMs));
@@ -180,9 +218,20 @@ export async function startLocalCloudPlane(
     workerRegions,
     instanceTypes: [...trace.instanceTypes],
     targetCapacity: options.targetCapacity ?? 1,
+    spareCapacity: options.spareCapacity ?? 0,
+    ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
     minPlacementScore: options.minPlacementScore ?? 3,
   });
-  const markets = Object.fromEntries(workerRegions.map((r) => [r, marketAt(trace, r, trace.startMs)]));
+  // Markets are set by the driver's first change; here only what LocalCloud must know before it starts.
+  const markets = Object.fromEntries(
+    workerRegions.map((r) => {
+      const { zoneCapacity: _z, spotPrices: _p, ...initial } = marketAt(trace, r, trace.startMs);
+      return [r, initial];
+    }),
+  );
+  const zones = Object.fromEntries(
+    trace.regions.flatMap((r) => (r.zones ? [[r.region, r.zones.map((z) => z.zone)]] : [])),
+  );
   // The simulated Lambdas would print their EMF metrics on stdout, in between the simulator's output.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const plane = await LocalControlPlane.create({
@@ -192,7 +241,13 @@ export async function startLocalCloudPlane(
     markets,
     // A frozen walk: only the trace moves prices, so the run is billed on what the control plane saw.
     priceStepMs: Number.POSITIVE_INFINITY,
-    launchTiming: planeOptions.launchTiming,
+    launchTiming:
+      planeOptions.launchTiming ??
+      (options.launchSeconds === undefined ? undefined : launchTimingOf(options.launchSeconds)),
+    interruptionNoticeMs: options.warningSeconds === undefined ? undefined : options.warningSeconds * 1000,
+    zones,
+    // Room for a whole fleet in one region (the market's default pool is a handful of instances).
+    capacityPool: Math.max(4, 2 * config.maxPerRegion),
     logLevel: 'SILENT',
   });
   if (plane.missing.length > 0) {

@@ -30,6 +30,8 @@ export interface PriceRecord {
 export interface PriceHistory {
   /** Per region, per instance type: the cheapest-AZ price as a step function. */
   prices: Record<string, Record<string, Series<number>>>;
+  /** Per region, per zone, per instance type: that zone's own price as a step function. */
+  zonePrices: Record<string, Record<string, Record<string, Series<number>>>>;
   records: number;
   skippedProducts: number;
   firstMs: number;
@@ -256,10 +258,21 @@ export function readPriceHistory(text: string): PriceHistory {
     else groups.set(key, [r]);
   }
   const prices: Record<string, Record<string, Series<number>>> = {};
+  const zonePrices: Record<string, Record<string, Record<string, Series<number>>>> = {};
   for (const [key, group] of groups) {
     const [region, type] = key.split('\u0000') as [string, string];
     prices[region] ??= {};
     prices[region][type] = cheapestAz(group);
+    for (const r of [...group].sort((a, b) => a.at - b.at || a.line - b.line)) {
+      zonePrices[region] ??= {};
+      zonePrices[region][r.availabilityZone] ??= {};
+      const byType = zonePrices[region][r.availabilityZone]!;
+      const series = (byType[type] ?? []) as { at: number; value: number }[];
+      byType[type] = series;
+      const last = series.at(-1);
+      if (last && last.at === r.at) last.value = r.price;
+      else if (!last || last.value !== r.price) series.push({ at: r.at, value: r.price });
+    }
   }
   // A loop, not Math.min(...): an export can hold more records than the call stack takes arguments.
   let firstMs = Number.POSITIVE_INFINITY;
@@ -268,5 +281,5 @@ export function readPriceHistory(text: string): PriceHistory {
     firstMs = Math.min(firstMs, r.at);
     lastMs = Math.max(lastMs, r.at);
   }
-  return { prices, records: records.length, skippedProducts, firstMs, lastMs };
+  return { prices, zonePrices, records: records.length, skippedProducts, firstMs, lastMs };
 }

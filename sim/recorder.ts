@@ -51,6 +51,7 @@ export class TimelineRecorder {
           span: {
             id: o.id,
             region: o.region,
+            ...(o.zone ? { zone: o.zone } : {}),
             instanceType: o.instanceType,
             lifecycle: o.lifecycle,
             startMs: Math.max(o.launchMs, this.startMs),

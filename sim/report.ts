@@ -3,11 +3,14 @@
  * have cost on on-demand, what an oracle would have paid, each failover's reaction and serving gap,
  * and the control plane's own bill.
  *
- * Definitions:
- * - availability: the fraction of time, from the first moment a healthy server answered to the end of
- *   the run, during which at least one healthy server answered (start-up is not an outage).
+ * Definitions (the simulator's JSON contract, `../shared/ARCHITECTURE.md` "Simulator"):
+ * - availability: the fraction of time with at least `targetCapacity` ready (healthy) replicas, from the
+ *   first moment the target was ready to the end of the run (start-up is not an outage).
  * - cost: every instance billed per second (60 s minimum) from launch to termination, Spot at the
- *   trace's price of its region and instance type as it moved, on-demand at the list price.
+ *   trace's price of its zone (else region) and instance type as it moved, on-demand at the list price.
+ * - cost vs on-demand: cost / (targetCapacity x on-demand price x duration), the on-demand price being the
+ *   cheapest configured type's in the cheapest region (the cheapest way to serve the target on-demand).
+ * - spot share: the fraction of replica-time (billed instance-time) on Spot.
  * - on-demand cost: the same instance-seconds, each at the on-demand price of its region and type.
  * - oracle: `targetCapacity` instances that, at every moment of the run, sit in the cheapest region
  *   with Spot capacity, moving instantly and for free; when no region has capacity it pays the
@@ -15,12 +18,12 @@
  *   when the run ran none), so it measures the choice of region, not of instance type.
  * - time in the cheapest region: the share of serving time during which a serving instance sat in the
  *   region the oracle sat in (it explains most of the distance to the oracle).
- * - failover: a capacity loss in the serving region. Reaction: from the loss to the next launch
- *   request. Gap: time without a healthy server from the loss until the next loss (or the end).
+ * - failover: a capacity loss that hit a live replica. Reaction: from the loss to the next launch request.
+ *   Gap: time with fewer than `targetCapacity` ready replicas from the loss until the next loss (or the end).
  */
 import { type ControlPlaneBill, controlPlaneBill, perMonth } from './bill.ts';
 import { type OnDemandTable, onDemandPrice } from './on-demand-prices.ts';
-import { type ControlPlaneUsage, type RunTimeline, uncoveredMs, unionWithin } from './timeline.ts';
+import { type ControlPlaneUsage, coveredAtLeast, type RunTimeline, uncoveredMs } from './timeline.ts';
 import { regionTrace, type Series, spotPriceAt, type Trace, valueAt } from './trace.ts';
 
 const HOUR = 3_600_000;
@@ -39,6 +42,7 @@ export interface FailoverReport {
 export interface RunReport {
   policy: string;
   days: number;
+  targetCapacity: number;
   availability: number;
   downtimeS: number;
   costUsd: number;
@@ -46,6 +50,9 @@ export interface RunReport {
   oracleCostUsd: number;
   costVsOnDemand: number;
   costVsOracle: number;
+  /** USD per hour of `targetCapacity` replicas on-demand, the denominator of `costVsOnDemand`. */
+  onDemandReferenceUsdPerHour: number;
+  spotShare: number;
   timeInCheapestRegion: number;
   instanceHours: { spot: number; onDemand: number };
   hoursByRegion: Record<string, number>;
@@ -81,7 +88,10 @@ function instanceCost(trace: Trace, span: RunTimeline['instances'][number], onDe
   const billedEnd = Math.max(span.endMs, span.startMs + MIN_BILLED_MS);
   if (span.lifecycle === 'on-demand')
     return (onDemand(span.region, span.instanceType) * (billedEnd - span.startMs)) / HOUR;
-  const series = regionTrace(trace, span.region).spotPrice[span.instanceType];
+  const r = regionTrace(trace, span.region);
+  const series =
+    (span.zone ? r.zones?.find((z) => z.zone === span.zone)?.spotPrice?.[span.instanceType] : undefined) ??
+    r.spotPrice[span.instanceType];
   if (series) return integrate(series, span.startMs, billedEnd) / HOUR;
   // A type the trace has no price for is priced at the region's cheapest type, moment by moment.
   let total = 0;
@@ -89,6 +99,11 @@ function instanceCost(trace: Trace, span: RunTimeline['instances'][number], onDe
     total += spotPriceAt(trace, span.region, t) * (Math.min(billedEnd, t + 60_000) - t);
   }
   return total / HOUR;
+}
+
+/** The cheapest on-demand price of a configured type in any of the trace's regions, USD per hour. */
+export function cheapestOnDemand(trace: Trace, onDemand: OnDemandTable = onDemandPrice): number {
+  return Math.min(...trace.regions.flatMap((r) => trace.instanceTypes.map((t) => onDemand(r.region, t))));
 }
 
 /** Every instant in [fromMs, toMs) at which some price or capacity in the trace changes. */
@@ -180,10 +195,10 @@ export function accountRun(
   onDemand: OnDemandTable = onDemandPrice,
 ): RunReport {
   const days = (run.endMs - run.startMs) / DAY;
-  const healthy = unionWithin(run.healthy, run.startMs, run.endMs);
-  const servingSince = healthy[0]?.startMs ?? run.endMs;
+  const ready = coveredAtLeast(run.healthy, run.targetCapacity, run.startMs, run.endMs);
+  const servingSince = ready[0]?.startMs ?? run.endMs;
   const measured = run.endMs - servingSince;
-  const downtimeMs = uncoveredMs(healthy, servingSince, run.endMs);
+  const downtimeMs = uncoveredMs(ready, servingSince, run.endMs);
   const availability = measured > 0 ? 1 - downtimeMs / measured : 0;
 
   let costUsd = 0;
@@ -215,22 +230,28 @@ export function accountRun(
       fromRegion: loss.region,
       toRegion: next && next.startMs < until ? next.region : null,
       reactionS: request && request.atMs < until ? (request.atMs - loss.atMs) / 1000 : null,
-      gapS: uncoveredMs(healthy, loss.atMs, until) / 1000,
+      gapS: uncoveredMs(ready, loss.atMs, until) / 1000,
     };
   });
   const gaps = failovers.map((f) => f.gapS);
   const reactions = failovers.flatMap((f) => (f.reactionS === null ? [] : [f.reactionS]));
 
+  const reference = cheapestOnDemand(trace, onDemand) * run.targetCapacity;
+  const runHours = (run.endMs - run.startMs) / HOUR;
+  const replicaHours = instanceHours.spot + instanceHours.onDemand;
   return {
     policy: run.policy,
     days,
+    targetCapacity: run.targetCapacity,
     availability,
     downtimeS: downtimeMs / 1000,
     costUsd,
     onDemandCostUsd,
     oracleCostUsd,
-    costVsOnDemand: onDemandCostUsd > 0 ? costUsd / onDemandCostUsd : 0,
+    costVsOnDemand: runHours > 0 ? costUsd / (reference * runHours) : 0,
     costVsOracle: oracleCostUsd > 0 ? costUsd / oracleCostUsd : 0,
+    onDemandReferenceUsdPerHour: reference,
+    spotShare: replicaHours > 0 ? instanceHours.spot / replicaHours : 0,
     timeInCheapestRegion: shareInCheapestRegion(trace, run, oracleTypes),
     instanceHours,
     hoursByRegion,

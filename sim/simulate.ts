@@ -2,15 +2,22 @@
  * One simulation: build the trace, run spotplane (the real control plane on LocalCloud) and the
  * baseline over it, and account for both. The same options and seed give the same result.
  */
+import { ConfigError, parseConfig } from '../core/config.ts';
+import { readAvailabilityTrace } from './availability-trace.ts';
 import { runBaseline } from './baseline.ts';
 import { traceFromPriceHistory } from './csv-trace.ts';
 import { runSpotplane } from './driver.ts';
+import { SimConfigError } from './errors.ts';
+import { type ModelSettings, runFleetModel } from './fleet-model.ts';
+import { roundRobinPolicy } from './policies/round-robin.ts';
+import { spotHedgePolicy } from './policies/spothedge.ts';
 import { readPriceHistory } from './price-history.ts';
 import { accountRun, type RunReport } from './report.ts';
 import type { SimulatedControlPlane } from './simulated-plane.ts';
 import { syntheticTrace } from './synthetic.ts';
 import type { RunTimeline } from './timeline.ts';
 import type { Trace } from './trace.ts';
+import { traceFromZones, withFlatSpotRatio } from './zone-trace.ts';
 
 export interface SimulateOptions {
   seed: number;
@@ -25,7 +32,17 @@ export interface SimulateOptions {
   interruptionScale?: number;
   droughtScale?: number;
   targetCapacity?: number;
+  spareCapacity?: number;
+  maxPerRegion?: number;
   minPlacementScore?: number;
+  /** Text of a measured availability trace (`timestamp,region,zone,available_instances`). */
+  availabilityTrace?: string;
+  /** Interruption warning to termination, seconds (default 120; 0 = no warning). */
+  warningSeconds?: number;
+  /** Fixed instance boot + container healthy time, seconds (default: the market model's ranges). */
+  launchSeconds?: number;
+  /** Every Spot price = this ratio x that type's on-demand price, constant. */
+  flatSpotRatio?: number;
 }
 
 export const DEFAULT_SIM_REGIONS = [
@@ -56,39 +73,92 @@ export interface TraceSummary {
   droughts: number;
 }
 
+/** The contract's figures of one policy's run. */
+export interface PolicyFigures {
+  availability: number;
+  cost_vs_on_demand: number;
+  target_capacity: number;
+  spot_share: number;
+  failovers: number;
+  max_gap_s: number;
+}
+
 export interface SimulationResult {
+  /** spotplane's figures (null when the control plane could not be run). */
+  availability: number | null;
+  cost_vs_on_demand: number | null;
+  target_capacity: number;
+  spot_share: number | null;
+  failovers: number | null;
+  max_gap_s: number | null;
+  /** The same figures for every policy of the run, side by side. */
+  policies: {
+    spotplane: PolicyFigures | null;
+    baseline: PolicyFigures;
+    round_robin: PolicyFigures;
+    spothedge: PolicyFigures;
+  };
   trace: TraceSummary;
   /** null with `spotplaneError` when the control plane could not be run. */
   spotplane: RunReport | null;
   spotplaneError: string | null;
   baseline: RunReport;
+  /** Round robin over zones (SkyServe's baseline), on the fleet model. */
+  roundRobin: RunReport;
+  /** SpotHedge (SkyServe, EuroSys '25) re-implemented, on the fleet model. */
+  spotHedge: RunReport;
+}
+
+export interface Comparisons {
+  baseline: RunTimeline;
+  roundRobin: RunTimeline;
+  spotHedge: RunTimeline;
 }
 
 export interface SimulationRun {
   result: SimulationResult;
   trace: Trace;
-  timelines: { spotplane: RunTimeline | null; baseline: RunTimeline };
+  timelines: { spotplane: RunTimeline | null } & Comparisons;
 }
 
 export function buildTrace(options: SimulateOptions): Trace {
   const scales = { interruptionScale: options.interruptionScale, droughtScale: options.droughtScale };
-  if (options.priceHistory !== undefined) {
-    return traceFromPriceHistory(readPriceHistory(options.priceHistory), {
+  const prices = options.priceHistory === undefined ? undefined : readPriceHistory(options.priceHistory);
+  if (options.availabilityTrace !== undefined) {
+    const measured = readAvailabilityTrace(options.availabilityTrace);
+    return traceFromZones(
+      { zones: measured.zones, firstMs: measured.firstMs, endMs: measured.lastMs + measured.tickMs },
+      {
+        seed: options.seed,
+        source: 'availability',
+        regions: options.regions,
+        instanceTypes: options.instanceTypes ?? DEFAULT_SIM_INSTANCE_TYPES,
+        days: options.days,
+        flatSpotRatio: options.flatSpotRatio,
+        priceHistory: prices,
+      },
+    );
+  }
+  let trace: Trace;
+  if (prices !== undefined) {
+    trace = traceFromPriceHistory(prices, {
       seed: options.seed,
       regions: options.regions,
       instanceTypes: options.instanceTypes,
       days: options.days,
       ...scales,
     });
+  } else {
+    trace = syntheticTrace({
+      seed: options.seed,
+      regions: options.regions ?? DEFAULT_SIM_REGIONS,
+      instanceTypes: options.instanceTypes ?? DEFAULT_SIM_INSTANCE_TYPES,
+      start: options.start ?? DEFAULT_SIM_START,
+      days: options.days ?? 30,
+      ...scales,
+    });
   }
-  return syntheticTrace({
-    seed: options.seed,
-    regions: options.regions ?? DEFAULT_SIM_REGIONS,
-    instanceTypes: options.instanceTypes ?? DEFAULT_SIM_INSTANCE_TYPES,
-    start: options.start ?? DEFAULT_SIM_START,
-    days: options.days ?? 30,
-    ...scales,
-  });
+  return options.flatSpotRatio === undefined ? trace : withFlatSpotRatio(trace, options.flatSpotRatio);
 }
 
 export function summarizeTrace(trace: Trace): TraceSummary {
@@ -105,36 +175,141 @@ export function summarizeTrace(trace: Trace): TraceSummary {
   };
 }
 
+export interface SimulateHooks {
+  /** Called about every tenth of the simulated time with the days done and the days in all. */
+  onProgress?: (doneDays: number, totalDays: number) => void;
+}
+
+const DAY = 86_400_000;
+
+const FLEET_FLAGS: Record<string, string> = {
+  targetCapacity: '--target-capacity',
+  spareCapacity: '--spare-capacity',
+  maxPerRegion: '--max-per-region',
+};
+
 /**
- * Runs both policies over one trace. A control plane that cannot start is reported, never replaced
- * by a model of it.
+ * Fails fast when the fleet cannot fit the trace's regions, naming the flags.
+ * @throws {SimConfigError}
+ */
+function checkFleet(options: SimulateOptions, trace: Trace): void {
+  try {
+    parseConfig({
+      workerRegions: trace.regions.map((r) => r.region),
+      targetCapacity: options.targetCapacity ?? 1,
+      spareCapacity: options.spareCapacity ?? 0,
+      ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const named = error.issues.map((issue) =>
+      issue.replace(/^(workerRegions|targetCapacity|spareCapacity|maxPerRegion)\b/, (f) =>
+        f === 'workerRegions' ? '--regions' : (FLEET_FLAGS[f] ?? f),
+      ),
+    );
+    throw new SimConfigError(`the fleet does not fit: ${named.join('; ')}`, { cause: error });
+  }
+}
+
+/**
+ * Settings of the comparison policies that come from the simulation's options (the same for every policy).
+ */
+export function modelSettings(options: SimulateOptions): ModelSettings {
+  return {
+    targetCapacity: options.targetCapacity ?? 1,
+    warningMs: (options.warningSeconds ?? 120) * 1000,
+    launchMs: options.launchSeconds === undefined ? undefined : options.launchSeconds * 1000,
+  };
+}
+
+/** The comparison policies, each on the fleet model over the same trace. */
+export function runComparisons(trace: Trace, options: SimulateOptions): Comparisons {
+  const settings = modelSettings(options);
+  const fleet = { targetCapacity: settings.targetCapacity, spareCapacity: options.spareCapacity ?? 0 };
+  return {
+    baseline: runBaseline(trace, {
+      targetCapacity: settings.targetCapacity,
+      minPlacementScore: options.minPlacementScore,
+      warningMs: settings.warningMs,
+      readyAfterMs: settings.launchMs,
+    }),
+    roundRobin: runFleetModel(trace, roundRobinPolicy(fleet), settings),
+    spotHedge: runFleetModel(trace, spotHedgePolicy(fleet), settings),
+  };
+}
+
+/** The simulator's contract figures of one run (`../shared/ARCHITECTURE.md`, "Simulator"). */
+export function contractFigures(report: RunReport): PolicyFigures {
+  return {
+    availability: report.availability,
+    cost_vs_on_demand: report.costVsOnDemand,
+    target_capacity: report.targetCapacity,
+    spot_share: report.spotShare,
+    failovers: report.failoverCount,
+    max_gap_s: report.maxGapS,
+  };
+}
+
+/**
+ * Runs spotplane (the real control plane on LocalCloud) and the comparison policies over one trace. A control
+ * plane that cannot start is reported, never replaced by a model of it.
  */
 export async function simulate(
   options: SimulateOptions,
   createControlPlane: ControlPlaneFactory,
+  hooks: SimulateHooks = {},
 ): Promise<SimulationRun> {
   const trace = buildTrace(options);
+  checkFleet(options, trace);
   const targetCapacity = options.targetCapacity ?? 1;
-  const baselineTimeline = runBaseline(trace, {
-    targetCapacity,
-    minPlacementScore: options.minPlacementScore,
-  });
+  const comparisons = runComparisons(trace, options);
   let spotplaneTimeline: RunTimeline | null = null;
   let spotplaneError: string | null = null;
   try {
     const plane = await createControlPlane(trace, options);
-    spotplaneTimeline = await runSpotplane(trace, plane, { targetCapacity });
+    const totalDays = (trace.endMs - trace.startMs) / DAY;
+    let reported = 0;
+    spotplaneTimeline = await runSpotplane(trace, plane, {
+      targetCapacity,
+      onProgress: (now) => {
+        // About every tenth of the run: long traces take a while.
+        const done = (now - trace.startMs) / DAY;
+        if (hooks.onProgress && done >= reported + totalDays / 10) {
+          reported = done;
+          hooks.onProgress(done, totalDays);
+        }
+      },
+    });
   } catch (error) {
     spotplaneError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
+  const spotplane = spotplaneTimeline ? accountRun(trace, spotplaneTimeline) : null;
+  const baseline = accountRun(trace, comparisons.baseline);
+  const roundRobin = accountRun(trace, comparisons.roundRobin);
+  const spotHedge = accountRun(trace, comparisons.spotHedge);
+  const own = spotplane ? contractFigures(spotplane) : null;
   return {
     trace,
-    timelines: { spotplane: spotplaneTimeline, baseline: baselineTimeline },
+    timelines: { spotplane: spotplaneTimeline, ...comparisons },
     result: {
+      availability: own?.availability ?? null,
+      cost_vs_on_demand: own?.cost_vs_on_demand ?? null,
+      target_capacity: targetCapacity,
+      spot_share: own?.spot_share ?? null,
+      failovers: own?.failovers ?? null,
+      max_gap_s: own?.max_gap_s ?? null,
+      policies: {
+        spotplane: own,
+        baseline: contractFigures(baseline),
+        round_robin: contractFigures(roundRobin),
+        spothedge: contractFigures(spotHedge),
+      },
       trace: summarizeTrace(trace),
-      spotplane: spotplaneTimeline ? accountRun(trace, spotplaneTimeline) : null,
+      spotplane,
       spotplaneError,
-      baseline: accountRun(trace, baselineTimeline),
+      baseline,
+      roundRobin,
+      spotHedge,
     },
   };
 }

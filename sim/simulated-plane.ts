@@ -11,6 +11,8 @@ import type { MarketState } from './trace.ts';
 export interface ObservedInstance {
   id: string;
   region: string;
+  /** Availability Zone, when the plane knows it. */
+  zone?: string;
   instanceType: string;
   lifecycle: Lifecycle;
   state: 'pending' | 'running' | 'shutting-down' | 'terminated';
@@ -21,8 +23,8 @@ export interface ObservedInstance {
 
 export interface SimulatedControlPlane {
   readonly clock: VirtualClock;
-  /** Sets a region's market from now on. */
-  setMarket(region: string, market: MarketState): void;
+  /** Sets a region's market from now on; returns the Spot instances a shrinking zone reclaimed. */
+  setMarket(region: string, market: MarketState): string[];
   /** Interruption warning for the Spot instances in `region`; returns the instance ids warned. */
   interrupt(region: string): string[];
   /** `POST /spot-provisioning {"action":"enable"}` through the real API handler. */

@@ -62,6 +62,24 @@ export function formatSummary(result: SimulationResult, wallSeconds?: number): s
       lines.push(`${key.padEnd(width)}${s.padEnd(22)}${b}`);
     }
   });
+  lines.push(
+    '',
+    `target ${result.target_capacity} ready; every policy on the same trace and accounting:`,
+    `${'policy'.padEnd(26)}${'availability'.padEnd(14)}${'cost/on-demand'.padEnd(16)}${'spot share'.padEnd(12)}${'failovers'.padEnd(11)}max gap`,
+  );
+  const policyRows: [string, RunReport | null][] = [
+    ['spotplane', result.spotplane],
+    ['baseline (break-before-make)', result.baseline],
+    ['round robin over zones', result.roundRobin],
+    ['SpotHedge (SkyServe)', result.spotHedge],
+  ];
+  for (const [name, r] of policyRows) {
+    lines.push(
+      r
+        ? `${name.padEnd(26)}${pct(r.availability).padEnd(14)}${ratio(r.costVsOnDemand).padEnd(16)}${pct(r.spotShare).padEnd(12)}${String(r.failoverCount).padEnd(11)}${duration(r.maxGapS)}`
+        : `${name.padEnd(26)}not run`,
+    );
+  }
   if (result.spotplaneError) lines.push('', `spotplane was not run: ${result.spotplaneError}`);
   const cp = result.spotplane?.controlPlane;
   if (cp) {

@@ -9,6 +9,8 @@ import type { Lifecycle } from '../core/messages.ts';
 export interface InstanceSpan {
   id: string;
   region: string;
+  /** The Availability Zone it ran in, when known (its Spot price is the zone's). */
+  zone?: string;
   instanceType: string;
   lifecycle: Lifecycle;
   startMs: number;
@@ -85,4 +87,35 @@ export function uncoveredMs(spans: readonly Span[], fromMs: number, toMs: number
   if (toMs <= fromMs) return 0;
   const covered = unionWithin(spans, fromMs, toMs).reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
   return toMs - fromMs - covered;
+}
+
+/**
+ * Stretches within [fromMs, toMs) during which at least `k` spans overlap (k healthy replicas at once),
+ * sorted and merged. k <= 0 covers the whole window.
+ */
+export function coveredAtLeast(spans: readonly Span[], k: number, fromMs: number, toMs: number): Span[] {
+  if (toMs <= fromMs) return [];
+  if (k <= 0) return [{ startMs: fromMs, endMs: toMs }];
+  const edges: [number, number][] = [];
+  for (const s of spans) {
+    const start = Math.max(s.startMs, fromMs);
+    const end = Math.min(s.endMs, toMs);
+    if (end > start) edges.push([start, 1], [end, -1]);
+  }
+  // Ends before starts at the same instant: a replica that leaves as another arrives is no overlap.
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: Span[] = [];
+  let count = 0;
+  let since = 0;
+  for (const [at, delta] of edges) {
+    const before = count;
+    count += delta;
+    if (before < k && count >= k) since = at;
+    if (before >= k && count < k && at > since) {
+      const last = out.at(-1);
+      if (last && last.endMs === since) last.endMs = at;
+      else out.push({ startMs: since, endMs: at });
+    }
+  }
+  return out;
 }

@@ -1,11 +1,25 @@
 /**
  * A market trace: what the Spot market of each region looked like over time, and when EC2 reclaimed
- * capacity there. Both trace sources (the seeded synthetic model and a price-history CSV) produce this
- * shape; the driver, the baseline model and the accounting all read it through the lookups below.
+ * capacity there, optionally per Availability Zone. Every trace source (the seeded synthetic model, a
+ * price-history CSV, measured or synthetic availability) produces this shape; the driver, the fleet model and
+ * the accounting all read it through the lookups below.
  */
+import { SimConfigError } from './errors.ts';
 
 /** A step function of time: `value` holds from `at` (epoch ms) until the next point. Sorted by `at`. */
 export type Series<T> = ReadonlyArray<{ at: number; value: T }>;
+
+/** One Availability Zone of a region, as measured (an availability trace) or priced per zone (a price export). */
+export interface ZoneTrace {
+  zone: string;
+  /**
+   * Spot instances the zone can hold at once (`available_instances` of an availability trace); `Infinity` when
+   * nothing constrains it. 0 = no Spot launch succeeds there, and Spot instances running there are reclaimed.
+   */
+  capacity: Series<number>;
+  /** Spot price per instance type in this zone; a type without one takes the region's `spotPrice`. */
+  spotPrice?: Readonly<Record<string, Series<number>>>;
+}
 
 export interface RegionTrace {
   region: string;
@@ -13,14 +27,16 @@ export interface RegionTrace {
   spotPrice: Readonly<Record<string, Series<number>>>;
   /** GetSpotPlacementScores for the configured instance types, 1-10. */
   placementScore: Series<number>;
-  /** Whether a Spot launch there can succeed. */
+  /** Whether a Spot launch there can succeed (with `zones`: whether some zone has capacity). */
   capacityAvailable: Series<boolean>;
   /** Epoch ms at which EC2 sends an interruption warning to the Spot capacity running there. */
   interruptions: readonly number[];
+  /** Zone-level capacity and prices, when the trace has them; absent = the region as one pool. */
+  zones?: readonly ZoneTrace[];
 }
 
 export interface Trace {
-  source: 'synthetic' | 'csv';
+  source: 'synthetic' | 'csv' | 'availability';
   seed: number;
   startMs: number;
   endMs: number;
@@ -32,16 +48,35 @@ export interface MarketState {
   placementScore: number;
   /**
    * Spot price of the first configured instance type (the one the Auto Scaling group launches first),
-   * USD per hour, cheapest AZ; LocalCloud's market scales the other types from it.
+   * USD per hour, cheapest AZ; LocalCloud's market scales the other types from it unless `spotPrices` is set.
    */
   spotPrice: number;
   capacityAvailable: boolean;
+  /** Spot instances each zone can hold (only for a trace with zones). */
+  zoneCapacity?: Record<string, number>;
+  /** Every zone's Spot price per instance type (only for a trace with zones): each type at its own price. */
+  spotPrices?: Record<string, Record<string, number>>;
 }
 
 /** One change the driver replays into the emulated market, in time order. */
 export type MarketChange =
   | { at: number; region: string; kind: 'market'; market: MarketState }
   | { at: number; region: string; kind: 'interrupt' };
+
+/**
+ * The end of a window over data that covers [startMs, endMs): `days` may shorten it, never extend it.
+ * @throws {SimConfigError} for `days` past the data's end, naming what the data covers.
+ */
+export function windowEnd(startMs: number, endMs: number, days: number | undefined, what: string): number {
+  if (days === undefined) return endMs;
+  const wanted = startMs + Math.round(days * 86_400_000);
+  if (wanted > endMs) {
+    throw new SimConfigError(
+      `--days ${days} goes past the end of the ${what}: it covers ${((endMs - startMs) / 86_400_000).toFixed(2)} days (${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()})`,
+    );
+  }
+  return wanted;
+}
 
 /** The value in force at `t`; the first point's value before the series starts. */
 export function valueAt<T>(series: Series<T>, t: number): T {
@@ -71,22 +106,86 @@ export function spotPriceAt(trace: Trace, region: string, t: number, instanceTyp
   return Math.min(...Object.values(r.spotPrice).map((s) => valueAt(s, t)));
 }
 
+/**
+ * The Spot price of `instanceType` in `zone` of `region` at `t`: the zone's own series when the trace has one,
+ * else the region's (cheapest-zone) price of that type.
+ */
+export function zonePriceAt(
+  trace: Trace,
+  region: string,
+  zone: string | undefined,
+  t: number,
+  instanceType: string,
+): number {
+  const r = regionTrace(trace, region);
+  const series = zone ? r.zones?.find((z) => z.zone === zone)?.spotPrice?.[instanceType] : undefined;
+  return series ? valueAt(series, t) : spotPriceAt(trace, region, t, instanceType);
+}
+
+/** Spot instances `zone` can hold at `t` (Infinity for a region without zone data). */
+export function zoneCapacityAt(r: RegionTrace, zone: string, t: number): number {
+  const series = r.zones?.find((z) => z.zone === zone)?.capacity;
+  return series ? valueAt(series, t) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A region's `capacityAvailable` from its zones: true while some zone has capacity. One point per change.
+ */
+export function capacityFromZones(zones: readonly ZoneTrace[], startMs: number): Series<boolean> {
+  const times = new Set<number>([startMs]);
+  for (const z of zones) for (const p of z.capacity) if (p.at > startMs) times.add(p.at);
+  const points: { at: number; value: boolean }[] = [];
+  for (const at of [...times].sort((a, b) => a - b)) {
+    const value = zones.some((z) => valueAt(z.capacity, at) > 0);
+    if (points.at(-1)?.value !== value) points.push({ at, value });
+  }
+  return points;
+}
+
 export function marketAt(trace: Trace, region: string, t: number): MarketState {
   const r = regionTrace(trace, region);
-  return {
+  const market: MarketState = {
     placementScore: valueAt(r.placementScore, t),
     spotPrice: spotPriceAt(trace, region, t, trace.instanceTypes[0]),
     capacityAvailable: valueAt(r.capacityAvailable, t),
   };
+  if (!r.zones) return market;
+  market.zoneCapacity = Object.fromEntries(r.zones.map((z) => [z.zone, valueAt(z.capacity, t)]));
+  market.spotPrices = Object.fromEntries(
+    r.zones.map((z) => [
+      z.zone,
+      Object.fromEntries(
+        trace.instanceTypes.map((type) => [type, zonePriceAt(trace, region, z.zone, t, type)]),
+      ),
+    ]),
+  );
+  return market;
 }
 
 /** Every instant at which something in `region` changes (price, score, capacity), sorted, deduplicated. */
 function changeTimes(r: RegionTrace, startMs: number): number[] {
   const times = new Set<number>([startMs]);
-  for (const s of [...Object.values(r.spotPrice), r.placementScore, r.capacityAvailable]) {
+  const zoneSeries = (r.zones ?? []).flatMap((z) => [z.capacity, ...Object.values(z.spotPrice ?? {})]);
+  for (const s of [...Object.values(r.spotPrice), r.placementScore, r.capacityAvailable, ...zoneSeries]) {
     for (const p of s) if (p.at >= startMs) times.add(p.at);
   }
   return [...times].sort((a, b) => a - b);
+}
+
+function sameMarket(a: MarketState, b: MarketState): boolean {
+  return (
+    a.placementScore === b.placementScore &&
+    a.spotPrice === b.spotPrice &&
+    a.capacityAvailable === b.capacityAvailable &&
+    sameRecord(a.zoneCapacity, b.zoneCapacity) &&
+    JSON.stringify(a.spotPrices) === JSON.stringify(b.spotPrices)
+  );
+}
+
+function sameRecord(a?: Record<string, number>, b?: Record<string, number>): boolean {
+  if (!a || !b) return a === b;
+  for (const k of Object.keys(a)) if (a[k] !== b[k]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
 }
 
 /**
@@ -101,14 +200,7 @@ export function marketChanges(trace: Trace): MarketChange[] {
     for (const at of changeTimes(r, trace.startMs)) {
       if (at >= trace.endMs) break;
       const market = marketAt(trace, r.region, at);
-      if (
-        last &&
-        last.placementScore === market.placementScore &&
-        last.spotPrice === market.spotPrice &&
-        last.capacityAvailable === market.capacityAvailable
-      ) {
-        continue;
-      }
+      if (last && sameMarket(last, market)) continue;
       changes.push({ at, region: r.region, kind: 'market', market });
       last = market;
     }

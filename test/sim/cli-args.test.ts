@@ -34,8 +34,38 @@ describe('parseSimulateArgs', () => {
         start: new Date('2026-10-01T00:00:00Z'),
       },
       tracePath: undefined,
+      availabilityTracePath: undefined,
       json: true,
       htmlPath: 'out.html',
+    });
+  });
+
+  it('reads the fleet and availability flags', () => {
+    const cmd = parseSimulateArgs([
+      '--availability-trace',
+      'a.csv',
+      '--warning-seconds',
+      '0',
+      '--launch-seconds',
+      '120',
+      '--flat-spot-ratio',
+      '0.3333',
+      '--target-capacity',
+      '3',
+      '--spare-capacity',
+      '1',
+      '--max-per-region',
+      '2',
+    ]);
+    expect(cmd?.availabilityTracePath).toBe('a.csv');
+    expect(cmd?.options).toEqual({
+      seed: 1,
+      warningSeconds: 0,
+      launchSeconds: 120,
+      flatSpotRatio: 0.3333,
+      targetCapacity: 3,
+      spareCapacity: 1,
+      maxPerRegion: 2,
     });
   });
 
@@ -58,6 +88,19 @@ describe('parseSimulateArgs', () => {
     [['--start', 'yesterday'], /--start must be a UTC time/],
     [['--start', '2026-10-01T00:00:00Z', '--trace', 'p.csv'], /--start applies to synthetic traces only/],
     [['--html', ''], /--html must name a file/],
+    [['--availability-trace', ''], /--availability-trace must name a file/],
+    [
+      ['--availability-trace', 'a.csv', '--start', '2026-10-01T00:00:00Z'],
+      /--start applies to synthetic traces only/,
+    ],
+    [['--warning-seconds=-1'], /--warning-seconds must be a number >= 0/],
+    [['--launch-seconds', '0'], /--launch-seconds must be a positive number/],
+    [['--flat-spot-ratio', '1.5'], /--flat-spot-ratio must be at most 1/],
+    [['--flat-spot-ratio', '0'], /--flat-spot-ratio must be a positive number/],
+    [['--target-capacity', '31'], /--target-capacity must be a whole number from 1 to 30/],
+    [['--target-capacity', '1.5'], /--target-capacity/],
+    [['--spare-capacity=-1'], /--spare-capacity must be a whole number from 0 to 10/],
+    [['--max-per-region', '11'], /--max-per-region must be a whole number from 1 to 10/],
     [['--dayz', '3'], /--dayz/],
     [['--days'], /--days/],
     [['extra'], /extra/],

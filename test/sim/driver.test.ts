@@ -94,8 +94,9 @@ class ScriptedPlane implements SimulatedControlPlane {
 
   constructor(readonly clock: VirtualClock) {}
 
-  setMarket(region: string, market: MarketState): void {
+  setMarket(region: string, market: MarketState): string[] {
     this.marketLog.push({ at: this.clock.now().getTime(), region, market });
+    return [];
   }
 
   interrupt(region: string): string[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { traceFromPriceHistory } from '../../sim/csv-trace.ts';
 import { SimConfigError, TraceParseError } from '../../sim/errors.ts';
 import { parsePriceRecords, readPriceHistory } from '../../sim/price-history.ts';
-import { marketAt, spotPriceAt } from '../../sim/trace.ts';
+import { marketAt, spotPriceAt, zonePriceAt } from '../../sim/trace.ts';
 
 const TEXT = [
   'SPOTPRICEHISTORY\tus-east-1a\tg6.xlarge\tLinux/UNIX\t0.350000\t2026-11-20T10:00:00+00:00',
@@ -134,19 +134,40 @@ describe('readPriceHistory', () => {
 });
 
 describe('traceFromPriceHistory', () => {
-  it('starts when every region has a price and uses the export for prices', () => {
+  it("spans the whole export, carrying each price forward (and a region's first price back to the start)", () => {
     const trace = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 1 });
     expect(trace.source).toBe('csv');
-    expect(trace.startMs).toBe(Date.parse('2026-11-20T10:00:00Z'));
+    expect(trace.startMs).toBe(Date.parse('2026-11-20T09:00:00Z'));
     expect(trace.endMs).toBe(Date.parse('2026-11-20T12:00:00Z'));
     expect(spotPriceAt(trace, 'us-east-1', Date.parse('2026-11-20T11:00:00Z'), 'g6.xlarge')).toBe(0.33);
+    // us-east-1's first record is at 10:00; before it the run takes that first price.
+    expect(marketAt(trace, 'us-east-1', trace.startMs).spotPrice).toBe(0.35);
     expect(marketAt(trace, 'eu-west-1', trace.startMs).spotPrice).toBe(0.31);
   });
 
+  it('keeps every zone at its own price, as the export recorded it', () => {
+    const trace = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 1 });
+    const east = trace.regions.find((r) => r.region === 'us-east-1')!;
+    expect(east.zones?.map((z) => z.zone)).toEqual(['us-east-1a', 'us-east-1b']);
+    const at = Date.parse('2026-11-20T12:30:00Z');
+    expect(zonePriceAt(trace, 'us-east-1', 'us-east-1a', at, 'g6.xlarge')).toBe(0.35);
+    expect(zonePriceAt(trace, 'us-east-1', 'us-east-1b', at, 'g6.xlarge')).toBe(0.4);
+    expect(marketAt(trace, 'us-east-1', at).spotPrices).toEqual({
+      'us-east-1a': { 'g6.xlarge': 0.35 },
+      'us-east-1b': { 'g6.xlarge': 0.4 },
+    });
+  });
+
   it('gives the same trace for the same export and seed', () => {
-    const a = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 4, days: 3 });
-    const b = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 4, days: 3 });
+    const a = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 4, days: 0.1 });
+    const b = traceFromPriceHistory(readPriceHistory(TEXT), { seed: 4, days: 0.1 });
     expect(b).toEqual(a);
+  });
+
+  it('refuses --days past the end of the export, saying what it covers', () => {
+    expect(() => traceFromPriceHistory(readPriceHistory(TEXT), { seed: 1, days: 1 })).toThrow(
+      /--days 1 goes past the end of the price history: it covers 0\.13 days \(2026-11-20T09:00:00\.000Z to 2026-11-20T12:00:00\.000Z\)/,
+    );
   });
 
   it('names a requested region the export lacks', () => {
@@ -158,10 +179,8 @@ describe('traceFromPriceHistory', () => {
     ).toThrow(SimConfigError);
   });
 
-  it('rejects an export that ends before every region has a price', () => {
-    const late = 'SPOTPRICEHISTORY\tus-east-2a\tg6.xlarge\tLinux/UNIX\t0.3\t2026-11-20T13:00:00Z';
-    expect(() => traceFromPriceHistory(readPriceHistory(`${TEXT}${late}\n`), { seed: 1 })).toThrow(
-      /covers no time/,
-    );
+  it('rejects an export whose records are all at one instant', () => {
+    const one = 'SPOTPRICEHISTORY\tus-east-2a\tg6.xlarge\tLinux/UNIX\t0.3\t2026-11-20T13:00:00Z';
+    expect(() => traceFromPriceHistory(readPriceHistory(`${one}\n`), { seed: 1 })).toThrow(/covers no time/);
   });
 });

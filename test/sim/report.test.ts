@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { controlPlaneBill, perMonth } from '../../sim/bill.ts';
 import { accountRun, integrate, oracleCost } from '../../sim/report.ts';
 import { type RunTimeline, uncoveredMs, unionWithin } from '../../sim/timeline.ts';
-import { DAY, HOUR, handTrace, T0 } from './fixtures.ts';
+import { DAY, HOUR, handTrace, T0, zonedTrace } from './fixtures.ts';
 
 const OD = 0.8048; // g6.xlarge, us-east-1 and us-west-2
 
@@ -148,6 +148,60 @@ describe('accountRun', () => {
     );
     expect(report.failovers[0]).toMatchObject({ reactionS: null, toRegion: null, gapS: 23 * 3600 });
     expect(report.availability).toBeCloseTo(1 / 24, 12);
+  });
+
+  it('counts as available only the time with at least the target of ready replicas', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 }, 'us-west-2': { price: 0.3 } });
+    const report = accountRun(
+      trace,
+      run({
+        targetCapacity: 2,
+        healthy: [
+          { region: 'us-east-1', startMs: T0, endMs: T0 + DAY },
+          { region: 'us-west-2', startMs: T0 + HOUR, endMs: T0 + 12 * HOUR },
+          { region: 'us-west-2', startMs: T0 + 13 * HOUR, endMs: T0 + DAY },
+        ],
+      }),
+    );
+    // Two ready from 1 h on (start-up is not an outage), except 12-13 h.
+    expect(report.availability).toBeCloseTo(1 - 1 / 23, 12);
+    expect(report.downtimeS).toBe(3600);
+  });
+
+  it('compares cost with the target on-demand at the cheapest price, and reports the share of Spot time', () => {
+    const trace = handTrace(1, { 'us-east-1': { price: 0.3 }, 'eu-west-1': { price: 0.2 } });
+    const report = accountRun(
+      trace,
+      run({
+        targetCapacity: 2,
+        instances: [
+          spot('eu-west-1', T0, T0 + DAY),
+          { ...spot('us-east-1', T0, T0 + 6 * HOUR), lifecycle: 'on-demand' },
+          spot('us-east-1', T0 + 6 * HOUR, T0 + DAY),
+        ],
+      }),
+    );
+    expect(report.onDemandReferenceUsdPerHour).toBeCloseTo(2 * OD, 10);
+    expect(report.costVsOnDemand).toBeCloseTo((24 * 0.2 + 6 * OD + 18 * 0.3) / (24 * 2 * OD), 10);
+    expect(report.spotShare).toBeCloseTo(42 / 48, 12);
+  });
+
+  it('bills a Spot instance at its own zone price when the trace has one', () => {
+    const trace = zonedTrace(1, { 'us-east-1': { 'us-east-1a': 1, 'us-east-1b': 1 } }, 0.3);
+    const zoned = {
+      ...trace,
+      regions: trace.regions.map((r) => ({
+        ...r,
+        zones: r.zones!.map((z) =>
+          z.zone === 'us-east-1b' ? { ...z, spotPrice: { 'g6.xlarge': [{ at: T0, value: 0.25 }] } } : z,
+        ),
+      })),
+    };
+    const report = accountRun(
+      zoned,
+      run({ instances: [{ ...spot('us-east-1', T0, T0 + DAY), zone: 'us-east-1b' }] }),
+    );
+    expect(report.costUsd).toBeCloseTo(24 * 0.25, 10);
   });
 
   it('bills the control plane per month from its usage', () => {

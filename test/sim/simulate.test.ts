@@ -29,9 +29,57 @@ describe('simulate', () => {
     const text = [
       'SPOTPRICEHISTORY\tus-east-1a\tg6.xlarge\tLinux/UNIX\t0.35\t2026-11-20T00:00:00Z',
       'SPOTPRICEHISTORY\tus-west-2b\tg6.xlarge\tLinux/UNIX\t0.30\t2026-11-20T00:00:00Z',
+      'SPOTPRICEHISTORY\tus-west-2b\tg6.xlarge\tLinux/UNIX\t0.31\t2026-11-23T00:00:00Z',
     ].join('\n');
     const { result } = await simulate({ seed: 1, priceHistory: text, days: 2 }, unavailable);
     expect(result.trace).toMatchObject({ source: 'csv', regions: ['us-east-1', 'us-west-2'], days: 2 });
+  });
+
+  it('reports the contract keys for spotplane and every comparison policy, on an availability trace', async () => {
+    const rows = ['timestamp,region,zone,available_instances'];
+    for (let m = 0; m < 6 * 60; m += 5) {
+      const stamp = new Date(Date.parse('2026-11-01T00:00:00Z') + m * 60_000).toISOString();
+      rows.push(
+        `${stamp},us-east-2,us-east-2a,${m >= 120 && m < 180 ? 0 : 1}`,
+        `${stamp},us-east-2,us-east-2b,2`,
+      );
+    }
+    const { result } = await simulate(
+      {
+        seed: 1,
+        availabilityTrace: rows.join('\n'),
+        flatSpotRatio: 1 / 3,
+        warningSeconds: 0,
+        launchSeconds: 120,
+        instanceTypes: ['g6.xlarge'],
+      },
+      unavailable,
+    );
+    expect(result.trace).toMatchObject({ source: 'availability', regions: ['us-east-2'] });
+    expect(result.availability).toBeNull();
+    expect(result.target_capacity).toBe(1);
+    for (const name of ['baseline', 'round_robin', 'spothedge'] as const) {
+      expect(Object.keys(result.policies[name]).sort()).toEqual(
+        [
+          'availability',
+          'cost_vs_on_demand',
+          'failovers',
+          'max_gap_s',
+          'spot_share',
+          'target_capacity',
+        ].sort(),
+      );
+    }
+    // One replica, a zone that dies once: SpotHedge moves it and covers the cold start with on-demand.
+    expect(result.policies.spothedge.failovers).toBe(1);
+    expect(result.policies.spothedge.max_gap_s).toBe(120);
+    expect(result.policies.spothedge.cost_vs_on_demand).toBeGreaterThan(1 / 3);
+  });
+
+  it('refuses a fleet that does not fit the regions, naming the flags', async () => {
+    await expect(simulate({ ...OPTIONS, targetCapacity: 5, maxPerRegion: 1 }, unavailable)).rejects.toThrow(
+      /--max-per-region: targetCapacity \+ spareCapacity \(5\) cannot fit: maxPerRegion \(1\) x 3/,
+    );
   });
 });
 
