@@ -1,0 +1,274 @@
+/**
+ * The fleet placement policy: where `targetCapacity` ready replicas (+ spares) should run, chosen by the
+ * expected cost of *serving* rather than by placement score alone. Pure; the planner (`core/plan/`) calls it
+ * every cycle with what it observed and remembers. DESIGN.md "Fleets and placement" gives the reasoning and
+ * the numbers behind each weight.
+ *
+ * For a Spot replica in region r, per hour:
+ *   cost_r = p_r + lambda_r * T * p_r          price, plus the boots of its expected replacements
+ *   lambda_r = prior(score_r) + sum over remembered interruptions in r of 2^(-age / half-life) / half-life
+ * and for the fleet, the expected cost of serving (what this policy minimises):
+ *   E = sum of the replicas' costs + V * T * sum_r lambda_r * max(0, spot_r - cover)
+ * where T is the cold start (hours), cover = replicas beyond the target (spares, hedges, on-demand), and V the
+ * value of a replica-hour below target (`downtimeOnDemandHours` x the cheapest on-demand price). On-demand costs
+ * its price and never fails: it is the ceiling a risky Spot region is compared with.
+ */
+import { dryUntil, lossesPerHour } from './risk.ts';
+import type {
+  Desired,
+  PlacementDecision,
+  PlacementInput,
+  PlacementWeights,
+  RegionInput,
+  RegionRank,
+} from './types.ts';
+
+/** Defaults; DESIGN.md "Fleets and placement" gives the numbers behind each. */
+export const DEFAULT_WEIGHTS: PlacementWeights = {
+  downtimeOnDemandHours: 60,
+  riskHalfLifeSeconds: 3 * 3600,
+  priorLossesPerHour: 0.02,
+  dryBackoffSeconds: 60,
+  dryBackoffMaxSeconds: 900,
+  horizonSeconds: 3600,
+  maxHedge: 1,
+};
+
+interface RegionState {
+  input: RegionInput;
+  eligible: boolean;
+  why: string;
+  price: number | null;
+  lambda: number;
+  /** Hourly cost of one Spot replica here: price + boots of its expected replacements. */
+  unit: number;
+  onDemand: number | null;
+  maxRoom: number;
+}
+
+interface Alloc {
+  spot: Map<string, number>;
+  onDemand: Map<string, number>;
+}
+
+const sum = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const get = (m: ReadonlyMap<string, number>, k: string) => m.get(k) ?? 0;
+const bump = (m: Map<string, number>, k: string, by: number) => m.set(k, get(m, k) + by);
+const clone = (a: Alloc): Alloc => ({ spot: new Map(a.spot), onDemand: new Map(a.onDemand) });
+
+function cheapest(prices: Readonly<Record<string, number>>, cap?: number): number | null {
+  const values = Object.values(prices).filter(
+    (p) => Number.isFinite(p) && p > 0 && (cap === undefined || p <= cap),
+  );
+  return values.length > 0 ? Math.min(...values) : null;
+}
+
+/**
+ * Decides the desired replicas per region.
+ *
+ * @example
+ * const { desired } = placeFleet({ now, fleet, coldStartSeconds: 120, regions, history });
+ * // { 'us-east-2': { spot: 1, on_demand: 0 }, 'eu-west-1': { spot: 0, on_demand: 0 } }
+ */
+export function placeFleet(input: PlacementInput): PlacementDecision {
+  const w: PlacementWeights = { ...DEFAULT_WEIGHTS, ...input.weights };
+  const { now, fleet } = input;
+  const coldH = input.coldStartSeconds / 3600;
+  const target = fleet.targetCapacity;
+  const floor = target + fleet.spareCapacity;
+
+  const states = new Map<string, RegionState>();
+  for (const r of input.regions) {
+    const lambda = lossesPerHour(r.region, r.score, input.history, now, w);
+    const zonePrices = r.zones
+      .filter((z) => dryUntil(r.region, z.zone, input.history, now, w) <= now)
+      .map((z) => cheapest(z.spotPrices, fleet.maxSpotPrice))
+      .filter((p): p is number => p !== null);
+    const price = zonePrices.length > 0 ? Math.min(...zonePrices) : null;
+    let why = '';
+    if (!r.known) why = 'not observed this cycle';
+    else if (r.excludedUntil !== null && r.excludedUntil > now)
+      why = `excluded until ${new Date(r.excludedUntil).toISOString()}`;
+    else if (dryUntil(r.region, null, input.history, now, w) > now)
+      why = `launches failed: no new replica before ${new Date(dryUntil(r.region, null, input.history, now, w)).toISOString()}`;
+    else if (r.score !== null && r.score < fleet.minPlacementScore)
+      why = `placement score ${r.score} below ${fleet.minPlacementScore}`;
+    else if (price === null)
+      why =
+        fleet.maxSpotPrice === undefined
+          ? 'no Spot price'
+          : `no Spot price at or below ${fleet.maxSpotPrice}`;
+    states.set(r.region, {
+      input: r,
+      eligible: why === '',
+      why,
+      price,
+      lambda,
+      unit: price === null ? 0 : price * (1 + lambda * coldH),
+      onDemand: r.known ? cheapest(r.onDemandPrices) : null,
+      maxRoom: fleet.maxPerRegion,
+    });
+  }
+  const onDemandPrices = [...states.values()].flatMap((s) => (s.onDemand === null ? [] : [s.onDemand]));
+  const reference = onDemandPrices.length > 0 ? Math.min(...onDemandPrices) : 0;
+  const downtimeValue = w.downtimeOnDemandHours * reference;
+  const onDemandRegion =
+    [...states.values()]
+      .filter((s) => s.onDemand !== null)
+      .sort((a, b) => a.onDemand! - b.onDemand! || a.input.region.localeCompare(b.input.region))[0]?.input
+      .region ?? null;
+
+  /** Expected cost of serving of an allocation, USD/h. */
+  const expected = (a: Alloc): number => {
+    const total = sum(a.spot) + sum(a.onDemand);
+    const cover = Math.max(0, total - target);
+    let cost = Math.max(0, target - total) * downtimeValue;
+    for (const [region, n] of a.spot) {
+      const s = states.get(region)!;
+      cost += n * s.unit + downtimeValue * coldH * s.lambda * Math.max(0, n - cover);
+    }
+    for (const [region, n] of a.onDemand) cost += n * (states.get(region)?.onDemand ?? reference);
+    return cost;
+  };
+  const room = (a: Alloc, region: string) =>
+    states.get(region)!.maxRoom - get(a.spot, region) - get(a.onDemand, region);
+
+  // 1. Keep what runs where it may stay: no move without a reason (partial failover).
+  const alloc: Alloc = { spot: new Map(), onDemand: new Map() };
+  const leaving = new Map<string, number>();
+  for (const s of states.values()) {
+    const r = s.input;
+    const spot = r.running.spot.ready + r.running.spot.pending;
+    const excluded = r.known && r.excludedUntil !== null && r.excludedUntil > now;
+    if (excluded) {
+      // Its ready replicas keep serving until their replacements are ready (make-before-break).
+      leaving.set(r.region, r.running.spot.ready);
+    } else if (spot > 0) {
+      alloc.spot.set(r.region, Math.min(spot, s.maxRoom));
+    }
+    const onDemand = r.running.onDemand.ready + r.running.onDemand.pending;
+    if (onDemand > 0) alloc.onDemand.set(r.region, onDemand);
+  }
+
+  // 2. Fill up to target + spare, each replica where it adds least to the expected cost.
+  const options = (a: Alloc, allowOnDemand: boolean) => {
+    const out: { alloc: Alloc; kind: 'spot' | 'on-demand'; region: string }[] = [];
+    for (const s of states.values()) {
+      if (!s.eligible || room(a, s.input.region) <= 0) continue;
+      const next = clone(a);
+      bump(next.spot, s.input.region, 1);
+      out.push({ alloc: next, kind: 'spot', region: s.input.region });
+    }
+    if (allowOnDemand && fleet.onDemandFallback && onDemandRegion !== null && room(a, onDemandRegion) > 0) {
+      const next = clone(a);
+      bump(next.onDemand, onDemandRegion, 1);
+      out.push({ alloc: next, kind: 'on-demand', region: onDemandRegion });
+    }
+    return out.sort((x, y) => expected(x.alloc) - expected(y.alloc) || x.region.localeCompare(y.region));
+  };
+  let current = alloc;
+  while (sum(current.spot) + sum(current.onDemand) < floor) {
+    const belowTarget = sum(current.spot) + sum(current.onDemand) < target;
+    const best = options(current, belowTarget)[0];
+    if (!best) break;
+    current = best.alloc;
+  }
+
+  // 3. Hedge: more Spot replicas while each lowers the expected cost (the risk pays for them).
+  let hedge = 0;
+  let hedgeWhy = 'no region is risky enough to pay for a hedge';
+  while (hedge < w.maxHedge) {
+    const before = expected(current);
+    const best = options(current, false)[0];
+    if (!best || expected(best.alloc) >= before) break;
+    hedgeWhy = `a hedge in ${best.region} lowers the expected cost from ${before.toFixed(4)} to ${expected(best.alloc).toFixed(4)} USD/h`;
+    current = best.alloc;
+    hedge++;
+  }
+
+  // 4. One elective move per cycle (replica by replica): an on-demand replica back to Spot when that lowers the
+  //    expected cost, or a Spot replica to a region whose price is lower by at least rebalanceMinSavings, net of
+  //    the move's cold start. Risk alone never moves a replica that still serves (a loss moves only the replica
+  //    it took; hedges answer risk).
+  const moveCost = (region: string) => (coldH * (states.get(region)!.price ?? 0)) / (w.horizonSeconds / 3600);
+  const base = expected(current);
+  let move: { alloc: Alloc; saving: number } | null = null;
+  const consider = (candidate: Alloc, saving: number, threshold: number) => {
+    if (saving > threshold && saving > 0 && (!move || saving > move.saving))
+      move = { alloc: candidate, saving };
+  };
+  const inFlight = [...states.values()].some((s) => s.input.running.spot.pending > 0);
+  if (!inFlight) {
+    for (const [from, n] of current.onDemand) {
+      if (n <= 0) continue;
+      for (const opt of options(current, false)) {
+        const next = clone(opt.alloc);
+        bump(next.onDemand, from, -1);
+        consider(next, base - expected(next) - moveCost(opt.region), 0);
+      }
+    }
+    if (fleet.rebalanceMinSavings > 0) {
+      for (const [from] of current.spot) {
+        const source = states.get(from)!;
+        // Only a replica that serves already may move by choice; one placed this cycle is not running yet.
+        if (source.input.running.spot.ready <= 0 || !source.input.known || source.price === null) continue;
+        for (const opt of options(current, false)) {
+          const price = states.get(opt.region)!.price!;
+          if (opt.region === from || price > source.price * (1 - fleet.rebalanceMinSavings)) continue;
+          const next = clone(opt.alloc);
+          bump(next.spot, from, -1);
+          // Cheaper by the threshold, and still better once the risk there and the move's cold start count.
+          consider(next, base - expected(next) - moveCost(opt.region), 0);
+        }
+      }
+    }
+  }
+  const chosen = move ? (move as { alloc: Alloc }).alloc : current;
+
+  // 5. Desired state: the chosen allocation, plus replicas that stay until their replacements are ready.
+  const desired: Record<string, Desired> = {};
+  let readyChosen = 0;
+  for (const s of states.values()) {
+    const r = s.input;
+    readyChosen += Math.min(r.running.spot.ready, get(chosen.spot, r.region));
+    readyChosen += Math.min(r.running.onDemand.ready, get(chosen.onDemand, r.region));
+  }
+  let shortfallReady = Math.max(0, target - readyChosen);
+  for (const s of states.values()) {
+    const r = s.input;
+    const spotWanted = get(chosen.spot, r.region);
+    // A Spot replica leaving (excluded region, elective move) stays while the fleet is short of ready ones.
+    const extraReadySpot = Math.max(0, (leaving.get(r.region) ?? r.running.spot.ready) - spotWanted);
+    const keepSpot = Math.min(extraReadySpot, shortfallReady);
+    shortfallReady -= keepSpot;
+    const onDemandWanted = get(chosen.onDemand, r.region);
+    const extraOnDemand = Math.max(0, r.running.onDemand.ready - onDemandWanted);
+    const keepOnDemand = Math.min(extraOnDemand, shortfallReady);
+    shortfallReady -= keepOnDemand;
+    desired[r.region] = { spot: spotWanted + keepSpot, on_demand: onDemandWanted + keepOnDemand };
+  }
+
+  const ranked: RegionRank[] = [...states.values()]
+    .map((s) => ({
+      region: s.input.region,
+      eligible: s.eligible,
+      spot_usd_per_hour: s.price,
+      risk_per_hour: s.lambda,
+      expected_usd_per_hour: s.eligible ? s.unit + downtimeValue * coldH * s.lambda : null,
+      why: s.eligible ? `Spot ${s.price!.toFixed(4)} USD/h, ${s.lambda.toFixed(3)} losses/h expected` : s.why,
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.eligible) - Number(a.eligible) ||
+        (a.expected_usd_per_hour ?? 0) - (b.expected_usd_per_hour ?? 0) ||
+        a.region.localeCompare(b.region),
+    );
+
+  return {
+    desired,
+    ranked,
+    hedge: { replicas: hedge, why: hedgeWhy },
+    shortfall_on_demand: sum(chosen.onDemand),
+    expected_usd_per_hour: expected(chosen),
+  };
+}
