@@ -21,14 +21,21 @@ export interface LocalCloudPlaneOptions {
 }
 
 /**
- * Splits a fixed "boot + container healthy" time like LocalCloud's defaults do (boot 2/3, container start
- * 2/9, health check 1/9: 60 / 20 / 10 s of 90 s).
+ * Splits a fixed "boot + container healthy" time over LocalCloud's launch phases in the proportions of its
+ * defaults: boot 1/2, ECS agent registration 1/6, container start 2/9, health check 1/9 (120 s: 60 / 20 /
+ * 26.7 / 13.3 s).
  */
 export function launchTimingOf(seconds: number): LaunchTiming {
   const totalMs = Math.round(seconds * 1000);
+  const agentRegistrationMs = Math.round(totalMs / 6);
   const containerStartMs = Math.round((totalMs * 2) / 9);
   const healthyAfterMs = Math.round(totalMs / 9);
-  return { bootMs: totalMs - containerStartMs - healthyAfterMs, containerStartMs, healthyAfterMs };
+  return {
+    bootMs: totalMs - agentRegistrationMs - containerStartMs - healthyAfterMs,
+    agentRegistrationMs,
+    containerStartMs,
+    healthyAfterMs,
+  };
 }
 
 function apiEvent(method: string, path: string, body: unknown): APIGatewayProxyEventV2 {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSpotplane } from '../../sim/driver.ts';
-import { localCloudControlPlane, startLocalCloudPlane } from '../../sim/local-cloud-plane.ts';
+import { launchTimingOf, localCloudControlPlane, startLocalCloudPlane } from '../../sim/local-cloud-plane.ts';
 import { accountRun } from '../../sim/report.ts';
 import { scenarioTrace } from '../../sim/scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
@@ -57,5 +57,18 @@ describe('spotplane on LocalCloud under the simulator', () => {
     const b = await simulate(options, localCloudControlPlane);
     expect(a.result.spotplaneError).toBeNull();
     expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
+  });
+});
+
+describe('launchTimingOf', () => {
+  it('splits a fixed launch time over the phases in LocalCloud proportions, summing to it', () => {
+    const t = launchTimingOf(120);
+    expect(t).toEqual({
+      bootMs: 60_000,
+      agentRegistrationMs: 20_000,
+      containerStartMs: 26_667,
+      healthyAfterMs: 13_333,
+    });
+    expect(t.bootMs + t.agentRegistrationMs + t.containerStartMs + t.healthyAfterMs).toBe(120_000);
   });
 });
