@@ -66,6 +66,8 @@ export interface VirtualClock extends TimerClock {
   /** Lets ready promise chains run without moving time. */
   settle(): Promise<void>;
   pendingTimers(): number;
+  /** When the next pending timer is due (ms since the epoch), or undefined when none is pending. */
+  nextTimerAt(): number | undefined;
 }
 
 /**
@@ -105,6 +107,7 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
     sleep: (ms, signal) => sleepWith(clock, ms, signal),
     settle: () => settle(),
     pendingTimers: () => timers.length,
+    nextTimerAt: () => nextDue(Number.POSITIVE_INFINITY)?.at,
     advance: async (ms) => {
       const target = now + ms;
       await settle();

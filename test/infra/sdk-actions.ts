@@ -8,6 +8,8 @@ const IAM_PREFIX: Record<string, string> = {
   'client-eventbridge': 'events',
   'client-auto-scaling': 'autoscaling',
   'client-ecs': 'ecs',
+  'client-dynamodb': 'dynamodb',
+  'client-global-accelerator': 'globalaccelerator',
   'client-s3': 's3',
   'client-lambda': 'lambda',
 };
