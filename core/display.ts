@@ -44,3 +44,38 @@ export function dollars(amount: number): string {
     maximumFractionDigits: digits,
   })}`;
 }
+
+/**
+ * Axis ticks people can read: multiples of 1, 2 or 5 times a power of ten ($0.20, $0.25, $0.30; never
+ * $0.203), at most `maxTicks` of them between `min` and `max`, and the decimals that step needs.
+ *
+ * @example
+ * niceTicks(0.19, 0.31, 5); // { ticks: [0.2, 0.25, 0.3], step: 0.05, decimals: 2 }
+ */
+export function niceTicks(
+  min: number,
+  max: number,
+  maxTicks = 6,
+): { ticks: number[]; step: number; decimals: number } {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { ticks: [], step: 1, decimals: 0 };
+  if (max < min) [min, max] = [max, min];
+  if (max === min) {
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    min -= pad;
+    max += pad;
+  }
+  const raw = (max - min) / Math.max(1, maxTicks - 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10]
+    .map((m) => m * power)
+    .find((s) => Math.floor(max / s) - Math.ceil(min / s) + 1 <= maxTicks) ?? 10 * power) as number;
+  const decimals = Math.max(
+    0,
+    ...[step].map((s) => (s.toPrecision(12).replace(/0+$/, '').split('.')[1] ?? '').length),
+  );
+  const ticks: number[] = [];
+  for (let i = Math.ceil(min / step - 1e-9); i * step <= max + step * 1e-9; i++) {
+    ticks.push(Number((i * step).toFixed(decimals)));
+  }
+  return { ticks, step, decimals };
+}

@@ -1,7 +1,8 @@
 /**
  * The local dashboard, the local stand-in for the Step Functions console: one self-contained page
  * (inline CSS and JS, bundled from `client/` at server start, no external assets) that polls
- * `GET /spot-instances`, `GET /_local/state` and `GET /_local/executions` and drives the POST routes.
+ * `GET /spot-instances`, `GET /_local/state`, `GET /_local/executions` and `GET /_local/history` and
+ * drives the POST routes.
  */
 import { createHash } from 'node:crypto';
 import { dashboardAssets } from './bundle.ts';
@@ -42,19 +43,24 @@ export function dashboardHtml(): string {
 <body>
 <header>
   <h1>spotplane <span class="muted">· local control plane</span></h1>
-  <span class="muted">simulated time <span id="now" class="mono">…</span> UTC</span>
+  <span class="muted">simulated time <span id="now" class="mono">…</span></span>
   <span id="connection" class="muted">connecting…</span>
 </header>
 <main>
-<section class="card" aria-label="Provisioning">
+<div class="row">
+<section class="card wide" aria-label="Provisioning">
   <div class="summary">
     <span id="status" class="badge big">…</span>
     <dl>
       <dt>Provisioning</dt><dd id="provisioning">…</dd>
-      <dt>Region</dt><dd id="region">…</dd>
+      <dt>Regions</dt><dd id="region">…</dd>
+      <div id="replicas-row" hidden><dt>Replicas</dt><dd id="replicas"></dd></div>
+      <div id="endpoint-row" hidden><dt>Endpoint</dt><dd id="endpoint"></dd></div>
+      <dt>Last move</dt><dd id="last-move">…</dd>
       <dt>Updated</dt><dd id="updated">…</dd>
     </dl>
   </div>
+  <p id="moving" class="badge warn moving" hidden></p>
   <div class="controls">
     <button type="button" id="enable" class="primary">Enable</button>
     <button type="button" id="disable">Disable</button>
@@ -63,22 +69,49 @@ export function dashboardHtml(): string {
   <div id="message" role="status" aria-live="polite"></div>
   <p id="missing" class="badge warn" hidden></p>
   <h3>Instances</h3>
-  <table id="instances">
-    <thead><tr><th>instance</th><th>type</th><th>zone</th><th>lifecycle</th><th>public IP</th><th>private IP</th><th>launched</th></tr></thead>
-    <tbody id="instances-body"></tbody>
-  </table>
+  <div class="table-wrap">
+    <table id="instances">
+      <thead><tr><th>instance</th><th>region</th><th>type</th><th>zone</th><th>lifecycle</th><th>ready</th><th>public IP</th><th>launched (UTC)</th></tr></thead>
+      <tbody id="instances-body"></tbody>
+    </table>
+  </div>
   <h3>Excluded regions</h3>
-  <table id="excluded">
-    <thead><tr><th>region</th><th>reason</th><th>until</th><th>remaining</th></tr></thead>
-    <tbody id="excluded-body"></tbody>
-  </table>
+  <div class="table-wrap">
+    <table id="excluded">
+      <thead><tr><th>region</th><th>reason</th><th>until (UTC)</th><th>left</th></tr></thead>
+      <tbody id="excluded-body"></tbody>
+    </table>
+  </div>
+</section>
+<section class="card" aria-label="Cost">
+  <h2>Cost so far</h2>
+  <div id="cost-body"></div>
+</section>
+</div>
+<section class="card" id="charts" aria-label="Market and capacity">
+  <h2>Market and capacity over time <span class="muted">(UTC)</span></h2>
+  <p id="charts-empty" class="muted">…</p>
+  <div class="charts">
+    <figure><figcaption>Spot price per region</figcaption><div id="price-chart" class="chart"></div></figure>
+    <figure><figcaption>Placement score per region</figcaption><div id="score-chart" class="chart"></div></figure>
+    <figure class="full"><figcaption>Where capacity ran (instances per region; dashed: a move)</figcaption><div id="capacity-chart" class="chart"></div></figure>
+  </div>
+  <h3>Moves</h3>
+  <div class="table-wrap">
+    <table id="moves">
+      <thead><tr><th>when (UTC)</th><th>from → to</th><th>reason</th><th>source</th></tr></thead>
+      <tbody id="moves-body"></tbody>
+    </table>
+  </div>
 </section>
 <section class="card" aria-label="Regions">
   <h2>Regions</h2>
-  <table id="regions">
-    <thead><tr><th>region</th><th>placement score</th><th>Spot $/h</th><th>capacity</th><th>ASG desired</th><th>instances</th><th>ECS tasks</th><th>controls (score, price: set market)</th></tr></thead>
-    <tbody id="regions-body"></tbody>
-  </table>
+  <div class="table-wrap">
+    <table id="regions">
+      <thead><tr><th>region</th><th>score</th><th>Spot $/h</th><th>capacity</th><th>ASG</th><th>instances</th><th>ECS tasks</th><th>controls</th></tr></thead>
+      <tbody id="regions-body"></tbody>
+    </table>
+  </div>
 </section>
 <section class="card" aria-label="Run history">
   <h2>Run history</h2>
@@ -86,9 +119,9 @@ export function dashboardHtml(): string {
     <input id="exec-filter" type="search" placeholder="filter: machine, region, status" aria-label="filter executions">
     <span id="exec-count" class="muted"></span>
   </div>
-  <div class="scroll">
+  <div class="scroll" id="executions-scroll">
     <table id="executions">
-      <thead><tr><th>status</th><th>state machine</th><th>region</th><th>name</th><th>started</th><th>stopped</th><th>duration</th><th>error</th></tr></thead>
+      <thead><tr><th>status</th><th>state machine</th><th>region</th><th>name</th><th>started (UTC)</th><th>stopped</th><th>duration</th><th>error</th></tr></thead>
       <tbody id="executions-body"></tbody>
     </table>
   </div>
@@ -98,7 +131,7 @@ export function dashboardHtml(): string {
     <p id="events-failed" class="badge bad" hidden></p>
     <div class="scroll">
       <table id="events">
-        <thead><tr><th>ID</th><th>type</th><th>state</th><th>elapsed</th><th>timestamp</th><th>error / cause</th></tr></thead>
+        <thead><tr><th>ID</th><th>type</th><th>state</th><th>elapsed</th><th>time (UTC)</th><th>error / cause</th></tr></thead>
         <tbody id="events-body"></tbody>
       </table>
     </div>

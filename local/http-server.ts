@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpRequest, jsonResponse, serve } from '../core/http.ts';
 import { serveDashboard } from '../dashboard/route.ts';
 import type { LocalControlPlane } from './deployment.ts';
+import type { HistoryRecorder } from './history.ts';
 import { localRoutes } from './local-routes.ts';
 
 /** API Gateway's payload limit is 10 MB; spotplane's bodies are tiny, so a much smaller cap is kinder. */
@@ -15,8 +16,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function createLocalServer(
   plane: LocalControlPlane,
   log: (line: string) => void = () => undefined,
+  options: { history?: HistoryRecorder } = {},
 ): Server {
-  const routes = localRoutes(plane);
+  const routes = localRoutes(plane, options.history);
   return createServer((req, res) => {
     // The HTTP Date is the simulated clock's: a client (spotplane.ts status) counts time left on it as on AWS.
     res.setHeader('date', plane.cloud.clock.now().toUTCString());

@@ -8,6 +8,7 @@ import { FAULT_SERVICES } from '../emulator/errors.ts';
 import { isInvokeApiError } from '../emulator/lambda.ts';
 import { FAILED_ENTRY } from '../emulator/local-cloud.ts';
 import type { LocalControlPlane } from './deployment.ts';
+import type { HistoryRecorder } from './history.ts';
 import { executionHistory, localState } from './views.ts';
 
 const region = z.string().min(1);
@@ -42,7 +43,14 @@ const faultSchema = z.strictObject({
 });
 const asgSchema = z.strictObject({ region, desired_capacity: z.int().min(0) });
 
-export function localRoutes(plane: LocalControlPlane): Route[] {
+const historyRoute = (history: HistoryRecorder): Route => ({
+  method: 'GET',
+  path: '/_local/history',
+  handle: async () => ({ body: history.view() }),
+});
+
+/** The local routes; `history` adds `GET /_local/history` (the dashboard's charts). */
+export function localRoutes(plane: LocalControlPlane, history?: HistoryRecorder): Route[] {
   const knownRegion = (name: string): string => {
     if (!plane.regions().includes(name)) {
       throw new HttpError(400, `Unknown region ${name}: this deployment has ${plane.regions().join(', ')}`, [
@@ -64,6 +72,7 @@ export function localRoutes(plane: LocalControlPlane): Route[] {
   };
   return [
     { method: 'GET', path: '/_local/state', handle: async () => ({ body: localState(plane) }) },
+    ...(history ? [historyRoute(history)] : []),
     {
       method: 'GET',
       path: '/_local/executions',

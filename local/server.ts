@@ -13,6 +13,7 @@ import { scaledClock } from '../emulator/clock.ts';
 import { LocalControlPlane } from './deployment.ts';
 import { createLocalEndpoint } from './endpoint.ts';
 import { StartupError } from './errors.ts';
+import { HistoryRecorder } from './history.ts';
 import { createLocalServer } from './http-server.ts';
 import { HELP, settingsFromEnv } from './server-settings.ts';
 
@@ -34,7 +35,9 @@ async function main(argv: string[]): Promise<void> {
     // Every local task runs a real stand-in server behind the endpoint.
     workloadServers: true,
   });
-  const server = createLocalServer(plane, (line) => console.error(line));
+  // The market and where capacity ran, sampled for the dashboard's charts (bounded memory).
+  const history = new HistoryRecorder(plane, clock).start();
+  const server = createLocalServer(plane, (line) => console.error(line), { history });
   const endpoint = createLocalEndpoint({
     targets: () => plane.endpointTargets(),
     log: settings.logLevel === 'SILENT' ? undefined : (line) => console.error(line),
@@ -76,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    history.stop();
     console.log(`\n${signal}: stopping`);
     endpoint.close();
     endpoint.closeAllConnections();

@@ -1,6 +1,5 @@
 /** The POST routes behind the buttons: a non-2xx answer shows the server's message and field errors. */
-import { byId, fill, h } from './dom.ts';
-import { errorText } from './format.ts';
+import { byId, errorText, fill, h } from './dom.ts';
 
 function showMessage(kind: 'ok' | 'error' | 'pending', text: string, errors: unknown[] = []): void {
   const box = byId('message');

@@ -25,6 +25,16 @@ export function fill<T extends Element>(node: T, ...children: Child[]): T {
   return node;
 }
 
+/**
+ * Like `fill`, but only when `key` (what the children are built from) changed since the last call: a poll
+ * that brings the same data leaves the rows alone (no flicker, no lost selection, nothing detached).
+ */
+export function fillIfChanged<T extends HTMLElement>(node: T, key: string, children: () => Child[]): T {
+  if (node.dataset.key === key) return node;
+  node.dataset.key = key;
+  return fill(node, ...children());
+}
+
 export type Props = Record<string, string | number | boolean | null | undefined | Record<string, string>>;
 
 /** An element with attributes (`class`, `data` as a dataset, the rest as attributes) and children. */
@@ -64,3 +74,6 @@ export const badge = (text: string, kind?: string) =>
 export const muted = (text: Child) => h('span', { class: 'muted' }, text);
 export const emptyRow = (columns: number, text: string) =>
   h('tr', null, h('td', { colspan: columns, class: 'muted' }, text));
+
+export const errorText = (err: unknown) =>
+  err && typeof err === 'object' && 'message' in err ? String((err as Error).message) : String(err);

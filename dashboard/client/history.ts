@@ -1,10 +1,25 @@
 /** The run history card: `GET /_local/executions`, a filterable list and the events of the selected one. */
+
+import { duration } from '../../core/display.ts';
 import { badge, byId, emptyRow, fill, h, muted } from './dom.ts';
-import { duration } from './format.ts';
 import type { ExecutionView, HistoryEventView } from './types.ts';
-import { timeCell } from './widgets.ts';
+import { regionName, timeCell } from './widgets.ts';
 
 const isFailure = (event: HistoryEventView) => /(Failed|TimedOut|Aborted)$/.test(event.type);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `spotplane-launch-instance` -> `launch instance` (the deployment's prefix is the same on every row). */
+export function machineLabel(machine: string): string {
+  const known = ['orchestrator', 'launch-instance', 'teardown-instance', 'capacity-monitor'];
+  const found = known.find((k) => machine.endsWith(`-${k}`) || machine === k);
+  return (found ?? machine).replace(/-/g, ' ');
+}
+
+/** A name people can tell apart: a generated UUID shows as its first eight characters; a chosen name as it is. */
+export function executionLabel(name: string): string {
+  return UUID.test(name) ? `#${name.slice(0, 8)}` : name;
+}
 
 export function historyCard() {
   let executions: ExecutionView[] = [];
@@ -23,9 +38,9 @@ export function historyCard() {
         'aria-selected': selected ? 'true' : 'false',
       },
       h('td', null, badge(e.status)),
-      h('td', null, h('strong', null, e.machine)),
-      h('td', null, e.region),
-      h('td', { class: 'mono', title: e.execution_arn }, e.name),
+      h('td', { title: e.machine }, h('strong', null, machineLabel(e.machine))),
+      h('td', null, regionName(e.region)),
+      h('td', { class: 'mono name', title: e.execution_arn }, executionLabel(e.name)),
       h('td', null, timeCell(e.start)),
       h('td', null, e.stop ? timeCell(e.stop) : muted('–')),
       h('td', { class: 'num' }, duration((e.stop ? Date.parse(e.stop) : simNow) - Date.parse(e.start))),
@@ -92,7 +107,7 @@ export function historyCard() {
     if (!force && key === renderedEventsKey) return;
     renderedEventsKey = key;
     panel.hidden = false;
-    byId('events-title').textContent = `Events: ${e.machine} · ${e.name}`;
+    byId('events-title').textContent = `Events: ${machineLabel(e.machine)} · ${executionLabel(e.name)}`;
     fill(
       byId('events-meta'),
       badge(e.status),

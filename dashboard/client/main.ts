@@ -2,39 +2,45 @@
  * The dashboard's browser entry (bundled by esbuild when the server builds the page): polls the API and the
  * local routes, renders each card, and wires the controls.
  */
+import { dateTime } from '../../core/display.ts';
+import { chartsCard } from './charts.ts';
 import { DASHBOARD_POLL_MS, ROUTES } from './config.ts';
 import { makeSend } from './controls.ts';
-import { byId } from './dom.ts';
-import { clockTime, errorText } from './format.ts';
+import { renderCost } from './cost.ts';
+import { byId, errorText } from './dom.ts';
 import { historyCard } from './history.ts';
 import { renderStatus } from './overview.ts';
 import { regionsCard } from './regions.ts';
-import type { ExecutionView, LocalState, Status } from './types.ts';
+import type { ExecutionView, HistoryView, LocalState, StatusView } from './types.ts';
 
 // Simulated "now" as LocalCloud last reported it: remaining exclusion times and running durations use it.
 let simNow = Date.now();
-let lastApi: Status | null = null;
+let lastState: LocalState | null = null;
+let lastHistory: HistoryView | null = null;
+
+class NotFound extends Error {}
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { cache: 'no-store', headers: { accept: 'application/json' } });
+  if (res.status === 404) throw new NotFound(`${path} answered HTTP 404`);
   if (!res.ok) throw new Error(`${path} answered HTTP ${res.status}`);
   return (await res.json()) as T;
 }
 
 const history = historyCard();
+const charts = chartsCard();
 let renderRegions: ReturnType<typeof regionsCard>;
 
-function renderState(state: LocalState): void {
-  simNow = Date.parse(state.now) || Date.now();
-  history.setNow(simNow);
+function renderState(state: LocalState, api: StatusView | null): void {
   const now = byId('now');
-  now.textContent = clockTime(state.now);
+  now.textContent = dateTime(state.now);
   now.title = state.now;
   const missing = state.missing ?? [];
   const missingBadge = byId('missing');
   missingBadge.hidden = missing.length === 0;
   missingBadge.textContent = `Not wired yet (files missing): ${missing.join(', ')}`;
-  renderRegions(state.regions, lastApi);
+  if (!Array.isArray(state.regions)) throw new Error('regions is not a list');
+  renderRegions(state.regions, api);
   if (byId<HTMLDetailsElement>('raw').open) {
     byId('raw-json').textContent = JSON.stringify(
       { ssm_parameters: state.ssm_parameters, rules: state.rules },
@@ -45,13 +51,15 @@ function renderState(state: LocalState): void {
 }
 
 async function load(): Promise<void> {
-  const [api, state, runs] = await Promise.allSettled([
-    getJson<Status>(ROUTES.status),
+  const [api, state, runs, past] = await Promise.allSettled([
+    getJson<StatusView>(ROUTES.status),
     getJson<LocalState>(ROUTES.state),
     getJson<{ executions: ExecutionView[] }>(ROUTES.executions),
+    getJson<HistoryView>(ROUTES.history),
   ]);
-  // The simulated "now" first: the status card's remaining exclusion times count from it, not from this browser's clock.
+  // The simulated "now" first: remaining and elapsed times count from it, not from this browser's clock.
   if (state.status === 'fulfilled') simNow = Date.parse(state.value.now) || simNow;
+  history.setNow(simNow);
   const problems: string[] = [];
   const apply = <T>(result: PromiseSettledResult<T>, path: string, render: (value: T) => void) => {
     if (result.status === 'rejected') {
@@ -64,12 +72,21 @@ async function load(): Promise<void> {
       problems.push(`${path} answered an unexpected body (${errorText(err)})`);
     }
   };
-  apply(api, ROUTES.status, (value) => {
-    renderStatus(value, simNow);
-    lastApi = value;
+  // A server without the history route (an older one) is not a problem: the cost and charts say so.
+  if (past.status === 'rejected' && past.reason instanceof NotFound) lastHistory = null;
+  else
+    apply(past, ROUTES.history, (value) => {
+      lastHistory = value;
+    });
+  const apiValue = api.status === 'fulfilled' ? api.value : null;
+  apply(state, ROUTES.state, (value) => {
+    renderState(value, apiValue);
+    lastState = value;
   });
-  apply(state, ROUTES.state, renderState);
+  apply(api, ROUTES.status, (value) => renderStatus(value, lastState, lastHistory?.moves ?? [], simNow));
   apply(runs, ROUTES.executions, (value) => history.update(value.executions, simNow));
+  renderCost(lastHistory);
+  charts.render(lastHistory);
   const connection = byId('connection');
   connection.className = problems.length ? 'badge bad' : 'muted';
   connection.textContent = problems.length
@@ -113,6 +130,7 @@ byId('raw').addEventListener('toggle', () => void refresh());
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh();
 });
+new ResizeObserver(() => charts.resize()).observe(byId('charts'));
 
 void refresh();
 setInterval(() => {

@@ -1,9 +1,10 @@
 /** The regions card: `GET /_local/state`, rows kept across polls so typed market values and focus survive. */
+
+import { timeOfDay } from '../../core/display.ts';
 import { ROUTES } from './config.ts';
 import type { Send } from './controls.ts';
 import { badge, byId, fill, h, muted } from './dom.ts';
-import { clockTime } from './format.ts';
-import type { RegionView, Status } from './types.ts';
+import type { RegionView, StatusView } from './types.ts';
 
 const CELLS = ['region', 'score', 'price', 'capacity', 'desired', 'instances', 'tasks', 'actions'] as const;
 type Cell = (typeof CELLS)[number];
@@ -87,7 +88,7 @@ export function regionsCard(send: Send) {
     return row;
   }
 
-  return function render(regions: readonly RegionView[], api: Status | null): void {
+  return function render(regions: readonly RegionView[], api: StatusView | null): void {
     const body = byId('regions-body');
     const current = api?.region ?? null;
     const excluded = new Set((api?.excluded_regions ?? []).map((e) => e.region));
@@ -101,7 +102,7 @@ export function regionsCard(send: Send) {
       row.tr.className = r.region === current ? 'current' : excluded.has(r.region) ? 'excluded' : '';
       fill(
         c.region,
-        h('strong', null, r.region),
+        h('strong', { class: 'region-name' }, r.region),
         ' ',
         muted(r.role),
         r.region === current ? [' ', badge('current', 'ok')] : null,
@@ -125,7 +126,7 @@ export function regionsCard(send: Send) {
                 ' ',
                 muted(i.lifecycle),
                 i.interruption_warning_at
-                  ? [' ', badge(`⚠ interruption ${clockTime(i.interruption_warning_at)}`, 'warn')]
+                  ? [' ', badge(`⚠ interruption ${timeOfDay(i.interruption_warning_at)}`, 'warn')]
                   : null,
               ),
             )

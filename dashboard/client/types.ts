@@ -1,41 +1,9 @@
 /**
- * What the page reads from the server. Written from the consumer's side: fields that later rounds add
- * (`endpoint`, `replicas`, `regions`, `last_move`, per-instance `region` / `ready`) are optional, and the
- * page shows them when they are there.
+ * What the page reads from the server. Written from the consumer's side: the API document is core's
+ * `StatusView` (round-2 fields optional); the local routes' shapes are those of local/views.ts and
+ * local/history.ts, and the page treats what they leave out gracefully.
  */
-
-export interface StatusInstance {
-  instance_id: string;
-  public_ip?: string | null;
-  private_ip?: string | null;
-  instance_type?: string;
-  availability_zone?: string;
-  lifecycle?: string;
-  launch_time?: string;
-  region?: string;
-  ready?: boolean;
-}
-
-export interface Move {
-  from: string | null;
-  to: string | null;
-  reason: string;
-  at: string;
-}
-
-/** `GET /spot-instances`. */
-export interface Status {
-  provisioning: string;
-  status: string;
-  region: string | null;
-  instances: StatusInstance[];
-  excluded_regions: { region: string; reason: string; until: string }[];
-  updated_at?: string | null;
-  endpoint?: string | null;
-  replicas?: { target: number; spare?: number; ready: number };
-  regions?: string[];
-  last_move?: Move | null;
-}
+export type { MoveView, StatusInstanceView, StatusView } from '../../core/status-view.ts';
 
 export interface RegionView {
   region: string;
@@ -83,3 +51,5 @@ export interface ExecutionView {
   cause: string | null;
   events: HistoryEventView[];
 }
+
+export type { HistoryView, MoveRecord } from '../../core/history-view.ts';

@@ -14,6 +14,7 @@ import { DASHBOARD_POLL_MS } from '../../dashboard/client/config.ts';
 import { serveDashboard } from '../../dashboard/route.ts';
 import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
 import { LocalControlPlane } from '../../local/deployment.ts';
+import { HistoryRecorder, type HistoryView } from '../../local/history.ts';
 import { createLocalServer } from '../../local/http-server.ts';
 import { type ExecutionView, executionHistory, type localState } from '../../local/views.ts';
 import { skipWithout } from '../support/tools.ts';
@@ -193,11 +194,60 @@ function fixtureState(executions: ExecutionView[]): StateBody {
   };
 }
 
+/** Twenty samples a minute apart: prices drift, us-west-2 holds the instance after a move from us-east-1. */
+function fixtureHistory(): HistoryView {
+  const t0 = Date.parse('2026-11-24T09:45:00Z') / 1000;
+  const t = Array.from({ length: 20 }, (_, i) => t0 + 60 * i);
+  const column = (f: (i: number) => number) => t.map((_, i) => f(i));
+  return {
+    interval_s: 60,
+    t,
+    status: t.map((_, i) => (i < 10 ? 'RUNNING' : i < 12 ? 'FAILING_OVER' : 'RUNNING')),
+    regions: {
+      'us-east-1': {
+        score: column((i) => (i < 10 ? 8 : 5)),
+        price: column((i) => 0.31 + 0.002 * i),
+        running: column((i) => (i < 12 ? 1 : 0)),
+        available: column(() => 1).map(Boolean),
+      },
+      'us-west-2': {
+        score: column(() => 9),
+        price: column((i) => 0.3012 - 0.001 * i),
+        running: column((i) => (i < 10 ? 0 : 1)),
+        available: column(() => 1).map(Boolean),
+      },
+      'eu-west-1': {
+        score: column(() => 8),
+        price: column(() => 0.33),
+        running: column(() => 0),
+        available: column(() => 0).map(Boolean),
+      },
+    },
+    moves: [
+      {
+        at: '2026-11-24T09:55:00.000Z',
+        from: 'us-east-1',
+        to: 'us-west-2',
+        reason: 'SpotInterruption',
+        source: 'observed',
+      },
+    ],
+    cost: {
+      usd: 1.2345,
+      on_demand_usd: 4.1,
+      instance_hours: 3.9,
+      usd_per_hour: 0.3,
+      since: '2026-11-24T06:00:00.000Z',
+    },
+  };
+}
+
 /** Answers the dashboard's routes with fixtures and records what the page asked. */
 interface Fixtures {
   status: PublicStatus;
   executions: ExecutionView[];
   state: StateBody;
+  history: HistoryView | null;
   gets: string[];
   posts: { path: string; body: unknown }[];
   answers: Record<string, { status: number; body: unknown }>;
@@ -209,6 +259,7 @@ function newFixtures(): Fixtures {
     status: fixtureStatus(),
     executions,
     state: fixtureState(executions),
+    history: fixtureHistory(),
     gets: [],
     posts: [],
     answers: {},
@@ -236,6 +287,7 @@ function fixtureServer(fx: () => Fixtures): Server {
         if (path === '/spot-instances') return json(200, f.status);
         if (path === '/_local/state') return json(200, f.state);
         if (path === '/_local/executions') return json(200, { executions: f.executions });
+        if (path === '/_local/history' && f.history) return json(200, f.history);
         return json(404, { message: 'Not found', errors: [] });
       }
       f.posts.push({ path, body: JSON.parse(text) });
@@ -255,9 +307,15 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
   let page: Page;
   /** Page errors and console errors (a CSP violation shows as one). */
   let problems: string[] = [];
+  // One fixture server for the fixture suites: each test sets `fx` to the answers it wants.
+  let fixtures: Server;
+  let base: string;
+  let fx: Fixtures;
 
   beforeAll(async () => {
     if (NO_BROWSER) return;
+    fixtures = fixtureServer(() => fx);
+    base = await listen(fixtures);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -273,6 +331,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
   });
   afterAll(async () => {
     await browser?.close();
+    if (fixtures) await new Promise<void>((resolve) => fixtures.close(() => resolve()));
   });
   afterEach(async () => {
     if (NO_BROWSER) return;
@@ -303,19 +362,6 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
     page.locator(selector, { hasText }).first().waitFor();
 
   describe('against fixture answers in the contract shapes', () => {
-    let server: Server;
-    let base: string;
-    let fx: Fixtures;
-
-    beforeAll(async () => {
-      if (NO_BROWSER) return;
-      server = fixtureServer(() => fx);
-      base = await listen(server);
-    });
-    afterAll(async () => {
-      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-
     it.skipIf(NO_BROWSER)(
       'shows the status, current region, its instances and the excluded regions with reason and expiry',
       async () => {
@@ -327,14 +373,19 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         expect(await text('#region')).toBe('us-west-2');
         expect(await page.locator('#instances-body tr').allInnerTexts()).toEqual([
           expect.stringMatching(
-            /i-0abc\s+g6\.xlarge\s+us-west-2b\s+spot\s+54\.1\.2\.3\s+10\.0\.0\.12\s+10:00:00/,
+            /^i-0abc\s+us-west-2\s+g6\.xlarge\s+us-west-2b\s+spot\s+–\s+54\.1\.2\.3\s+2026-11-24 10:00:00$/,
           ),
         ]);
         // 25 minutes left: until 10:30, the state says it is 10:05.
         expect(await page.locator('#excluded-body tr').allInnerTexts()).toEqual([
-          expect.stringMatching(/eu-west-1\s+InsufficientInstanceCapacity\s+10:30:00\s+25 min 0 s/),
+          expect.stringMatching(
+            /eu-west-1\s+InsufficientInstanceCapacity\s+2026-11-24 10:30:00\s+25 min 0 s/,
+          ),
         ]);
-        expect(await text('#now')).toBe('10:05:00');
+        expect(await text('#now')).toBe('2026-11-24 10:05:00 UTC');
+        expect(await text('#last-move')).toBe(
+          'us-east-1 → us-west-2: SpotInterruption · 2026-11-24 09:55:00 (10 min 0 s ago) observed',
+        );
         expect(await page.locator('#missing').isVisible()).toBe(false);
         expect(await page.locator('#message').isVisible()).toBe(false);
       },
@@ -397,10 +448,10 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await failedRun.waitFor();
         expect(await page.locator('#executions-body tr').allInnerTexts()).toEqual([
           expect.stringMatching(
-            /^FAILED\s+spotplane-launch-instance\s+eu-west-1\s+launch-eu\s+10:00:01\s+10:00:03\s+2 s/,
+            /^FAILED\s+launch instance\s+eu-west-1\s+launch-eu\s+2026-11-24 10:00:01\s+2026-11-24 10:00:03\s+2 s/,
           ),
           expect.stringMatching(
-            /^RUNNING\s+spotplane-orchestrator\s+us-east-1\s+enable-1\s+10:00:00\s+–\s+5 min 0 s/,
+            /^RUNNING\s+orchestrator\s+us-east-1\s+enable-1\s+2026-11-24 10:00:00\s+–\s+5 min 0 s/,
           ),
         ]);
         expect(await page.locator('#events-panel').isHidden()).toBe(true);
@@ -408,7 +459,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await failedRun.click();
 
         await page.locator('#events-panel').waitFor({ state: 'visible' });
-        expect(await text('#events-title')).toBe('Events: spotplane-launch-instance · launch-eu');
+        expect(await text('#events-title')).toBe('Events: launch instance · launch-eu');
         const rows = page.locator('#events-body tr');
         expect(await rows.count()).toBe(5);
         expect((await rows.nth(3).innerText()).split('\t').map((c) => c.trim())).toEqual([
@@ -416,7 +467,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
           'TaskFailed',
           'RaiseDesiredCapacity',
           '+1.5 s',
-          '10:00:02',
+          '2026-11-24 10:00:02',
           `InsufficientInstanceCapacity: ${XSS}`,
         ]);
         const failedTypes = await page
@@ -468,7 +519,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
       await page.locator('#executions-body tr[data-arn$=":enable-1"]').focus();
       await page.keyboard.press('Enter');
 
-      await waitFor('#events-title', 'Events: spotplane-orchestrator · enable-1');
+      await waitFor('#events-title', 'Events: orchestrator · enable-1');
       await page.getByLabel('filter executions').fill('no such machine');
       expect(await text('#executions-body')).toBe('No execution matches the filter.');
     });
@@ -558,7 +609,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
     );
 
     it.skipIf(NO_BROWSER)(
-      'polls the three GET routes every 2 s without losing a value being typed',
+      'polls the four GET routes every 2 s without losing a value being typed',
       async () => {
         fx = newFixtures();
         await open(`${base}/`);
@@ -570,7 +621,12 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await page.clock.runFor(DASHBOARD_POLL_MS);
 
         await waitFor('#status', /^FAILING_OVER$/);
-        expect(firstRound).toEqual(['/_local/executions', '/_local/state', '/spot-instances']);
+        expect(firstRound).toEqual([
+          '/_local/executions',
+          '/_local/history',
+          '/_local/state',
+          '/spot-instances',
+        ]);
         expect([...fx.gets].sort()).toEqual([...firstRound, ...firstRound].sort());
         expect(await regionRow('us-west-2').getByLabel('Spot price for us-west-2').inputValue()).toBe('0.5');
       },
@@ -591,11 +647,222 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
     });
   });
 
+  describe('as an ops console (fixtures)', () => {
+    const LONG_CAUSE = `States.TaskFailed: ${'InsufficientInstanceCapacity in every zone; '.repeat(12)}`;
+    const uuid = '3f2a9c1e-7b4d-4e21-9a0b-5c6d7e8f9a0b';
+
+    /** The states the page must fit in: nothing running; busy (badges, two instances a row); failing over with events open. */
+    const STATES: Record<string, () => Fixtures> = {
+      'disabled, nothing running': () => {
+        const f = newFixtures();
+        f.status = {
+          ...f.status,
+          provisioning: 'disabled',
+          status: 'DISABLED',
+          region: null,
+          instances: [],
+          excluded_regions: [],
+        };
+        f.executions = [];
+        f.state = fixtureState([]);
+        f.history = null;
+        return f;
+      },
+      'running, interruption badges and two instances in a region': () => {
+        const f = newFixtures();
+        const west = f.state.regions[1]!;
+        const warned = { ...west.instances[0]!, interruption_warning_at: '2026-11-24T10:04:00.000Z' };
+        west.instances = [warned, { ...warned, instance_id: 'i-0123456789abcdef0' }];
+        west.ecs_tasks = [
+          ...west.ecs_tasks,
+          { ...west.ecs_tasks[0]!, task_arn: 'arn:aws:ecs:us-west-2:0:task/t2' },
+        ];
+        f.state.regions.push({
+          ...f.state.regions[2]!,
+          region: 'eu-central-1',
+          role: 'worker',
+          instances: [warned],
+        });
+        f.executions[1]!.cause = LONG_CAUSE;
+        return f;
+      },
+      'failing over, many exclusions, events open': () => {
+        const f = newFixtures();
+        f.status = {
+          ...f.status,
+          status: 'FAILING_OVER',
+          excluded_regions: ['eu-west-1', 'eu-central-1', 'ap-southeast-2'].map((region) => ({
+            region,
+            reason: 'InsufficientInstanceCapacity',
+            until: '2026-11-24T10:30:00Z',
+          })),
+          endpoint: 'http://a1234567890abcdef.awsglobalaccelerator.com:8000/',
+          replicas: { target: 3, spare: 1, ready: 2 },
+          last_move: {
+            from: 'us-east-1',
+            to: 'us-west-2',
+            reason: 'SpotInterruption',
+            at: '2026-11-24T09:55:00Z',
+          },
+        } as PublicStatus;
+        f.state.regions[0] = { ...f.state.regions[0]!, asg_desired: 1 };
+        f.executions[0]!.name = uuid;
+        f.executions[0]!.execution_arn = f.executions[0]!.execution_arn.replace('enable-1', uuid);
+        f.executions[1]!.events[3]!.cause = LONG_CAUSE;
+        return f;
+      },
+    };
+
+    /** Page and card widths: nothing may be wider than the window, no card or table needs a sideways scroll. */
+    const overflow = () =>
+      page.evaluate(`(() => {
+        const over = [];
+        const root = document.documentElement;
+        if (root.scrollWidth > window.innerWidth) over.push('page ' + root.scrollWidth + ' > ' + window.innerWidth);
+        for (const el of document.querySelectorAll('section.card, .table-wrap, .scroll, .chart')) {
+          if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) {
+            over.push((el.id || el.className || el.tagName) + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+          }
+        }
+        return over;
+      })()`) as Promise<string[]>;
+
+    for (const [name, make] of Object.entries(STATES)) {
+      it.skipIf(NO_BROWSER)(`has no horizontal overflow at 1024, 1440 and 1920 px: ${name}`, async () => {
+        fx = make();
+        await open(`${base}/`);
+        await waitFor('#status', fx.status.status);
+        if (fx.executions.length > 0) {
+          await page.locator('#executions-body tr').last().click();
+          await page.locator('#events-panel').waitFor({ state: 'visible' });
+        }
+        for (const width of [1024, 1440, 1920]) {
+          await page.setViewportSize({ width, height: 900 });
+          // The charts follow their containers a frame or two after a resize.
+          await expect
+            .poll(async () => ({ width, overflow: await overflow() }))
+            .toEqual({ width, overflow: [] });
+        }
+      });
+    }
+
+    it.skipIf(NO_BROWSER)(
+      'never breaks a region name or the run history header, whatever the width',
+      async () => {
+        fx = STATES['running, interruption badges and two instances in a region']!();
+        await open(`${base}/`);
+        await regionRow('eu-central-1').waitFor();
+        await page.setViewportSize({ width: 1024, height: 900 });
+        const heights = await page
+          .locator('.region-name')
+          .evaluateAll((els) => els.map((el) => el.getClientRects().length));
+        expect(heights.every((lines) => lines === 1)).toBe(true);
+      },
+    );
+
+    it.skipIf(NO_BROWSER)(
+      'draws price, score and capacity charts from the history, with a legend per region',
+      async () => {
+        fx = newFixtures();
+        await open(`${base}/`);
+        for (const id of ['price-chart', 'score-chart', 'capacity-chart']) {
+          const chart = page.locator(`#${id}`);
+          await chart.locator('canvas').waitFor();
+          expect(await chart.getAttribute('data-points')).toBe('20');
+          expect(await chart.getAttribute('data-series')).toBe('us-east-1,us-west-2,eu-west-1');
+          expect(await chart.locator('.u-legend').innerText()).toMatch(
+            /us-east-1[\s\S]*us-west-2[\s\S]*eu-west-1/,
+          );
+          // Lines were drawn: the plot area holds pixels of the regions' colours, not only the background.
+          const inked = (await page.evaluate(`(() => {
+            const c = document.querySelector('#${id} canvas');
+            const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let coloured = 0;
+            for (let i = 0; i < data.length; i += 4) {
+              const r = data[i], g = data[i + 1], b = data[i + 2], a = data[i + 3];
+              if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured += 1;
+            }
+            return coloured;
+          })()`)) as number;
+          expect(inked).toBeGreaterThan(100);
+        }
+        // Money ticks are round multiples ($0.300, $0.310 would be $0.30, $0.31; never $0.303).
+        const ticks = ((await page.locator('#price-chart').getAttribute('data-ticks')) ?? '').split(' ');
+        expect(ticks.length).toBeGreaterThanOrEqual(2);
+        for (const tick of ticks) expect(tick).toMatch(/^\$0\.\d\d$/);
+      },
+    );
+
+    it.skipIf(NO_BROWSER)(
+      'shows each move with its reason, and says where capacity is moving during FAILING_OVER',
+      async () => {
+        fx = STATES['failing over, many exclusions, events open']!();
+        await open(`${base}/`);
+        await waitFor('#status', 'FAILING_OVER');
+        expect(await page.locator('#moves-body tr.move').allInnerTexts()).toEqual([
+          expect.stringMatching(
+            /^2026-11-24 09:55:00\s+us-east-1 → us-west-2\s+SpotInterruption\s+observed$/,
+          ),
+        ]);
+        // The API's own last_move wins over what was observed.
+        expect(await text('#last-move')).toBe(
+          'us-east-1 → us-west-2: SpotInterruption · 2026-11-24 09:55:00 (10 min 0 s ago)',
+        );
+        // us-east-1's group wants capacity while the API still names us-west-2: that is where it is moving.
+        expect(await text('#moving')).toBe('Moving to us-east-1 from us-west-2');
+        expect(await text('#replicas')).toBe('2/3 ready (+1 spare)');
+        expect(await text('#endpoint')).toBe('http://a1234567890abcdef.awsglobalaccelerator.com:8000/');
+      },
+    );
+
+    it.skipIf(NO_BROWSER)('shows the cost so far and the savings against on-demand', async () => {
+      fx = newFixtures();
+      await open(`${base}/`);
+      await waitFor('#cost-usd', '$');
+      expect(await text('#cost-usd')).toBe('$1.23');
+      expect(await text('#cost-on-demand')).toBe('$4.10');
+      expect(await text('#cost-saved')).toBe('$2.87 (69.9 %)');
+      expect(await text('#cost-rate')).toBe('$0.30/h');
+    });
+
+    it.skipIf(NO_BROWSER)(
+      'names generated executions readably and keeps the run history header in view while scrolling',
+      async () => {
+        fx = newFixtures();
+        const template = fx.executions[0]!;
+        fx.executions = Array.from({ length: 40 }, (_, i) => ({
+          ...template,
+          name: `${uuid.slice(0, -2)}${String(i).padStart(2, '0')}`,
+          execution_arn: `${template.execution_arn}-${i}`,
+          start: new Date(Date.parse('2026-11-24T10:00:00Z') + i * 1000).toISOString(),
+        }));
+        await open(`${base}/`);
+        await page.locator('#executions-body tr').nth(39).waitFor();
+        expect(await page.locator('#executions-body tr').first().locator('td').nth(3).innerText()).toBe(
+          '#3f2a9c1e',
+        );
+        const scroller = page.locator('#executions-scroll');
+        await scroller.evaluate((el) => {
+          el.scrollTop = 400;
+        });
+        const [boxTop, headTop] = await Promise.all([
+          scroller.evaluate((el) => el.getBoundingClientRect().top),
+          page
+            .locator('#executions thead th')
+            .first()
+            .evaluate((el) => el.getBoundingClientRect().top),
+        ]);
+        expect(Math.abs(headTop - boxTop)).toBeLessThan(2);
+      },
+    );
+  });
+
   describe('against a real local deployment (virtual clock)', () => {
     let server: Server | undefined;
     let base: string;
     let plane: LocalControlPlane;
     let clock: VirtualClock;
+    let history: HistoryRecorder | undefined;
 
     /** A fresh deployment: us-west-2 clearly best, then eu-west-1; prices frozen so cells are exact. */
     async function deploy(): Promise<void> {
@@ -615,10 +882,14 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         priceStepMs: Number.POSITIVE_INFINITY,
         logLevel: 'SILENT',
       });
-      server = createLocalServer(plane);
+      history = new HistoryRecorder(plane, clock, { intervalMs: 30_000 }).start();
+      server = createLocalServer(plane, undefined, { history });
       base = await listen(server);
     }
     afterEach(async () => {
+      // The page first: a poll still on its way must not meet a closed server.
+      await page?.context().close();
+      history?.stop();
       const closing = server;
       server = undefined;
       if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
@@ -660,10 +931,10 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         const orchestration = () => executionHistory(plane).find((e) => e.machine.endsWith('-orchestrator'));
         await advanceUntil('an orchestration with events', () => (orchestration()?.events.length ?? 0) >= 3);
 
-        const row = page.locator('#executions-body tr', { hasText: 'spotplane-orchestrator' });
+        const row = page.locator('#executions-body tr', { hasText: 'orchestrator' });
         await row.waitFor();
         await row.click();
-        await waitFor('#events-title', 'spotplane-orchestrator');
+        await waitFor('#events-title', 'orchestrator');
         const events = await page
           .locator('#events-body tr')
           .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')));
@@ -686,7 +957,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await waitFor('#status', /^RUNNING$/);
         expect(await text('#region')).toBe('us-west-2');
         expect(await page.locator('#instances-body tr').allInnerTexts()).toEqual([
-          expect.stringMatching(/^i-\S+\s+g6\.xlarge\s+us-west-2[a-z]\s+spot/),
+          expect.stringMatching(/^i-\S+\s+us-west-2\s+g6\.xlarge\s+us-west-2[a-z]\s+spot\s/),
         ]);
         expect(await regionRow('us-west-2').locator('td').nth(6).innerText()).toBe('RUNNING · HEALTHY');
 
@@ -707,6 +978,17 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         expect(await regionRow('us-west-2').getAttribute('class')).toBe('excluded');
         expect(await regionRow('eu-west-1').getAttribute('class')).toBe('current');
         expect(await regionRow('us-west-2').locator('td').nth(6).innerText()).toBe('–');
+        // The move and why, in the moves list and as the last move; the charts have the samples behind them.
+        // The sampler sees the new region at its next sample.
+        await clock.advance(30_000);
+        await page.clock.runFor(DASHBOARD_POLL_MS);
+        await waitFor('#moves-body tr.move', 'us-west-2 → eu-west-1');
+        expect(await page.locator('#moves-body tr.move').first().innerText()).toMatch(
+          /us-west-2 → eu-west-1\s+\S*Interrupt/i,
+        );
+        expect(await text('#last-move')).toMatch(/^us-west-2 → eu-west-1: \S*Interrupt/i);
+        expect(Number(await page.locator('#capacity-chart').getAttribute('data-points'))).toBeGreaterThan(3);
+        expect(Number.parseFloat((await text('#cost-usd'))!.slice(1))).toBeGreaterThan(0);
       },
     );
   });

@@ -61,6 +61,7 @@ describe('dashboard page', () => {
         '/spot-instances',
         '/_local/state',
         '/_local/executions',
+        '/_local/history',
         '/spot-provisioning',
         '/_local/interrupt',
         '/_local/capacity',
