@@ -1,7 +1,10 @@
 /**
  * The GPU capacity of one worker region: instance role and profile, security group, a launch template
  * (IMDSv2 required, the family's ECS-optimized AMI, the agent's user data) and a 100 % Spot Auto Scaling group
- * over several instance types with price-capacity-optimized allocation and capacity rebalance.
+ * over several instance types with price-capacity-optimized allocation. Capacity Rebalancing is off: with it,
+ * Auto Scaling launches a replacement and terminates the serving instance on a mere rebalance recommendation
+ * (Amazon EC2 Auto Scaling User Guide, "Capacity Rebalancing"), behind the hub's back and without a task on the
+ * replacement; the hub decides moves.
  */
 
 import { AutoscalingGroup } from '@cdktn/provider-aws/lib/autoscaling-group/index.js';
@@ -21,6 +24,8 @@ import { textWithReferences } from '../infra/template-text.ts';
 export const ECS_GPU_AMI_PARAMETER = ACCELERATOR_FAMILIES.nvidia.amiParameter;
 /** The same for the ECS-optimized Neuron AMI (Neuron driver and runtime for Inferentia / Trainium). */
 export const ECS_NEURON_AMI_PARAMETER = ACCELERATOR_FAMILIES.neuron.amiParameter;
+/** The tag ECS puts on a capacity provider's group (and its instances). */
+export const AMAZON_ECS_MANAGED_TAG = 'AmazonECSManaged';
 /** ECS's managed policy for container instances (register, poll, pull from ECR, send logs). */
 export const ECS_INSTANCE_POLICY_ARN =
   'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
@@ -117,11 +122,11 @@ export class GpuCapacity extends Construct {
       provider,
       name: props.asgName,
       minSize: 0,
-      // Headroom for capacity rebalancing and make-before-break replacement.
+      // Headroom for make-before-break replacement.
       maxSize: props.targetCapacity * 2,
       desiredCapacity: 0,
       vpcZoneIdentifier: [...props.subnetIds],
-      capacityRebalance: true,
+      capacityRebalance: false,
       healthCheckType: 'EC2',
       healthCheckGracePeriod: 300,
       defaultInstanceWarmup: 300,
@@ -139,6 +144,10 @@ export class GpuCapacity extends Construct {
       tag: [
         { key: 'Name', value: `${prefix}-gpu`, propagateAtLaunch: true },
         { key: 'spotplane:prefix', value: prefix, propagateAtLaunch: true },
+        // ECS adds this tag when the capacity provider is associated; declared here so that Terraform does not
+        // remove it on the next apply (AWS provider docs, aws_ecs_capacity_provider: "This tag should be
+        // included in the aws_autoscaling_group resource configuration").
+        { key: AMAZON_ECS_MANAGED_TAG, value: 'true', propagateAtLaunch: true },
       ],
       // The Launch and Teardown state machines own the desired capacity (and may switch to on-demand).
       lifecycle: {

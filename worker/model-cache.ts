@@ -4,13 +4,15 @@ import { EfsMountTarget } from '@cdktn/provider-aws/lib/efs-mount-target/index.j
 import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { TerraformIterator } from 'cdktn';
 import { Construct } from 'constructs';
 
 export interface ModelCacheProps {
   provider: AwsProvider;
   prefix: string;
   vpcId: string;
-  subnetIds: readonly string[];
+  /** One subnet per availability zone (zone -> subnet id): EFS takes one mount target per zone. */
+  subnetPerZone: Record<string, string>;
   /** Only instances in this group may mount the file system. */
   clientSecurityGroupId: string;
 }
@@ -46,13 +48,13 @@ export class ModelCache extends Construct {
       toPort: 2049,
       referencedSecurityGroupId: props.clientSecurityGroupId,
     });
-    props.subnetIds.forEach((subnetId, i) => {
-      new EfsMountTarget(this, `mount-${i}`, {
-        provider,
-        fileSystemId: fs.id,
-        subnetId,
-        securityGroups: [sg.id],
-      });
+    const perZone = TerraformIterator.fromMap(props.subnetPerZone);
+    new EfsMountTarget(this, 'mount', {
+      provider,
+      forEach: perZone,
+      fileSystemId: fs.id,
+      subnetId: perZone.value,
+      securityGroups: [sg.id],
     });
     this.fileSystemId = fs.id;
     this.fileSystemArn = fs.arn;

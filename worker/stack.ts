@@ -129,7 +129,7 @@ export class WorkerStack extends TerraformStack {
       provider,
       prefix,
       vpcId: network.vpcId,
-      subnetIds: network.subnetIds,
+      subnetPerZone: network.subnetPerZone,
       clientSecurityGroupId: capacity.securityGroupId,
     });
     const ecs = new WorkerEcs(this, 'ecs', {

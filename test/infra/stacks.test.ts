@@ -446,11 +446,12 @@ describe('workers', () => {
     }
   });
 
-  it('runs a 100 % Spot, price-capacity-optimized group over several types with capacity rebalance', () => {
+  it('runs a 100 % Spot, price-capacity-optimized group over several types without Capacity Rebalancing', () => {
     for (const w of [WEST, EU]) {
       const [, asg] = resources(worker(w), 'aws_autoscaling_group')[0] ?? [];
       expect(asg?.name).toBe(n.autoScalingGroup);
-      expect(asg?.capacity_rebalance).toBe(true);
+      // With it, Auto Scaling would replace the serving instance on a mere recommendation: the hub decides moves.
+      expect(asg?.capacity_rebalance).toBe(false);
       const policy = asg?.mixed_instances_policy;
       expect(policy.launch_template.override.map((o: TfJson) => o.instance_type)).toEqual(
         fx.config.instanceTypes,
@@ -469,9 +470,43 @@ describe('workers', () => {
     expect(resources(worker(WEST), 'aws_vpc')).toHaveLength(0);
     const [, eu] = resources(worker(EU), 'aws_autoscaling_group')[0] ?? [];
     expect(resources(worker(EU), 'aws_vpc')).toHaveLength(1);
-    expect(eu?.vpc_zone_identifier).toHaveLength(3);
-    for (const id of (eu as TfJson).vpc_zone_identifier as string[])
-      expect(id).toMatch(/^\$\{aws_subnet\..+\.id\}$/);
+    expect(eu?.vpc_zone_identifier).toMatch(/^\$\{aws_subnet\.[^.]+\[\*\]\.id\}$/);
+  });
+
+  it('creates one subnet per available zone, at most three, so a two-zone region gets a valid network', () => {
+    const subnets = resources(worker(EU), 'aws_subnet');
+    expect(subnets).toHaveLength(1);
+    const [, subnet] = subnets[0] ?? [];
+    // count = min(3, zones) and zone = zones[count.index]: never two subnets in one zone (no wrap-around).
+    expect(subnet?.count).toMatch(/^\$\{min\(3, length\(data\.aws_availability_zones\.[^)]+\.names\)\)\}$/);
+    expect(subnet?.availability_zone).toMatch(
+      /^\$\{element\(data\.aws_availability_zones\.[^,]+\.names, count\.index\)\}$/,
+    );
+    const [, association] = resources(worker(EU), 'aws_route_table_association')[0] ?? [];
+    expect(association?.count).toBe(subnet?.count);
+  });
+
+  it('puts one EFS mount target per zone (EFS refuses a second one: MountTargetConflict)', () => {
+    for (const w of [WEST, EU]) {
+      const mounts = resources(worker(w), 'aws_efs_mount_target');
+      expect(mounts).toHaveLength(1);
+      const [, mount] = mounts[0] ?? [];
+      expect(mount?.subnet_id).toBe('${each.value}');
+      const local = /^\$\{local\.(.+)\}$/.exec(mount?.for_each)?.[1] ?? '';
+      // Keyed by availability zone: a map from zone to one subnet of it.
+      expect(worker(w).locals[local]).toMatch(/s\.availability_zone => s\.id/);
+    }
+    // Given subnets may share a zone: the first of each zone is taken.
+    const westLocal = Object.values(worker(WEST).locals as Record<string, string>)[0];
+    expect(westLocal).toMatch(/=> s\.id\.\.\. \} : zone => ids\[0\]/);
+    expect(westLocal).toMatch(/data\.aws_subnet\..+, data\.aws_subnet\./);
+  });
+
+  it("keeps the AmazonECSManaged tag ECS puts on a capacity provider's group (no perpetual diff)", () => {
+    for (const w of [WEST, EU]) {
+      const [, asg] = resources(worker(w), 'aws_autoscaling_group')[0] ?? [];
+      expect(asg?.tag).toContainEqual({ key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true });
+    }
   });
 
   it('encrypts the model cache and mounts it into the SGLang container, with a GPU and a health check', () => {
