@@ -59,6 +59,12 @@ const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as g6.xlarge');
 
+/** Starts of a name AWS refuses for a resource the prefix names (see `prefix` below). */
+export const RESERVED_PREFIXES = ['aws', 'ecs', 'fargate', 'xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+
+/** Below this many instance types, Spot placement scores are low by design (see `configWarnings`). */
+export const MIN_FLEXIBLE_INSTANCE_TYPES = 3;
+
 export const configSchema = z
   .strictObject({
     /** Names every resource, parameter and event of one deployment; two prefixes never collide. */
@@ -67,6 +73,13 @@ export const configSchema = z
       .regex(
         /^[a-z][a-z0-9-]{1,23}$/,
         'must be 2-24 characters: lowercase letters, digits and "-", starting with a letter',
+      )
+      // It names the ECS capacity provider `<prefix>-gpu`, whose name "can't be prefixed with aws, ecs, or
+      // fargate" (ECS API Reference, CreateCapacityProvider), and the checkpoint bucket `<prefix>-ckpt-...`,
+      // which must not start with xn--, sthree- or amzn-s3-demo- (Amazon S3 User Guide, "Bucket naming rules").
+      .refine(
+        (p) => !RESERVED_PREFIXES.some((r) => p.startsWith(r)),
+        `must not start with ${RESERVED_PREFIXES.map((r) => `"${r}"`).join(', ')} (reserved by ECS capacity provider and S3 bucket names)`,
       )
       .default('spotplane'),
     hubRegion: region.default('us-east-1'),
@@ -232,6 +245,22 @@ export function describeIssues(error: z.ZodError): string[] {
     if (issue.code === 'invalid_key' && issue.issues[0]) return `${field}: ${issue.issues[0].message}`;
     return `${field}: ${issue.message}`;
   });
+}
+
+/**
+ * What a valid configuration may still get wrong, for deploy and `npm start` to print: fewer than three instance
+ * types get low Spot placement scores and fail over more (Amazon EC2 User Guide, "How Spot placement score works":
+ * be instance type flexible, at least three instance types).
+ *
+ * @example
+ * configWarnings(parseConfig({ instanceTypes: ['g6.xlarge'] })); // ['instanceTypes: only 1 type (g6.xlarge); ...']
+ */
+export function configWarnings(config: Config): string[] {
+  const n = config.instanceTypes.length;
+  if (n >= MIN_FLEXIBLE_INSTANCE_TYPES) return [];
+  return [
+    `instanceTypes: only ${n} type${n === 1 ? '' : 's'} (${config.instanceTypes.join(', ')}); Spot placement scores are low with fewer than ${MIN_FLEXIBLE_INSTANCE_TYPES} (EC2 User Guide, "How Spot placement score works"), so regions score worse and launches fail more often: list at least ${MIN_FLEXIBLE_INSTANCE_TYPES} similar types`,
+  ];
 }
 
 /**

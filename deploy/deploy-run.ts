@@ -3,6 +3,7 @@
  * are missing, run the pre-flight, record the deployment, apply the hub (importing a checkpoint bucket
  * an earlier teardown kept), then the workers in parallel, and print the API URL. Every dependency is injected so the sequence is testable offline.
  */
+import { configWarnings } from '../core/config.ts';
 import { endpointCostSummary } from '../core/endpoint-cost.ts';
 import { checkpointBucketName } from '../infra/arns.ts';
 import type { SynthOptions, SynthResult } from './app.ts';
@@ -28,6 +29,7 @@ export interface DeployDeps {
 /** Returns the process exit code. */
 export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<number> {
   const { config } = args;
+  for (const warning of configWarnings(config)) deps.err(`warning: ${warning}`);
   const result = await deps.synth({
     config,
     rootDir: deps.rootDir,

@@ -8,7 +8,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../core/config.ts';
+import { ConfigError, configWarnings } from '../core/config.ts';
 import { scaledClock } from '../emulator/clock.ts';
 import { LocalControlPlane } from './deployment.ts';
 import { createLocalEndpoint } from './endpoint.ts';
@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `  hub ${settings.config.hubRegion}; workers ${settings.config.workerRegions.join(', ')}; time x${settings.scale}`,
   );
+  for (const warning of configWarnings(settings.config)) console.log(`  warning: ${warning}`);
   if (plane.missing.length > 0) console.log(`  not wired yet (files missing): ${plane.missing.join(', ')}`);
   console.log('Try:');
   console.log(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_ENV, ConfigError, configFromEnv, parseConfig } from '../../core/config.ts';
+import { CONFIG_ENV, ConfigError, configFromEnv, configWarnings, parseConfig } from '../../core/config.ts';
 
 describe('parseConfig', () => {
   it('fills in defaults for an empty document', () => {
@@ -92,6 +92,31 @@ describe('parseConfig', () => {
     );
     expect(() => parseConfig({ rebalanceMinSavings: -0.1 })).toThrowError(/rebalanceMinSavings:/);
     expect(() => parseConfig({ rebalanceMinSavings: '0.2' })).toThrowError(/rebalanceMinSavings:/);
+  });
+
+  it.each(['ecs-x', 'aws1', 'awsome', 'fargate-demo', 'xn--demo', 'sthree-demo', 'amzn-s3-demo-a'])(
+    'rejects the prefix %s, which would name an invalid capacity provider or bucket',
+    (prefix) => {
+      expect(() => parseConfig({ prefix })).toThrowError(
+        /prefix: must not start with "aws", "ecs", "fargate"/,
+      );
+    },
+  );
+
+  it('accepts a prefix that merely contains a reserved word', () => {
+    expect(parseConfig({ prefix: 'my-ecs-aws' }).prefix).toBe('my-ecs-aws');
+  });
+
+  it('warns (but accepts) fewer than three instance types, and only then', () => {
+    expect(configWarnings(parseConfig({ instanceTypes: ['g6.xlarge'] }))).toEqual([
+      expect.stringMatching(/^instanceTypes: only 1 type \(g6\.xlarge\); Spot placement scores are low/),
+    ]);
+    expect(configWarnings(parseConfig({ instanceTypes: ['g6.xlarge', 'g5.xlarge'] }))[0]).toMatch(
+      /only 2 types/,
+    );
+    expect(configWarnings(parseConfig({ instanceTypes: ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'] }))).toEqual(
+      [],
+    );
   });
 
   it('rejects a malformed instance type and prefix', () => {

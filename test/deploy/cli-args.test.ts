@@ -65,6 +65,10 @@ describe('deploy flags', () => {
       /^--prefix: must be 2-24 characters/,
     ],
     [
+      ['--hub', 'us-east-1', '--worker', 'us-west-2', '--prefix', 'ecs-x'],
+      /^--prefix: must not start with "aws", "ecs", "fargate"/,
+    ],
+    [
       ['--hub', 'us-east-1', '--worker', 'us-west-2', '--instance-types', 'g6'],
       /^--instance-types: must be an EC2 instance type/,
     ],

@@ -197,6 +197,34 @@ describe('runDeploy', () => {
   });
 });
 
+const ONE_TYPE_ARGS = [
+  '--hub',
+  'us-east-1',
+  '--worker',
+  'us-west-2',
+  '--prefix',
+  'demo',
+  '--instance-types',
+  'g6.xlarge',
+];
+
+describe('runDeploy with fewer than three instance types', () => {
+  it('warns that Spot placement scores will be low, even with --synth-only, and still deploys', async () => {
+    const few = parseDeployArgs([...ONE_TYPE_ARGS, '--synth-only']);
+    const { deps, err } = setup();
+    expect(await runDeploy(few, deps)).toBe(0);
+    const warnings = err.filter((l) => l.startsWith('warning: instanceTypes'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/only 1 type \(g6\.xlarge\).*Spot placement score/);
+  });
+
+  it('says nothing about instance types with three or more', async () => {
+    const { deps, err } = setup();
+    await runDeploy(parseDeployArgs([...ONE_TYPE_ARGS.slice(0, -2), '--synth-only']), deps);
+    expect(err.filter((l) => l.includes('instanceTypes'))).toEqual([]);
+  });
+});
+
 describe('runDeploy with a checkpoint bucket an earlier teardown kept', () => {
   const BUCKET = 'demo-ckpt-123456789012-us-east-1';
   const apiOutput = {
