@@ -1,11 +1,14 @@
 /**
- * A self-contained HTML page (inline SVG, no scripts, no external assets): the Spot price of each
- * region over the run, its droughts and interruption warnings, and where each policy's capacity ran
- * and served.
+ * A self-contained HTML page (inline SVG, no scripts, no external assets): the verdict, every figure the
+ * CLI prints, the Spot price of each region over the run, its droughts and interruption warnings, where
+ * each policy's capacity ran and served, and a glossary.
  */
+import { dateTime, niceTicks } from '../core/display.ts';
 import type { SimulationRun } from './simulate.ts';
+import { policyTable, rows } from './summary.ts';
 import type { RunTimeline } from './timeline.ts';
 import { spotPriceAt, type Trace } from './trace.ts';
+import { GLOSSARY, verdict } from './verdict.ts';
 
 const PALETTE = [
   '#1f77b4',
@@ -81,18 +84,23 @@ export function renderHtml(run: SimulationRun): string {
   const y = (p: number) => PRICE_TOP + PRICE_H - ((p - minPrice) / (maxPrice - minPrice || 1)) * PRICE_H;
 
   const svg: string[] = [];
-  // Axes and grid.
-  const days = span / 86_400_000;
+  // Axes and grid: a line at each UTC midnight (every few days on a long run), prices at nice steps.
+  const DAY = 86_400_000;
+  const days = span / DAY;
   const dayStep = Math.max(1, Math.ceil(days / 15));
-  for (let d = 0; d <= days + 1e-9; d += dayStep) {
-    const gx = fmt(x(trace.startMs + d * 86_400_000));
+  const dayLabel = (t: number) =>
+    new Date(t).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  for (let t = Math.ceil(trace.startMs / DAY) * DAY; t <= trace.endMs; t += dayStep * DAY) {
+    const gx = fmt(x(t));
     svg.push(`<line x1="${gx}" y1="${PRICE_TOP}" x2="${gx}" y2="${PRICE_TOP + PRICE_H}" stroke="#eee"/>`);
-    svg.push(`<text x="${gx}" y="${PRICE_TOP + PRICE_H + 14}" text-anchor="middle">day ${d}</text>`);
+    svg.push(`<text x="${gx}" y="${PRICE_TOP + PRICE_H + 14}" text-anchor="middle">${dayLabel(t)}</text>`);
   }
-  for (let i = 0; i <= 5; i++) {
-    const p = minPrice + ((maxPrice - minPrice) * i) / 5;
+  const { ticks, decimals } = niceTicks(minPrice, maxPrice, 6);
+  for (const p of ticks.filter((v) => v >= minPrice && v <= maxPrice)) {
     svg.push(`<line x1="${LEFT}" y1="${fmt(y(p))}" x2="${LEFT + PLOT_W}" y2="${fmt(y(p))}" stroke="#eee"/>`);
-    svg.push(`<text x="${LEFT - 6}" y="${fmt(y(p) + 4)}" text-anchor="end">$${p.toFixed(3)}</text>`);
+    svg.push(
+      `<text x="${LEFT - 6}" y="${fmt(y(p) + 4)}" text-anchor="end">$${p.toFixed(Math.max(2, decimals))}</text>`,
+    );
   }
   svg.push(
     `<text x="14" y="${PRICE_TOP + PRICE_H / 2}" transform="rotate(-90 14 ${PRICE_TOP + PRICE_H / 2})" text-anchor="middle">Spot price, ${escapeXml(trace.instanceTypes[0]!)}, USD per hour</text>`,
@@ -146,40 +154,54 @@ export function renderHtml(run: SimulationRun): string {
   svg.push(lane(run.timelines.baseline, rowY, x, color, 'baseline'));
   rowY += ROW_H + 20;
 
-  const s = result.spotplane;
-  const b = result.baseline;
+  // Every figure the CLI prints, both policies side by side.
   const cell = (v: string) => `<td>${escapeXml(v)}</td>`;
-  const row = (k: string, sv: string, bv: string) =>
-    `<tr><th>${escapeXml(k)}</th>${cell(sv)}${cell(bv)}</tr>`;
-  const n = (v: number | undefined, digits: number, unit = '') =>
-    v === undefined ? 'not run' : `${v.toFixed(digits)}${unit}`;
-  const table = [
-    row('availability', n(s ? s.availability * 100 : undefined, 3, ' %'), n(b.availability * 100, 3, ' %')),
-    row('cost', n(s?.costUsd, 2, ' USD'), n(b.costUsd, 2, ' USD')),
-    row('cost / on-demand', n(s?.costVsOnDemand, 3), n(b.costVsOnDemand, 3)),
-    row('cost / oracle', n(s?.costVsOracle, 3), n(b.costVsOracle, 3)),
-    row(
-      'serving time in the cheapest region',
-      n(s ? s.timeInCheapestRegion * 100 : undefined, 1, ' %'),
-      n(b.timeInCheapestRegion * 100, 1, ' %'),
-    ),
-    row('failovers', n(s?.failoverCount, 0), n(b.failoverCount, 0)),
-    row('mean serving gap per failover', n(s?.meanGapS, 1, ' s'), n(b.meanGapS, 1, ' s')),
-  ].join('');
+  const baseRows = rows(result.baseline);
+  const spotRows = result.spotplane ? rows(result.spotplane) : null;
+  const table = baseRows
+    .map(
+      ([key, b], i) =>
+        `<tr><th>${escapeXml(key)}</th>${cell(spotRows?.[i]?.[1] ?? 'not run')}${cell(b)}</tr>`,
+    )
+    .join('');
+  const policies = policyTable(result);
+  const policyHtml = `<table><tr>${policies.header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${policies.rows
+    .map(
+      ([name, ...cells]) =>
+        `<tr><th>${escapeXml(name ?? '')}</th>${(cells.length ? cells : ['not run']).map(cell).join('')}</tr>`,
+    )
+    .join('')}</table>`;
+  const cp = result.spotplane?.controlPlane;
+  const bill = cp
+    ? `<p>${escapeXml(
+        `Control plane bill: $${cp.billPerMonthUsd.totalUsd.toFixed(2)} per month ` +
+          `(${cp.transitionsPerDay.toFixed(1)} state transitions and ${cp.lambdaInvocationsPerDay.toFixed(1)} Lambda invocations per day).`,
+      )}</p>`
+    : '';
+  const glossary = GLOSSARY.map(
+    ([term, meaning]) => `<dt>${escapeXml(term)}</dt><dd>${escapeXml(meaning)}</dd>`,
+  ).join('');
   const t = result.trace;
   const title = `spotplane simulation: ${t.source} trace, seed ${t.seed}, ${t.days.toFixed(1)} days`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
 <style>body{font:13px system-ui,sans-serif;margin:20px;color:#222}svg text{font:11px system-ui,sans-serif}
-table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{text-align:left}</style>
+table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{text-align:left}
+.verdict{font-size:16px;font-weight:600}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;max-width:1100px}dt{font-weight:600}dd{margin:0}</style>
 </head><body>
 <h1>${escapeXml(title)}</h1>
-<p>${escapeXml(`${t.start} to ${t.end}; regions ${t.regions.join(', ')}; ${t.interruptions} interruption warnings, ${t.droughts} droughts`)}</p>
+<p class="verdict">${escapeXml(verdict(result))}</p>
+<p>${escapeXml(`${dateTime(t.start)} to ${dateTime(t.end)}; regions ${t.regions.join(', ')}; ${t.interruptions} interruption warnings, ${t.droughts} droughts`)}</p>
 ${result.spotplaneError ? `<p><strong>spotplane was not run:</strong> ${escapeXml(result.spotplaneError)}</p>` : ''}
 <table><tr><th></th><th>spotplane</th><th>baseline (break-before-make, 600 s retry)</th></tr>${table}</table>
+<p>${escapeXml(`Target ${result.target_capacity} ready; every policy on the same trace and accounting:`)}</p>
+${policyHtml}
+${bill}
 <svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${rowY}" viewBox="0 0 ${WIDTH} ${rowY}" role="img" aria-label="Spot price per region and where capacity ran">
 ${svg.join('\n')}
 </svg>
+<h2>Glossary</h2>
+<dl>${glossary}</dl>
 </body></html>
 `;
 }

@@ -1,6 +1,11 @@
-/** The human-readable form of a simulation result: both policies side by side, every figure with its unit. */
+/**
+ * The human-readable form of a simulation result: the verdict first, both policies side by side, every
+ * figure with its unit, and a glossary last.
+ */
+import { dateTime } from '../core/display.ts';
 import type { RunReport } from './report.ts';
 import type { SimulationResult } from './simulate.ts';
+import { GLOSSARY, verdict } from './verdict.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(3)} %`;
 const usd = (x: number) => `$${x.toFixed(2)}`;
@@ -12,7 +17,8 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(2)} h`;
 }
 
-function rows(r: RunReport): [string, string][] {
+/** Every figure of one policy's run, labelled, as the CLI prints it (the HTML report shows the same). */
+export function rows(r: RunReport): [string, string][] {
   const regions = Object.entries(r.hoursByRegion)
     .sort((a, b) => b[1] - a[1])
     .map(([region, h]) => `${region} ${h.toFixed(1)} h`)
@@ -38,11 +44,41 @@ function rows(r: RunReport): [string, string][] {
   ];
 }
 
+/** Every policy's headline figures side by side (a policy not run has its name only). */
+export function policyTable(result: SimulationResult): {
+  header: string[];
+  rows: [name: string, ...cells: string[]][];
+} {
+  const policies: [string, RunReport | null][] = [
+    ['spotplane', result.spotplane],
+    ['baseline (break-before-make)', result.baseline],
+    ['round robin over zones', result.roundRobin],
+    ['SpotHedge (SkyServe)', result.spotHedge],
+  ];
+  return {
+    header: ['policy', 'availability', 'cost/on-demand', 'spot share', 'failovers', 'max gap'],
+    rows: policies.map(([name, r]) =>
+      r
+        ? [
+            name,
+            pct(r.availability),
+            ratio(r.costVsOnDemand),
+            pct(r.spotShare),
+            String(r.failoverCount),
+            duration(r.maxGapS),
+          ]
+        : [name],
+    ),
+  };
+}
+
 /** Formats a result as a table with units; `wallSeconds` (not part of the result) adds the run's speed. */
 export function formatSummary(result: SimulationResult, wallSeconds?: number): string {
   const t = result.trace;
   const lines = [
-    `spotplane simulation: ${t.source} trace, seed ${t.seed}, ${t.days.toFixed(1)} days (${t.start} to ${t.end})`,
+    verdict(result),
+    '',
+    `spotplane simulation: ${t.source} trace, seed ${t.seed}, ${t.days.toFixed(1)} days (${dateTime(t.start)} to ${dateTime(t.end)})`,
     `regions: ${t.regions.join(', ')}; instance types: ${t.instanceTypes.join(', ')}`,
     `market: ${t.interruptions} interruption warnings, ${t.droughts} capacity droughts`,
     '',
@@ -62,22 +98,18 @@ export function formatSummary(result: SimulationResult, wallSeconds?: number): s
       lines.push(`${key.padEnd(width)}${s.padEnd(22)}${b}`);
     }
   });
+  const table = policyTable(result);
+  const nameWidth = Math.max(...table.rows.map(([name]) => name.length)) + 2;
   lines.push(
     '',
     `target ${result.target_capacity} ready; every policy on the same trace and accounting:`,
-    `${'policy'.padEnd(26)}${'availability'.padEnd(14)}${'cost/on-demand'.padEnd(16)}${'spot share'.padEnd(12)}${'failovers'.padEnd(11)}max gap`,
+    `${table.header[0]!.padEnd(nameWidth)}${table.header[1]!.padEnd(14)}${table.header[2]!.padEnd(16)}${table.header[3]!.padEnd(12)}${table.header[4]!.padEnd(11)}${table.header[5]}`,
   );
-  const policyRows: [string, RunReport | null][] = [
-    ['spotplane', result.spotplane],
-    ['baseline (break-before-make)', result.baseline],
-    ['round robin over zones', result.roundRobin],
-    ['SpotHedge (SkyServe)', result.spotHedge],
-  ];
-  for (const [name, r] of policyRows) {
+  for (const [name, ...cells] of table.rows) {
     lines.push(
-      r
-        ? `${name.padEnd(26)}${pct(r.availability).padEnd(14)}${ratio(r.costVsOnDemand).padEnd(16)}${pct(r.spotShare).padEnd(12)}${String(r.failoverCount).padEnd(11)}${duration(r.maxGapS)}`
-        : `${name.padEnd(26)}not run`,
+      cells.length
+        ? `${name.padEnd(nameWidth)}${cells[0]!.padEnd(14)}${cells[1]!.padEnd(16)}${cells[2]!.padEnd(12)}${cells[3]!.padEnd(11)}${cells[4]}`
+        : `${name.padEnd(nameWidth)}not run`,
     );
   }
   if (result.spotplaneError) lines.push('', `spotplane was not run: ${result.spotplaneError}`);
@@ -100,5 +132,7 @@ export function formatSummary(result: SimulationResult, wallSeconds?: number): s
       `simulated ${t.days.toFixed(1)} days in ${wallSeconds.toFixed(1)} s wall time (${Math.round((t.days * 86_400) / wallSeconds)}x)`,
     );
   }
+  const termWidth = Math.max(...GLOSSARY.map(([term]) => term.length)) + 2;
+  lines.push('', 'glossary:', ...GLOSSARY.map(([term, meaning]) => `  ${term.padEnd(termWidth)}${meaning}`));
   return lines.join('\n');
 }

@@ -92,6 +92,12 @@ describe('formatSummary and renderHtml', () => {
     expect(text).toMatch(/serving gap per failover, mean\s+not run\s+[\d.]+ (s|min|h)/);
     expect(text).toContain('spotplane was not run: SimRunError: no control plane in this test');
     expect(text).not.toContain('wall time');
+    expect(text.split('\n')[0]).toMatch(
+      /^spotplane was not run; break-before-make alone: \d+\.\d{2,} % available at \d\.\d+x on-demand$/,
+    );
+    expect(text).toMatch(/\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC to /);
+    expect(text).toMatch(/glossary:\n {2}availability {2,}/);
+    expect(text).toMatch(/^ {2}oracle {2,}a hindsight lower bound/m);
   });
 
   it('renders a self-contained page: inline SVG, no scripts, no external references', async () => {
@@ -105,5 +111,26 @@ describe('formatSummary and renderHtml', () => {
     // One price line per region, one lane for the baseline.
     expect(html.match(/<path /g)).toHaveLength(3);
     expect(html).toContain('>baseline</text>');
+  });
+
+  it('leads with the verdict, shows every CLI figure, dated axis, nice price ticks and a glossary', async () => {
+    const run = await simulate(OPTIONS, unavailable);
+    const html = renderHtml(run);
+    expect(html).toMatch(/<p class="verdict">spotplane was not run; break-before-make alone: /);
+    for (const label of [
+      'downtime (after first healthy)',
+      'same instance-hours on-demand',
+      'serving gap per failover, max',
+    ])
+      expect(html).toContain(`<th>${label}</th>`);
+    expect(html).toMatch(/text-anchor="middle">Nov \d+<\/text>/);
+    const ticks = [...html.matchAll(/text-anchor="end">\$(\d+\.\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    const steps = new Set(ticks.slice(1).map((t, i) => Math.round((t - ticks[i]!) * 1e6)));
+    expect(steps.size).toBe(1);
+    const step = [...steps][0]! / 1e6;
+    // A step of 1, 2 or 5 times a power of ten: $0.20, $0.25, $0.30, never $0.203.
+    expect(Math.round((step / 10 ** Math.floor(Math.log10(step))) * 1000) / 1000).toBeOneOf([1, 2, 5]);
+    expect(html).toContain('<dt>oracle</dt>');
   });
 });
