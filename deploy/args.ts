@@ -151,6 +151,11 @@ export function parseDeployArgs(
   if (hubAsWorker && workers.includes(hub)) {
     throw new UsageError(`--worker ${hub} repeats the hub region, which --hub-as-worker already adds`);
   }
+  if (!hubAsWorker && flagWorkers.includes(hub)) {
+    throw new UsageError(
+      `--worker ${hub} is the hub region (--hub ${hub}): to run GPU capacity in the hub region too, give --hub-as-worker instead of --worker ${hub}`,
+    );
+  }
   const types = values['instance-types'];
   const fromFlags: Record<string, unknown> = {
     ...(values.hub !== undefined && { hubRegion: hub }),

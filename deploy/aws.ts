@@ -1,5 +1,10 @@
 /** The real AWS side of the CLIs: STS, Service Quotas, EC2 instance types and Lambda invoke. */
-import { type _InstanceType, DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type _InstanceType,
+  DescribeInstanceTypesCommand,
+  EC2Client,
+  paginateDescribeInstanceTypeOfferings,
+} from '@aws-sdk/client-ec2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -11,23 +16,64 @@ import { findOnPath } from './runner.ts';
 
 export const findTerraform = () => findOnPath(['terraform', 'tofu']);
 
-export function awsPreflightDeps(): PreflightDeps {
+/** The SDK clients pre-flight uses, one per region (injected: tests mock them with aws-sdk-client-mock). */
+export interface PreflightClients {
+  sts(region: string): STSClient;
+  ec2(region: string): EC2Client;
+  quotas(region: string): ServiceQuotasClient;
+}
+
+const perRegion = <T>(make: (region: string) => T) => {
+  const made = new Map<string, T>();
+  return (region: string): T => {
+    let client = made.get(region);
+    if (!client) {
+      client = make(region);
+      made.set(region, client);
+    }
+    return client;
+  };
+};
+
+export const defaultPreflightClients = (): PreflightClients => ({
+  sts: perRegion((region) => new STSClient({ region })),
+  ec2: perRegion((region) => new EC2Client({ region })),
+  quotas: perRegion((region) => new ServiceQuotasClient({ region })),
+});
+
+export function awsPreflightDeps(clients: PreflightClients = defaultPreflightClients()): PreflightDeps {
   return {
-    async callerIdentity() {
-      const out = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+    async callerIdentity(region) {
+      const out = await clients.sts(region).send(new GetCallerIdentityCommand({}));
       return { account: out.Account ?? '', arn: out.Arn ?? '' };
+    },
+    async offeredTypes(region, instanceTypes) {
+      const offered: string[] = [];
+      const pages = paginateDescribeInstanceTypeOfferings(
+        { client: clients.ec2(region) },
+        {
+          LocationType: 'region',
+          Filters: [{ Name: 'instance-type', Values: [...instanceTypes] }],
+        },
+      );
+      for await (const page of pages) {
+        for (const offering of page.InstanceTypeOfferings ?? []) {
+          if (offering.InstanceType) offered.push(offering.InstanceType);
+        }
+      }
+      return offered;
     },
     findTerraform,
     async spotQuota(region, quotaCode) {
-      const out = await new ServiceQuotasClient({ region }).send(
-        new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: quotaCode }),
-      );
+      const out = await clients
+        .quotas(region)
+        .send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: quotaCode }));
       return out.Quota?.Value;
     },
     async vcpus(region, instanceTypes) {
-      const out = await new EC2Client({ region }).send(
-        new DescribeInstanceTypesCommand({ InstanceTypes: instanceTypes as _InstanceType[] }),
-      );
+      const out = await clients
+        .ec2(region)
+        .send(new DescribeInstanceTypesCommand({ InstanceTypes: instanceTypes as _InstanceType[] }));
       return Object.fromEntries(
         (out.InstanceTypes ?? []).map((t) => [t.InstanceType ?? '', t.VCpuInfo?.DefaultVCpus ?? 0]),
       );
@@ -36,14 +82,9 @@ export function awsPreflightDeps(): PreflightDeps {
 }
 
 export const awsLambdaInvoker = (): LambdaInvoker => {
-  const clients = new Map<string, LambdaClient>();
+  const client = perRegion((region) => new LambdaClient({ region }));
   return async (region, functionName, payload) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new LambdaClient({ region });
-      clients.set(region, client);
-    }
-    const out = await client.send(
+    const out = await client(region).send(
       new InvokeCommand({
         FunctionName: functionName,
         Payload: new TextEncoder().encode(JSON.stringify(payload)),
@@ -56,14 +97,4 @@ export const awsLambdaInvoker = (): LambdaInvoker => {
 };
 
 /** One S3 client per region (the checkpoint bucket lives in the hub region). */
-export const awsS3Factory = (): S3Factory => {
-  const clients = new Map<string, S3Client>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new S3Client({ region });
-      clients.set(region, client);
-    }
-    return client;
-  };
-};
+export const awsS3Factory = (): S3Factory => perRegion((region) => new S3Client({ region }));

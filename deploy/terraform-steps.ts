@@ -1,15 +1,25 @@
 /** The Terraform commands deploy and teardown run in a stack's directory, with prefixed progress lines. */
 import type { SynthesizedStack } from './app.ts';
 import { CommandFailedError } from './errors.ts';
+import type { Progress } from './progress.ts';
 import type { CommandRunner } from './runner.ts';
 
 export interface StepContext {
   terraform: string;
   run: CommandRunner;
   log: (line: string) => void;
+  /** A start and a `done in` line per step, with the elapsed time (deploy's progress). */
+  progress?: Progress;
 }
 
 export async function step(ctx: StepContext, stack: SynthesizedStack, args: string[]): Promise<string> {
+  const label = `${stack.name} (${stack.region}): terraform ${args[0]}`;
+  return ctx.progress
+    ? ctx.progress.timed(label, () => runStep(ctx, stack, args))
+    : runStep(ctx, stack, args);
+}
+
+async function runStep(ctx: StepContext, stack: SynthesizedStack, args: string[]): Promise<string> {
   const result = await ctx.run(ctx.terraform, [...args, '-no-color'], {
     cwd: stack.dir,
     env: { TF_IN_AUTOMATION: '1' },

@@ -82,6 +82,14 @@ describe('deploy flags', () => {
       /--worker us-east-1 repeats the hub region/,
     ],
     [
+      ['--hub', 'us-east-1', '--worker', 'us-east-1'],
+      /^--worker us-east-1 is the hub region \(--hub us-east-1\): .*give --hub-as-worker instead of --worker us-east-1$/,
+    ],
+    [
+      ['--hub', 'us-east-1', '--worker', 'us-west-2', '--worker', 'us-east-1'],
+      /--worker us-east-1 is the hub region.*--hub-as-worker/,
+    ],
+    [
       ['--hub', 'us-east-1', '--worker', 'us-west-2', '--subnets', 'eu-west-1=subnet-0123abcd'],
       /--subnets: eu-west-1 is not a worker region/,
     ],

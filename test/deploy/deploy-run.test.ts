@@ -33,6 +33,7 @@ const args = parseDeployArgs([
 
 const quotaDeps = (over: Partial<PreflightDeps> = {}): PreflightDeps => ({
   callerIdentity: async () => ({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/me' }),
+  offeredTypes: async (_region, types) => [...types],
   findTerraform: () => '/usr/bin/terraform',
   spotQuota: async () => 64,
   vcpus: async () => ({ 'g6.xlarge': 4, 'g5.xlarge': 4, 'g6e.xlarge': 4 }),
@@ -70,6 +71,7 @@ function setup(
     run: runner.run,
     out: (l) => out.push(l),
     err: (l) => err.push(l),
+    now: () => 0,
     ...over,
   };
   return { deps, out, err, calls: runner.calls, seen, dir };
@@ -89,6 +91,8 @@ describe('runDeploy', () => {
     const code = await runDeploy({ ...args, synthOnly: true }, deps);
     expect(code).toBe(0);
     expect(out).toEqual([
+      '[0 s] synthesizing 3 stacks (about a minute) ...',
+      '[0 s] synthesizing 3 stacks (about a minute) done in 0 s',
       `synthesized demo-hub: ${deps.outdir}/stacks/demo-hub/cdk.tf.json`,
       `synthesized demo-worker-us-west-2: ${deps.outdir}/stacks/demo-worker-us-west-2/cdk.tf.json`,
       `synthesized demo-worker-eu-west-1: ${deps.outdir}/stacks/demo-worker-eu-west-1/cdk.tf.json`,
@@ -120,10 +124,55 @@ describe('runDeploy', () => {
       l.startsWith('cost of the stable endpoint: Global Accelerator: $0.025/h fixed ($18.00 per 30 days)'),
     );
     expect(cost).toBeGreaterThanOrEqual(0);
-    expect(cost).toBeLessThan(out.findIndex((l) => l.startsWith('applying ')));
+    expect(cost).toBeLessThan(out.findIndex((l) => l.includes('] applying ')));
     expect(out).toContainEqual(
       expect.stringMatching(
         /^endpoint: http:\/\/a1234567890abcdef\.awsglobalaccelerator\.com:30000\/ \(Global Accelerator; .*\/GB data transfer premium/,
+      ),
+    );
+  });
+
+  it('runs the pre-flight before any synthesis, and synthesizes nothing when it fails', async () => {
+    const { synth, seen } = fakeSynth();
+    const { deps, calls } = setup({
+      synth,
+      preflight: quotaDeps({ offeredTypes: async (_r, types) => types.filter((t) => t !== 'g6e.xlarge') }),
+    });
+    await expect(runDeploy(args, deps)).rejects.toThrow(/does not offer g6e\.xlarge|offered in none of/);
+    expect(seen).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('prints a progress line per stack and step with the elapsed time', async () => {
+    let clock = 0;
+    const { deps, out } = setup({}, (c) => {
+      clock += c.args[0] === 'apply' ? 60_000 : 2_000;
+      return c.args[0] === 'output'
+        ? { code: 0, stdout: JSON.stringify({ api_url: { value: 'https://x' } }), stderr: '' }
+        : ok;
+    });
+    const synth = deps.synth;
+    deps.synth = async (o) => {
+      clock += 65_000;
+      return synth(o);
+    };
+    deps.now = () => clock;
+    expect(await runDeploy(args, deps)).toBe(0);
+    const progress = out.filter((l) => l.startsWith('['));
+    expect(progress.slice(0, 7)).toEqual([
+      '[0 s] pre-flight: credentials (STS in us-east-1)',
+      '[0 s] pre-flight: instance types g6.xlarge, g5.xlarge, g6e.xlarge offered in us-west-2, eu-west-1',
+      '[0 s] pre-flight: Spot vCPU quotas',
+      '[0 s] pre-flight passed: account 123456789012, applying with /usr/bin/terraform',
+      '[0 s] synthesizing 3 stacks (about a minute) ...',
+      '[1 min 5 s] synthesizing 3 stacks (about a minute) done in 1 min 5 s',
+      '[1 min 5 s] applying demo-hub (us-east-1)',
+    ]);
+    expect(progress).toContain('[1 min 7 s] demo-hub (us-east-1): terraform init done in 2 s');
+    expect(progress).toContain('[2 min 7 s] demo-hub (us-east-1): terraform apply done in 1 min 0 s');
+    expect(progress).toContainEqual(
+      expect.stringMatching(
+        /^\[[^\]]+\] demo-worker-eu-west-1 \(eu-west-1\): terraform apply done in 1 min 0 s$/,
       ),
     );
   });

@@ -11,6 +11,7 @@ const config = parseConfig({
 });
 const deps = (over: Partial<PreflightDeps> = {}): PreflightDeps => ({
   callerIdentity: async () => ({ account: '123456789012', arn: 'arn' }),
+  offeredTypes: async (_region, types) => [...types],
   findTerraform: () => '/usr/local/bin/tofu',
   spotQuota: async () => 100,
   vcpus: async () => ({ 'g6.xlarge': 4, 'g6.2xlarge': 8, 'p4d.24xlarge': 96 }),
@@ -56,7 +57,86 @@ describe('preflight', () => {
       deps({ callerIdentity: async () => Promise.reject(new Error('ExpiredToken')) }),
     );
     await expect(run).rejects.toThrow(PreflightError);
-    await expect(run).rejects.toThrow(/AWS credentials are missing or invalid .*ExpiredToken.*--synth-only/);
+    await expect(run).rejects.toThrow(
+      /^AWS credentials are invalid or expired \(STS GetCallerIdentity in us-east-1 failed: Error: ExpiredToken\).*--synth-only/,
+    );
+  });
+
+  it('asks STS in the hub region, and tells missing credentials from a network that cannot reach STS', async () => {
+    const regions: string[] = [];
+    await preflight(
+      config,
+      deps({
+        callerIdentity: async (region) => {
+          regions.push(region);
+          return { account: '1', arn: 'a' };
+        },
+      }),
+    );
+    expect(regions).toEqual(['us-east-1']);
+    const none = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    await expect(
+      preflight(config, deps({ callerIdentity: async () => Promise.reject(none) })),
+    ).rejects.toThrow(/^no AWS credentials found \(CredentialsProviderError: Could not load credentials/);
+    const offline = new Error('getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com');
+    await expect(
+      preflight(config, deps({ callerIdentity: async () => Promise.reject(offline) })),
+    ).rejects.toThrow(/^cannot reach STS in us-east-1 \(Error: getaddrinfo ENOTFOUND/);
+  });
+
+  it('refuses an instance type no worker region offers, naming it', async () => {
+    const typo = parseConfig({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2', 'eu-west-1'],
+      instanceTypes: ['g6.xlarge', 'p99.mega'],
+    });
+    const run = preflight(
+      typo,
+      deps({ offeredTypes: async (_r, types) => types.filter((t) => t !== 'p99.mega') }),
+    );
+    await expect(run).rejects.toThrow(PreflightError);
+    await expect(run).rejects.toThrow(
+      /^instance type\(s\) p99\.mega offered in none of (us-west-2, eu-west-1|eu-west-1, us-west-2): misspelt or not an EC2 instance type/,
+    );
+  });
+
+  it('names the region that lacks a type the others offer', async () => {
+    const two = parseConfig({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2', 'eu-west-1'],
+      instanceTypes: ['g6.xlarge', 'g6e.xlarge'],
+    });
+    await expect(
+      preflight(
+        two,
+        deps({ offeredTypes: async (r, types) => (r === 'eu-west-1' ? ['g6.xlarge'] : [...types]) }),
+      ),
+    ).rejects.toThrow(/^eu-west-1 does not offer g6e\.xlarge: drop it from --instance-types/);
+  });
+
+  it('says a region the account cannot use is not enabled, not that credentials are missing', async () => {
+    const optIn = Object.assign(new Error('You are not subscribed to this service.'), {
+      name: 'OptInRequired',
+    });
+    const run = preflight(
+      parseConfig({ hubRegion: 'us-east-1', workerRegions: ['us-west-2', 'ap-east-1'] }),
+      deps({ offeredTypes: async (r, types) => (r === 'ap-east-1' ? Promise.reject(optIn) : [...types]) }),
+    );
+    await expect(run).rejects.toThrow(
+      /^ap-east-1: EC2 refused the request \(OptInRequired: .*\); the region is probably not enabled for this account \(enable it: aws account enable-region --region-name ap-east-1\)/,
+    );
+  });
+
+  it('logs a line per check as it starts', async () => {
+    const lines: string[] = [];
+    await preflight(config, deps({ spotQuota: async () => 500 }), (l) => lines.push(l));
+    expect(lines).toEqual([
+      'pre-flight: credentials (STS in us-east-1)',
+      'pre-flight: instance types g6.xlarge, g6.2xlarge, p4d.24xlarge offered in us-west-2',
+      'pre-flight: Spot vCPU quotas',
+    ]);
   });
 
   it('fails when neither terraform nor tofu is on PATH', async () => {
