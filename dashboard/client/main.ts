@@ -8,6 +8,7 @@ import { DASHBOARD_POLL_MS, ROUTES } from './config.ts';
 import { makeSend } from './controls.ts';
 import { renderCost } from './cost.ts';
 import { byId, errorText } from './dom.ts';
+import { NotFound } from './errors.ts';
 import { historyCard } from './history.ts';
 import { renderStatus } from './overview.ts';
 import { regionsCard } from './regions.ts';
@@ -17,8 +18,6 @@ import type { ExecutionView, HistoryView, LocalState, StatusView } from './types
 let simNow = Date.now();
 let lastState: LocalState | null = null;
 let lastHistory: HistoryView | null = null;
-
-class NotFound extends Error {}
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { cache: 'no-store', headers: { accept: 'application/json' } });
