@@ -16,6 +16,7 @@ import {
   type S3Factory,
 } from './checkpoint-steps.ts';
 import { readKept } from './checkpoints.ts';
+import { progress } from './progress.ts';
 import { disableProvisioning, type LambdaInvoker } from './provisioning.ts';
 import { readRecord, removeRecord, stateFilesOf, stateHasResources, statePrefix } from './record.ts';
 import type { CommandRunner } from './runner.ts';
@@ -34,6 +35,8 @@ export interface TeardownDeps {
   sleep: (ms: number) => Promise<void>;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Milliseconds on any monotonic clock, for the elapsed times (default `performance.now`). */
+  now?: () => number;
 }
 
 export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promise<number> {
@@ -82,18 +85,23 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
     }
   }
 
-  const result = await deps.synth({
-    config,
-    rootDir: deps.rootDir,
-    outdir: deps.outdir,
-    stateDir: deps.stateDir,
-    subnets: record.subnets,
-    deleteCheckpointsOnDestroy: args.deleteCheckpoints,
-  });
-  const ctx = { terraform, run: deps.run, log: deps.out };
+  const steps = progress(deps.out, deps.now ?? (() => performance.now()));
+  const result = await steps.timed(
+    `synthesizing ${1 + config.workerRegions.length} stacks (about a minute)`,
+    () =>
+      deps.synth({
+        config,
+        rootDir: deps.rootDir,
+        outdir: deps.outdir,
+        stateDir: deps.stateDir,
+        subnets: record.subnets,
+        deleteCheckpointsOnDestroy: args.deleteCheckpoints,
+      }),
+  );
+  const ctx = { terraform, run: deps.run, log: deps.out, progress: steps };
   const workers = result.stacks.filter((s) => s.kind === 'worker');
   const hub = result.stacks.find((s) => s.kind === 'hub');
-  deps.out(`destroying ${workers.map((w) => w.name).join(', ')} in parallel`);
+  steps.line(`destroying ${workers.map((w) => w.name).join(', ')} in parallel`);
   const failures = await inParallel(workers, (w) => destroyStack(ctx, w));
   if (failures.length > 0) {
     for (const failure of failures) deps.err(failure);
@@ -101,7 +109,7 @@ export async function runTeardown(args: TeardownArgs, deps: TeardownDeps): Promi
     return 1;
   }
   if (hub) {
-    deps.out(`destroying ${hub.name}`);
+    steps.line(`destroying ${hub.name}`);
     const hubFailures = await inParallel([hub], async (h) => {
       if (args.deleteCheckpoints) await allowBucketDeletion(ctx, h, deps.stateDir);
       else await keepBucket(ctx, h, deps.stateDir, prefix);

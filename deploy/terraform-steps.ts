@@ -13,7 +13,8 @@ export interface StepContext {
 }
 
 export async function step(ctx: StepContext, stack: SynthesizedStack, args: string[]): Promise<string> {
-  const label = `${stack.name} (${stack.region}): terraform ${args[0]}`;
+  const command = args[0] === 'state' ? args.slice(0, 2).join(' ') : args[0];
+  const label = `${stack.name} (${stack.region}): terraform ${command}`;
   return ctx.progress
     ? ctx.progress.timed(label, () => runStep(ctx, stack, args))
     : runStep(ctx, stack, args);

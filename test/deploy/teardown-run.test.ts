@@ -131,6 +131,32 @@ describe('runTeardown', () => {
     expect(existsSync(recordPath(t.stateDir, 'demo'))).toBe(false);
   });
 
+  it('prints a progress line per stack and step with the elapsed time', async () => {
+    const t = setup();
+    deployed(t.stateDir);
+    let clock = 0;
+    const run = t.deps.run;
+    t.deps.run = async (command, args, options) => {
+      clock += args[0] === 'destroy' ? 90_000 : 1_000;
+      return run(command, args, options);
+    };
+    t.deps.now = () => clock;
+    expect(await runTeardown(keep, t.deps)).toBe(0);
+    const progress = t.out.filter((l) => l.startsWith('['));
+    expect(progress[0]).toBe('[0 s] synthesizing 3 stacks (about a minute) ...');
+    expect(progress).toContainEqual(
+      expect.stringMatching(
+        /^\[[^\]]+\] demo-worker-eu-west-1 \(eu-west-1\): terraform destroy done in 1 min 30 s$/,
+      ),
+    );
+    expect(progress).toContainEqual(
+      expect.stringMatching(/\] demo-hub \(us-east-1\): terraform state rm done in 1 s$/),
+    );
+    expect(progress.at(-1)).toMatch(
+      /^\[\d+ min \d+ s\] demo-hub \(us-east-1\): terraform destroy done in 1 min 30 s$/,
+    );
+  });
+
   it('is idempotent: a second run finds nothing and succeeds without calling anything', async () => {
     const t = setup();
     deployed(t.stateDir);
