@@ -21,11 +21,17 @@ interface StoredParameter {
   value: string;
   version: number;
   lastModified: Date;
+  tier: 'Standard' | 'Advanced';
 }
 
 const TYPES: readonly string[] = ['String', 'StringList', 'SecureString'];
-/** Standard tier limit. */
-const MAX_VALUE_BYTES = 4096;
+/**
+ * Value size per parameter tier (Systems Manager User Guide, "Managing parameter tiers"): Standard 4 KB, Advanced
+ * 8 KB. Intelligent-Tiering picks Standard when the value fits it, else Advanced; an Advanced parameter never
+ * goes back to Standard. Without `Tier` a parameter is Standard (the account's default tier unless changed).
+ */
+const MAX_VALUE_BYTES = { Standard: 4096, Advanced: 8192 } as const;
+const TIERS: readonly string[] = ['Standard', 'Advanced', 'Intelligent-Tiering'];
 
 export class SsmService {
   private readonly parameters = new Map<string, StoredParameter>();
@@ -78,11 +84,28 @@ export class SsmService {
         "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
       );
     }
-    if (Buffer.byteLength(input.Value, 'utf8') > MAX_VALUE_BYTES) {
+    if (input.Tier !== undefined && !TIERS.includes(input.Tier)) {
       throw awsError(
         'ssm',
         'ValidationException',
-        `Standard tier parameters support a maximum parameter value of ${MAX_VALUE_BYTES} characters.`,
+        `1 validation error detected: Value '${input.Tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]`,
+      );
+    }
+    const bytes = Buffer.byteLength(input.Value, 'utf8');
+    const before = this.parameters.get(name)?.tier;
+    const tier: StoredParameter['tier'] =
+      before === 'Advanced' || input.Tier === 'Advanced'
+        ? 'Advanced'
+        : input.Tier === 'Intelligent-Tiering' && bytes > MAX_VALUE_BYTES.Standard
+          ? 'Advanced'
+          : 'Standard';
+    if (bytes > MAX_VALUE_BYTES[tier]) {
+      throw awsError(
+        'ssm',
+        'ValidationException',
+        tier === 'Standard'
+          ? `Standard tier parameters support a maximum parameter value of ${MAX_VALUE_BYTES.Standard} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.`
+          : `Advanced tier parameters support a maximum parameter value of ${MAX_VALUE_BYTES.Advanced} characters.`,
       );
     }
     if (input.Type !== undefined && !TYPES.includes(input.Type)) {
@@ -106,9 +129,10 @@ export class SsmService {
       value: input.Value,
       version: (existing?.version ?? 0) + 1,
       lastModified: this.ctx.clock.now(),
+      tier,
     };
     this.parameters.set(name, stored);
-    return { Version: stored.version, Tier: 'Standard' };
+    return { Version: stored.version, Tier: tier };
   }
 
   async deleteParameter(input: DeleteParameterCommandInput): Promise<Record<string, never>> {

@@ -1,4 +1,9 @@
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+} from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ContractTarget, TargetFactory } from './target.ts';
 
@@ -51,6 +56,49 @@ export function ssmContract(name: string, makeTarget: TargetFactory): void {
         .send(new PutParameterCommand({ Name: `/${t.unique('p')}`, Value: '', Type: 'String' }))
         .catch((e) => e);
       expect(error.name).toBe('ValidationException');
+    });
+
+    it('holds 4 KB in the Standard tier, 8 KB in the Advanced tier, and lets Intelligent-Tiering choose', async () => {
+      const ssm = t.clients.ssm(t.region);
+      const [standard, advanced, smart, small] = ['s', 'a', 'i', 'm'].map((k) => `/${t.unique(k)}`);
+      const tooBig = await ssm
+        .send(new PutParameterCommand({ Name: standard, Value: 'x'.repeat(4097), Type: 'String' }))
+        .catch((e) => e);
+      expect(tooBig.name).toBe('ValidationException');
+      expect(tooBig.message).toMatch(/Standard tier parameters support a maximum parameter value of 4096/);
+      try {
+        const big = await ssm.send(
+          new PutParameterCommand({
+            Name: advanced,
+            Value: 'x'.repeat(8192),
+            Type: 'String',
+            Tier: 'Advanced',
+          }),
+        );
+        expect(big.Tier).toBe('Advanced');
+        const over = await ssm
+          .send(
+            new PutParameterCommand({
+              Name: advanced,
+              Value: 'x'.repeat(8193),
+              Overwrite: true,
+              Tier: 'Advanced',
+            }),
+          )
+          .catch((e) => e);
+        expect(over.name).toBe('ValidationException');
+        const chosen = await ssm.send(
+          new PutParameterCommand({ Name: smart, Value: 'x'.repeat(5000), Tier: 'Intelligent-Tiering' }),
+        );
+        expect(chosen.Tier).toBe('Advanced');
+        const fits = await ssm.send(
+          new PutParameterCommand({ Name: small, Value: 'x', Tier: 'Intelligent-Tiering' }),
+        );
+        expect(fits.Tier).toBe('Standard');
+      } finally {
+        for (const name of [advanced, smart, small])
+          await ssm.send(new DeleteParameterCommand({ Name: name })).catch(() => undefined);
+      }
     });
 
     it('keeps parameters per region', async () => {
