@@ -43,6 +43,12 @@ export const names = (prefix: string) => ({
 
 export type Names = ReturnType<typeof names>;
 
+/**
+ * The worker's fence: the Auto Scaling group tag holding the highest request intent a worker execution accepted
+ * (docs/DESIGN.md, "Fence and absolute desired state").
+ */
+export const INTENT_TAG = 'spotplane:intent';
+
 export const LAMBDA_NAMES = [
   'region-finder',
   'state-store',

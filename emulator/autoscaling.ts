@@ -23,6 +23,8 @@ import type {
   DescribeAutoScalingInstancesCommandOutput,
   DescribeScalingActivitiesCommandInput,
   DescribeScalingActivitiesCommandOutput,
+  DescribeTagsCommandInput,
+  DescribeTagsCommandOutput,
   LifecycleState,
   SetDesiredCapacityCommandInput,
   TagDescription,
@@ -264,6 +266,43 @@ export class AutoScalingService {
         next.spotAllocationStrategy,
       );
     return next;
+  }
+
+  /**
+   * Tags of groups (Auto Scaling API Reference, DescribeTags): filters `auto-scaling-group`, `key`, `value`
+   * and `propagate-at-launch`, values of one filter or-ed, filters and-ed; in pages of at most 100.
+   */
+  async describeTags(input: DescribeTagsCommandInput): Promise<Output<DescribeTagsCommandOutput>> {
+    const filters = input.Filters ?? [];
+    const known = ['auto-scaling-group', 'key', 'value', 'propagate-at-launch'];
+    for (const f of filters) {
+      if (!known.includes(f.Name ?? '')) {
+        throw awsError('autoscaling', 'ValidationError', `Filter name ${f.Name} is invalid.`);
+      }
+    }
+    const matches = (name: string, value: string) => {
+      const f = filters.find((x) => x.Name === name);
+      return !f || (f.Values ?? []).includes(value);
+    };
+    const tags: TagDescription[] = [];
+    for (const g of this.groups.values()) {
+      for (const [key, tag] of g.tags) {
+        if (!matches('auto-scaling-group', g.name) || !matches('key', key) || !matches('value', tag.value))
+          continue;
+        if (!matches('propagate-at-launch', String(tag.propagateAtLaunch))) continue;
+        tags.push({
+          ResourceId: g.name,
+          ResourceType: 'auto-scaling-group',
+          Key: key,
+          Value: tag.value,
+          PropagateAtLaunch: tag.propagateAtLaunch,
+        });
+      }
+    }
+    const { page, nextToken } = paginate(tags, input.MaxRecords, input.NextToken, 100, (t) =>
+      awsError('autoscaling', 'InvalidNextToken', `The token '${t}' is invalid.`),
+    );
+    return { Tags: page, NextToken: nextToken };
   }
 
   /**

@@ -1,8 +1,12 @@
 /**
- * ECS (EC2 launch type) of one region. The instances of a cluster's Auto Scaling group register as
- * container instances once running; a task needs a whole instance (one GPU each), pulls its image
- * (20-40 s), runs, and turns HEALTHY after its health check passes (10-20 s more). A task on an
- * instance that dies is stopped with it.
+ * ECS (EC2 launch type) of one region. An instance of a cluster's Auto Scaling group becomes a container
+ * instance only when its ECS agent registers it, some time after the instance is running (the agent starts
+ * after the agent restore unit; `RegionMarket.agentRegistrationMs`); until then RunTask has nowhere to go. A
+ * task reserves the GPUs its definition asks for (one by default) on one ACTIVE, connected, not draining
+ * container instance, pulls its image (20-40 s), runs, and turns HEALTHY after its health check passes (10-20 s
+ * more). A task that cannot be placed is a `failures` entry (`RESOURCE:GPU`, or `AGENT` when the only candidates
+ * have a disconnected agent; ECS Developer Guide, "API failure reasons"), unless the capacity provider has
+ * managed scaling, which keeps it PROVISIONING until capacity arrives. A task on an instance that dies stops.
  */
 import type {
   Container,
@@ -12,8 +16,11 @@ import type {
   DescribeTasksCommandInput,
   DescribeTasksCommandOutput,
   Failure,
+  ListContainerInstancesCommandInput,
+  ListContainerInstancesCommandOutput,
   ListTasksCommandInput,
   ListTasksCommandOutput,
+  Resource,
   RunTaskCommandInput,
   RunTaskCommandOutput,
   StopTaskCommandInput,
@@ -34,6 +41,12 @@ export interface ClusterOptions {
   autoScalingGroups: string[];
   /** Capacity providers associated with the cluster (RunTask strategies may name only these). */
   capacityProviders?: string[];
+  /**
+   * The capacity providers among them with managed scaling ENABLED: a task they cannot place waits in
+   * PROVISIONING for ECS to scale the group out. spotplane deploys its provider with managed scaling DISABLED
+   * (the state machines own the group's size), so its RunTask gets failures instead.
+   */
+  managedScaling?: string[];
 }
 
 export interface TaskDefinitionOptions {
@@ -42,6 +55,8 @@ export interface TaskDefinitionOptions {
   image: string;
   /** Whether the container defines a health check; without one healthStatus stays UNKNOWN. */
   healthCheck: boolean;
+  /** GPUs the task reserves (`resourceRequirements` type GPU); 0 for a Neuron or CPU task. Default 1. */
+  gpus?: number;
 }
 
 interface LocalTaskDefinition extends TaskDefinitionOptions {
@@ -55,6 +70,8 @@ interface LocalTask {
   definition: LocalTaskDefinition;
   instanceId: string | null;
   containerInstanceArn: string | null;
+  /** The GPU ids it reserved on its container instance. */
+  gpuIds: string[];
   lastStatus: 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
   desiredStatus: 'RUNNING' | 'STOPPED';
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
@@ -80,8 +97,9 @@ interface LocalCluster {
   arn: string;
   autoScalingGroups: string[];
   capacityProviders: string[];
-  /** instance id -> container instance ARN */
-  containerInstances: Map<string, string>;
+  managedScaling: string[];
+  /** instance id -> container instance (registered by its agent; INACTIVE once deregistered). */
+  containerInstances: Map<string, LocalContainerInstance>;
 }
 
 /** A stand-in for a container's process (LocalCloud's optional real workload servers). */
@@ -108,6 +126,45 @@ export interface WorkloadHooks {
 const HEALTH_CHECK_INTERVAL_MS = 30_000;
 const HEALTH_CHECK_RETRIES = 5;
 const HEALTH_CHECK_START_PERIOD_MS = 300_000;
+interface LocalContainerInstance {
+  arn: string;
+  instanceId: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  agentConnected: boolean;
+  registeredAt: Date;
+  deregisteredAt: Date | null;
+  /** The instance's GPUs as the agent registers them. */
+  gpuIds: string[];
+}
+
+/**
+ * NVIDIA GPUs per instance type (Amazon EC2 accelerated computing instance specifications); a type not listed
+ * has one when it is a G or P type, none otherwise (Neuron types expose devices, not ECS GPU resources).
+ */
+const GPUS_PER_TYPE: Record<string, number> = {
+  'g4dn.12xlarge': 4,
+  'g4dn.metal': 8,
+  'g5.12xlarge': 4,
+  'g5.24xlarge': 4,
+  'g5.48xlarge': 8,
+  'g6.12xlarge': 4,
+  'g6.24xlarge': 4,
+  'g6.48xlarge': 8,
+  'g6e.12xlarge': 4,
+  'g6e.24xlarge': 4,
+  'g6e.48xlarge': 8,
+  'p4d.24xlarge': 8,
+  'p4de.24xlarge': 8,
+  'p5.48xlarge': 8,
+  'p5e.48xlarge': 8,
+};
+
+export function gpusOf(instanceType: string): number {
+  return GPUS_PER_TYPE[instanceType] ?? (/^[gp]\d/.test(instanceType) ? 1 : 0);
+}
+
+/** Deregistered container instances stay describable (INACTIVE) for about an hour, then are forgotten. */
+const INACTIVE_RETENTION_MS = 60 * 60_000;
 
 /** A task's state as the change listeners see it. */
 export interface TaskChange {
@@ -151,6 +208,7 @@ export class EcsService {
       arn: `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:cluster/${opts.name}`,
       autoScalingGroups: opts.autoScalingGroups,
       capacityProviders: opts.capacityProviders ?? [],
+      managedScaling: opts.managedScaling ?? [],
       containerInstances: new Map(),
     });
   }
@@ -203,8 +261,8 @@ export class EcsService {
         `LaunchType ${input.launchType} is not supported by this cluster's capacity.`,
       );
     }
-    const viaCapacityProvider = (input.capacityProviderStrategy?.length ?? 0) > 0;
-    for (const item of input.capacityProviderStrategy ?? []) {
+    const strategy = input.capacityProviderStrategy ?? [];
+    for (const item of strategy) {
       if (!item.capacityProvider || !cluster.capacityProviders.includes(item.capacityProvider)) {
         throw awsError(
           'ecs',
@@ -213,19 +271,24 @@ export class EcsService {
         );
       }
     }
-    if (!viaCapacityProvider && cluster.containerInstances.size === 0) {
+    // Only a provider with managed scaling can hold a task until ECS has scaled the group out.
+    const waitsForCapacity = strategy.some((s) => cluster.managedScaling.includes(s.capacityProvider!));
+    const registered = [...cluster.containerInstances.values()].filter((ci) => ci.status === 'ACTIVE');
+    if (!waitsForCapacity && registered.length === 0) {
       throw awsError(
         'ecs',
         'InvalidParameterException',
         'No Container Instances were found in your cluster.',
       );
     }
+    const distinct = (input.placementConstraints ?? []).some((c) => c.type === 'distinctInstance');
+    const gpus = definition.gpus ?? 1;
     const tasks: Task[] = [];
     const failures: Failure[] = [];
     for (let i = 0; i < count; i++) {
-      const free = this.freeInstance(cluster);
-      if (!free && !viaCapacityProvider) {
-        failures.push({ arn: [...cluster.containerInstances.values()][0], reason: 'RESOURCE:GPU' });
+      const free = this.placeable(cluster, gpus, distinct);
+      if (!free && !waitsForCapacity) {
+        failures.push(this.placementFailure(registered));
         continue;
       }
       const task: LocalTask = {
@@ -234,18 +297,19 @@ export class EcsService {
         definition,
         instanceId: null,
         containerInstanceArn: null,
+        gpuIds: [],
         lastStatus: 'PROVISIONING',
         desiredStatus: 'RUNNING',
         healthStatus: 'UNKNOWN',
         createdAt: this.ctx.clock.now(),
         startedBy: input.startedBy,
         group: input.group ?? `family:${definition.family}`,
-        launchType: viaCapacityProvider ? undefined : 'EC2',
+        launchType: strategy.length > 0 ? undefined : 'EC2',
         capacityProviderName: input.capacityProviderStrategy?.[0]?.capacityProvider,
         timers: [],
       };
       this.tasks.push(task);
-      if (free) this.place(task, free);
+      if (free) this.place(task, free, gpus);
       else {
         task.timers.push(
           this.ctx.clock.setTimer(PROVISIONING_TIMEOUT_MS, () =>
@@ -316,8 +380,30 @@ export class EcsService {
   }
 
   /**
-   * The cluster's registered container instances (ECS API Reference, DescribeContainerInstances): at most
-   * 100 references per call; an ARN no longer registered (its instance went away) is a `MISSING` failure.
+   * The cluster's container instances (ECS API Reference, ListContainerInstances): every registered one (never
+   * a deregistered, INACTIVE one), or those with the `status` asked for, in pages of at most 100.
+   */
+  async listContainerInstances(
+    input: ListContainerInstancesCommandInput,
+  ): Promise<Output<ListContainerInstancesCommandOutput>> {
+    const cluster = this.requireCluster(input.cluster);
+    if (input.maxResults !== undefined && (input.maxResults < 1 || input.maxResults > 100)) {
+      throw awsError('ecs', 'InvalidParameterException', 'maxResults must be between 1 and 100.');
+    }
+    const selected = [...cluster.containerInstances.values()].filter((ci) => {
+      const status = this.statusOf(ci);
+      return status !== 'INACTIVE' && (!input.status || status === input.status);
+    });
+    const { page, nextToken } = paginate(selected, input.maxResults, input.nextToken, 100, () =>
+      awsError('ecs', 'InvalidParameterException', 'Invalid nextToken.'),
+    );
+    return { containerInstanceArns: page.map((ci) => ci.arn), nextToken };
+  }
+
+  /**
+   * Container instances with what ECS knows of them (ECS API Reference, DescribeContainerInstances): status,
+   * whether the agent is connected, registered and remaining resources (GPU as a STRINGSET of GPU ids), task
+   * counts. At most 100 references per call; one never registered in the cluster is a `MISSING` failure.
    */
   async describeContainerInstances(
     input: DescribeContainerInstancesCommandInput,
@@ -332,27 +418,42 @@ export class EcsService {
         'InvalidParameterException',
         'ContainerInstances cannot have more than 100 entries.',
       );
-    const byArn = new Map([...cluster.containerInstances].map(([instanceId, arn]) => [arn, instanceId]));
     const containerInstances: ContainerInstance[] = [];
     const failures: Failure[] = [];
     for (const ref of refs) {
-      const arn = [...byArn.keys()].find((a) => a === ref || a.endsWith(`/${ref}`));
-      const instanceId = arn ? byArn.get(arn) : undefined;
-      if (!arn || !instanceId) {
+      const ci = [...cluster.containerInstances.values()].find(
+        (c) => c.arn === ref || c.arn.endsWith(`/${ref}`),
+      );
+      if (!ci) {
         failures.push({ arn: ref, reason: 'MISSING' });
         continue;
       }
-      const live = this.tasks.filter((t) => t.instanceId === instanceId && t.lastStatus !== 'STOPPED');
+      const live = this.tasks.filter((t) => t.containerInstanceArn === ci.arn && t.lastStatus !== 'STOPPED');
+      const used = new Set(live.flatMap((t) => t.gpuIds));
+      const gpu = (ids: string[]): Resource => ({ name: 'GPU', type: 'STRINGSET', stringSetValue: ids });
       containerInstances.push({
-        containerInstanceArn: arn,
-        ec2InstanceId: instanceId,
-        status: 'ACTIVE',
-        agentConnected: true,
+        containerInstanceArn: ci.arn,
+        ec2InstanceId: ci.instanceId,
+        status: this.statusOf(ci),
+        agentConnected: ci.agentConnected,
+        registeredAt: ci.registeredAt,
+        registeredResources: [gpu(ci.gpuIds)],
+        remainingResources: [gpu(ci.gpuIds.filter((id) => !used.has(id)))],
         runningTasksCount: live.filter((t) => t.lastStatus === 'RUNNING').length,
         pendingTasksCount: live.filter((t) => t.lastStatus !== 'RUNNING').length,
+        attributes: [{ name: 'ecs.instance-type', value: this.ec2.get(ci.instanceId)?.instanceType }],
       });
     }
     return { containerInstances, failures };
+  }
+
+  /**
+   * ACTIVE, or DRAINING once a Spot interruption warning reached an instance whose agent drains on it
+   * (`ECS_ENABLE_SPOT_INSTANCE_DRAINING=true`, which spotplane's user data sets), or INACTIVE once deregistered.
+   */
+  private statusOf(ci: LocalContainerInstance): 'ACTIVE' | 'DRAINING' | 'INACTIVE' {
+    if (ci.status === 'INACTIVE') return 'INACTIVE';
+    return this.ec2.get(ci.instanceId)?.interruptionAt ? 'DRAINING' : 'ACTIVE';
   }
 
   private requireCluster(ref: string | undefined): LocalCluster {
@@ -380,21 +481,50 @@ export class EcsService {
     return this.tasks.find((t) => t.cluster === cluster && (t.arn === ref || t.arn.endsWith(`/${ref}`)));
   }
 
-  private freeInstance(cluster: LocalCluster): string | undefined {
-    const busy = new Set(
-      this.tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.instanceId).map((t) => t.instanceId),
-    );
-    for (const instanceId of cluster.containerInstances.keys()) {
-      const instance = this.ec2.get(instanceId);
-      if (instance?.state === 'running' && !busy.has(instanceId)) return instanceId;
+  /** A container instance that can take a task now: ACTIVE, agent connected, enough free GPUs. */
+  private placeable(
+    cluster: LocalCluster,
+    gpus: number,
+    distinct: boolean,
+  ): LocalContainerInstance | undefined {
+    for (const ci of cluster.containerInstances.values()) {
+      if (this.statusOf(ci) !== 'ACTIVE' || !ci.agentConnected) continue;
+      if (this.ec2.get(ci.instanceId)?.state !== 'running') continue;
+      const live = this.tasks.filter((t) => t.containerInstanceArn === ci.arn && t.lastStatus !== 'STOPPED');
+      if (distinct && live.length > 0) continue;
+      const used = new Set(live.flatMap((t) => t.gpuIds));
+      if (ci.gpuIds.filter((id) => !used.has(id)).length >= gpus) return ci;
     }
     return undefined;
   }
 
-  private place(task: LocalTask, instanceId: string): void {
+  /** Why a task found no container instance: AGENT when a candidate's agent is disconnected, else the GPUs. */
+  private placementFailure(registered: LocalContainerInstance[]): Failure {
+    const disconnected = registered.find((ci) => !ci.agentConnected);
+    if (disconnected) {
+      return {
+        arn: disconnected.arn,
+        reason: 'AGENT',
+        detail: "The container instance's agent is disconnected; the task was not placed.",
+      };
+    }
+    return {
+      arn: registered[0]?.arn,
+      reason: 'RESOURCE:GPU',
+      detail: 'No container instance met the GPU requirement of the task.',
+    };
+  }
+
+  private place(task: LocalTask, ci: LocalContainerInstance, gpus: number): void {
     for (const cancel of task.timers.splice(0)) cancel();
-    task.instanceId = instanceId;
-    task.containerInstanceArn = task.cluster.containerInstances.get(instanceId) ?? null;
+    const used = new Set(
+      this.tasks
+        .filter((t) => t.containerInstanceArn === ci.arn && t.lastStatus !== 'STOPPED')
+        .flatMap((t) => t.gpuIds),
+    );
+    task.gpuIds = ci.gpuIds.filter((id) => !used.has(id)).slice(0, gpus);
+    task.instanceId = ci.instanceId;
+    task.containerInstanceArn = ci.arn;
     task.lastStatus = 'PENDING';
     task.pullStartedAt = this.ctx.clock.now();
     const market = this.ctx.market;
@@ -530,21 +660,54 @@ export class EcsService {
         continue;
       }
       if (instance.state === 'running') {
-        cluster.containerInstances.set(
-          instance.instanceId,
-          `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:container-instance/${cluster.name}/${this.ctx.ids.hex(32)}`,
+        // The agent registers the instance only after it started (restore unit first, then ecs.service).
+        this.ctx.clock.setTimer(this.ctx.market.agentRegistrationMs(), () =>
+          this.register(cluster, instance),
         );
-        // Tasks waiting for capacity (capacity provider strategy) get the new instance.
-        const waiting = this.tasks.find((t) => t.cluster === cluster && t.lastStatus === 'PROVISIONING');
-        if (waiting) this.place(waiting, instance.instanceId);
       } else if (instance.state === 'shutting-down' || instance.state === 'terminated') {
-        cluster.containerInstances.delete(instance.instanceId);
+        const ci = cluster.containerInstances.get(instance.instanceId);
+        if (ci) {
+          // The agent goes down with the instance; a terminated instance is deregistered (INACTIVE).
+          ci.agentConnected = false;
+          if (instance.state === 'terminated') {
+            ci.status = 'INACTIVE';
+            ci.deregisteredAt = this.ctx.clock.now();
+          }
+        }
         for (const task of this.tasks) {
           if (task.instanceId === instance.instanceId) {
             this.stopNow(task, 'TerminationNotice', `Host EC2 (instance ${instance.instanceId}) terminated.`);
           }
         }
       }
+    }
+  }
+
+  private register(cluster: LocalCluster, instance: LocalInstance): void {
+    if (instance.state !== 'running' || cluster.containerInstances.has(instance.instanceId)) return;
+    const now = this.ctx.clock.now();
+    for (const [id, old] of cluster.containerInstances) {
+      if (old.deregisteredAt && now.getTime() - old.deregisteredAt.getTime() > INACTIVE_RETENTION_MS) {
+        cluster.containerInstances.delete(id);
+      }
+    }
+    const ci: LocalContainerInstance = {
+      arn: `arn:aws:ecs:${this.ctx.region}:${this.ctx.accountId}:container-instance/${cluster.name}/${this.ctx.ids.hex(32)}`,
+      instanceId: instance.instanceId,
+      status: 'ACTIVE',
+      agentConnected: true,
+      registeredAt: now,
+      deregisteredAt: null,
+      gpuIds: Array.from({ length: gpusOf(instance.instanceType) }, () => `GPU-${this.ctx.ids.uuid()}`),
+    };
+    cluster.containerInstances.set(instance.instanceId, ci);
+    // Tasks waiting for capacity (a managed-scaling provider) get the new instance, as many as fit.
+    for (const waiting of this.tasks.filter(
+      (t) => t.cluster === cluster && t.lastStatus === 'PROVISIONING',
+    )) {
+      const gpus = waiting.definition.gpus ?? 1;
+      if (this.placeable(cluster, gpus, false) !== ci) break;
+      this.place(waiting, ci, gpus);
     }
   }
 

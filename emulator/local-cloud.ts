@@ -491,12 +491,20 @@ export class LocalCloud {
       autoscaling: bind(r.autoScaling, [
         'setDesiredCapacity',
         'createOrUpdateTags',
+        'describeTags',
         'updateAutoScalingGroup',
         'describeAutoScalingGroups',
         'describeAutoScalingInstances',
         'describeScalingActivities',
       ]),
-      ecs: bind(r.ecs, ['runTask', 'stopTask', 'listTasks', 'describeTasks', 'describeContainerInstances']),
+      ecs: bind(r.ecs, [
+        'runTask',
+        'stopTask',
+        'listTasks',
+        'describeTasks',
+        'listContainerInstances',
+        'describeContainerInstances',
+      ]),
       ssm: bind(r.ssm, ['getParameter', 'getParameters', 'putParameter', 'deleteParameter']),
       eventbridge: bind(r.events, [
         'putEvents',

@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
 import { initialHubState } from '../core/messages.ts';
-import { LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
+import { INTENT_TAG, LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
 import { DEFAULT_MODEL, WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import type { TimerClock } from '../emulator/clock.ts';
 import { createLocalCloud } from '../emulator/index.ts';
@@ -215,6 +216,9 @@ export class LocalControlPlane {
         minSize: 0,
         maxSize: config.targetCapacity * 2,
         desiredCapacity: 0,
+        // As the worker stack creates it: no Capacity Rebalancing, the fence tag at 0, ECS's managed tag.
+        capacityRebalance: false,
+        tags: { [INTENT_TAG]: '0', AmazonECSManaged: 'true' },
       });
       here.ecs.createCluster({
         name: n.ecsCluster,
@@ -226,19 +230,20 @@ export class LocalControlPlane {
         containerName: WORKLOAD_CONTAINER,
         image: workload(config).image,
         healthCheck: true,
+        gpus: acceleratorFamily(config.instanceTypes) === 'nvidia' ? 1 : 0,
       });
       for (const fn of WORKER_LAMBDAS) await this.registerLambda(region, fn);
     }
 
     const loader = await this.definitionLoader();
-    const settings = await this.orchestratorSettings();
+    const settings = await this.machineSettings();
     await this.createMachine(loader, config.hubRegion, 'orchestrator', {
       ...this.hubSubstitutions(),
-      ...settings,
+      ...settings.orchestrator,
     });
     const workerMachines = new Map<string, Partial<Record<MachineKey, string>>>();
     for (const region of config.workerRegions) {
-      const subs = this.workerSubstitutions(region);
+      const subs = { ...this.workerSubstitutions(region), ...settings.worker };
       workerMachines.set(region, {
         launch: await this.createMachine(loader, region, 'launch', subs),
         teardown: await this.createMachine(loader, region, 'teardown', subs),
@@ -344,13 +349,20 @@ export class LocalControlPlane {
   }
 
   /** The configuration-derived placeholders (`statemachines/settings.ts`), as the stacks pass them. */
-  private async orchestratorSettings(): Promise<Record<string, string>> {
+  private async machineSettings(): Promise<{
+    orchestrator: Record<string, string>;
+    worker: Record<string, string>;
+  }> {
     const path = join(this.rootDir, 'statemachines', 'settings.ts');
-    if (!existsSync(path)) return {};
+    if (!existsSync(path)) return { orchestrator: {}, worker: {} };
     const mod = (await import(pathToFileURL(path).href)) as {
       orchestratorSettings?: (config: Config) => Record<string, string>;
+      workerSettings?: (config: Config) => Record<string, string>;
     };
-    return mod.orchestratorSettings?.(this.config) ?? {};
+    return {
+      orchestrator: mod.orchestratorSettings?.(this.config) ?? {},
+      worker: mod.workerSettings?.(this.config) ?? {},
+    };
   }
 
   private async definitionLoader(): Promise<DefinitionLoader | undefined> {

@@ -33,6 +33,9 @@ export const TYPED_PLACEHOLDERS: Readonly<Record<string, PlaceholderType>> = {
   MaxCycles: 'integer',
   OnDemandFallback: 'boolean',
   WorkerRegions: 'list',
+  LaunchBudgetSeconds: 'integer',
+  LaunchPollLimit: 'integer',
+  TaskGpus: 'integer',
 };
 
 export type SubstitutionValue = string | number | boolean | readonly string[];

@@ -7,7 +7,7 @@ import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
-import { names } from '../core/naming.ts';
+import { type Names, names } from '../core/naming.ts';
 import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
@@ -17,7 +17,7 @@ import type { Statement } from '../infra/iam.ts';
 import { nodeFunctions } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
-import { orchestratorSettings } from '../statemachines/settings.ts';
+import { orchestratorSettings, workerSettings } from '../statemachines/settings.ts';
 import { GpuCapacity } from './capacity.ts';
 import { type ContainerResources, DEFAULT_RESOURCES, WorkerEcs } from './ecs.ts';
 import { WorkerEvents } from './events.ts';
@@ -46,7 +46,10 @@ export interface WorkerStackProps {
 }
 
 /** What each worker Lambda may do; Describe* calls of Auto Scaling and EC2 have no resource-level permissions. */
-export const workerLambdaStatements = (): Record<WorkerLambda, Statement[]> => ({
+export const workerLambdaStatements = (
+  here: ReturnType<typeof arns>,
+  n: Names,
+): Record<WorkerLambda, Statement[]> => ({
   'get-instance-from-asg': [
     { actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], resources: ['*'] },
   ],
@@ -55,6 +58,15 @@ export const workerLambdaStatements = (): Record<WorkerLambda, Statement[]> => (
       actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'],
       resources: ['*'],
     },
+    // Registered container instances and spotplane's tasks of the worker's own cluster.
+    { actions: ['ecs:ListContainerInstances'], resources: [here.ecsCluster(n.ecsCluster)] },
+    { actions: ['ecs:DescribeContainerInstances'], resources: [here.ecsContainerInstances(n.ecsCluster)] },
+    {
+      actions: ['ecs:ListTasks'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': here.ecsCluster(n.ecsCluster) } },
+    },
+    { actions: ['ecs:DescribeTasks'], resources: [here.ecsTasks(n.ecsCluster)] },
   ],
   'classify-capacity-event': [{ actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] }],
 });
@@ -147,7 +159,7 @@ export class WorkerStack extends TerraformStack {
       logRetentionDays: LOG_RETENTION_DAYS,
     });
 
-    const statements = workerLambdaStatements();
+    const statements = workerLambdaStatements(here, n);
     const functions = nodeFunctions(this, WORKER_LAMBDAS, {
       provider,
       bundles: artifacts.bundles,
@@ -164,6 +176,7 @@ export class WorkerStack extends TerraformStack {
     const workerBusArn = here.eventBus(n.workerBus);
     const substitutions: Record<string, string> = {
       ...orchestratorSettings(config),
+      ...workerSettings(config),
       Prefix: prefix,
       Region: region,
       HubRegion: hubRegion,
@@ -186,6 +199,9 @@ export class WorkerStack extends TerraformStack {
       'autoscaling:DescribeAutoScalingGroups': ['*'],
       'autoscaling:DescribeAutoScalingInstances': ['*'],
       'autoscaling:DescribeScalingActivities': ['*'],
+      // The fence: DescribeTags has no resource-level permissions; the tag is written on this group only.
+      'autoscaling:DescribeTags': ['*'],
+      'autoscaling:CreateOrUpdateTags': [capacity.asgArn],
       'ec2:DescribeInstances': ['*'],
       'ecs:RunTask': [here.ecsTaskDefinition(n.ecsTaskDefinition)],
       'ecs:StartTask': [here.ecsTaskDefinition(n.ecsTaskDefinition)],

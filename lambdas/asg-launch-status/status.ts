@@ -1,13 +1,28 @@
 /**
- * AsgLaunchStatus (worker): polled by LaunchInstance after raising desired capacity. Reads the ASG and
- * its scaling activities since the launch began and lets the pure `decideLaunchStatus` say IN_SERVICE,
- * PENDING or FAILED — so a capacity error ends the launch at once instead of waiting out the timeout.
+ * AsgLaunchStatus (worker): polled by LaunchInstance. Reads the ASG and its scaling activities since the launch
+ * began, the cluster's container instances (registered by their agent some time after InService) and
+ * spotplane's tasks, and lets the pure `decideLaunchProgress` say READY, WAIT (in which phase), PLACE (how many
+ * tasks to start now) or FAILED — so a capacity error ends the launch at once, and RunTask is only called when
+ * a registered instance is free for it.
  */
 import { type Activity, DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { describeIssues } from '../../core/config.ts';
-import { decideLaunchStatus, type LaunchStatus, type ScalingActivity } from '../../core/launch-status.ts';
+import {
+  type ContainerInstanceView,
+  decideLaunchProgress,
+  type LaunchProgress,
+  type TaskView,
+} from '../../core/launch-progress.ts';
+import type { ScalingActivity } from '../../core/launch-status.ts';
+import { names } from '../../core/naming.ts';
 import { describeAsg } from '../shared/asg.ts';
 import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
@@ -17,10 +32,17 @@ const inputSchema = z.object({
   since: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time such as 2026-11-24T10:00:00Z'),
+  /** Replicas wanted in the region; the group's desired capacity when omitted. */
+  want: z.int().min(0).optional(),
+  /** GPUs one task reserves (0 for a Neuron task). */
+  gpus: z.int().min(0).default(1),
+  execution: z.string().optional(),
 });
 
 /** Activities come newest first; more than this many pages back is older than any launch we wait for. */
 const MAX_ACTIVITY_PAGES = 5;
+/** What LaunchInstance passes as RunTask's StartedBy: the tasks this Lambda counts. */
+export const STARTED_BY = 'spotplane';
 
 async function activitiesSince(deps: WorkerDeps, since: Date): Promise<ScalingActivity[]> {
   const found: ScalingActivity[] = [];
@@ -49,28 +71,70 @@ const toActivity = (a: Activity): ScalingActivity => ({
   startTime: a.StartTime ? new Date(a.StartTime) : new Date(0),
 });
 
+/** The cluster's registered container instances (one page: a region holds at most 10 replicas). */
+async function containerInstances(deps: WorkerDeps, cluster: string): Promise<ContainerInstanceView[]> {
+  const ecs = deps.clients.ecs(deps.region);
+  const listed = await ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 100 }));
+  const arns = listed.containerInstanceArns ?? [];
+  if (arns.length === 0) return [];
+  const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
+  return (out.containerInstances ?? []).map((ci) => ({
+    status: ci.status ?? '',
+    agentConnected: ci.agentConnected ?? false,
+    freeGpus: ci.remainingResources?.find((r) => r.name === 'GPU')?.stringSetValue?.length ?? 0,
+    tasks: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+  }));
+}
+
+/** spotplane's tasks in the cluster: live ones and those that stopped recently (ECS keeps them about an hour). */
+async function ourTasks(deps: WorkerDeps, cluster: string): Promise<TaskView[]> {
+  const ecs = deps.clients.ecs(deps.region);
+  const arns: string[] = [];
+  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+    const out = await ecs.send(
+      new ListTasksCommand({ cluster, startedBy: STARTED_BY, desiredStatus, maxResults: 100 }),
+    );
+    arns.push(...(out.taskArns ?? []));
+  }
+  if (arns.length === 0) return [];
+  const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(0, 100) }));
+  return (out.tasks ?? []).map((t) => ({
+    lastStatus: t.lastStatus ?? '',
+    desiredStatus: t.desiredStatus ?? '',
+    healthStatus: t.healthStatus ?? 'UNKNOWN',
+    createdAt: t.createdAt ? new Date(t.createdAt) : new Date(0),
+    stopCode: t.stopCode,
+    stoppedReason: t.stoppedReason,
+  }));
+}
+
 /**
- * Where the launch begun at `input.since` stands: IN_SERVICE, PENDING, or FAILED with the EC2 error code.
+ * Where the launch begun at `input.since` stands and what it should do next.
  *
  * @example
- * await launchStatus(deps, { since: '2026-11-24T10:00:00Z' }); // { state: 'PENDING' }
+ * await launchStatus(deps, { since: '2026-11-24T10:00:00Z', want: 1 }); // { state: 'WAIT', progress: {...} }
  * @throws {LaunchStatusInputError} naming the field when `since` is missing or not a time.
  * @throws {AsgNotFoundError} when the worker's ASG does not exist.
  */
-export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<LaunchStatus> {
+export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<LaunchProgress> {
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) {
     throw new LaunchStatusInputError(
       `Invalid asg-launch-status input: ${describeIssues(parsed.error).join('; ')}`,
-      {
-        cause: parsed.error,
-      },
+      { cause: parsed.error },
     );
   }
   const since = new Date(parsed.data.since);
+  const cluster = deps.clusterName ?? names(deps.config.prefix).ecsCluster;
   const group = await describeAsg(deps.clients, deps.region, deps.asgName);
-  const activities = await activitiesSince(deps, since);
-  return decideLaunchStatus({
+  const [activities, instances, tasks] = await Promise.all([
+    activitiesSince(deps, since),
+    containerInstances(deps, cluster),
+    ourTasks(deps, cluster),
+  ]);
+  return decideLaunchProgress({
+    want: parsed.data.want ?? group.DesiredCapacity ?? 0,
+    gpusPerTask: parsed.data.gpus,
     asg: {
       desiredCapacity: group.DesiredCapacity ?? 0,
       instances: (group.Instances ?? []).map((i) => ({
@@ -80,13 +144,15 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
     },
     activities,
     since,
+    containerInstances: instances,
+    tasks,
   });
 }
 
 /** The AsgLaunchStatus Lambda (middy + Powertools); AWS errors propagate to the state machine's Retry. */
 export function makeHandler(deps: WorkerDeps) {
   const obs = deps.observability ?? makeObservability('asg-launch-status');
-  return middy<unknown, LaunchStatus>()
+  return middy<unknown, LaunchProgress>()
     .use(instrument(obs, { staticContext: { region: deps.region, asg: deps.asgName } }))
     .handler(async (event) => {
       const status = await launchStatus(deps, event);

@@ -24,3 +24,6 @@ export function ownRegion(env: Env): string {
 
 /** The worker ASG: `ASG_NAME`, defaulting to the name deploy gives it. */
 export const asgName = (env: Env, prefix: string): string => env.ASG_NAME ?? names(prefix).autoScalingGroup;
+
+/** The worker's ECS cluster: `ECS_CLUSTER`, defaulting to the name deploy gives it. */
+export const clusterName = (env: Env, prefix: string): string => env.ECS_CLUSTER ?? names(prefix).ecsCluster;

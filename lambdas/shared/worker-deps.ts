@@ -1,16 +1,22 @@
 /** Dependencies of the worker-region Lambdas: the region they serve and the ASG they look after. */
 import { type HandlerDeps, handlerDepsFromEnv } from './deps.ts';
-import { asgName, ownRegion } from './env.ts';
+import { asgName, clusterName, ownRegion } from './env.ts';
 
 export interface WorkerDeps extends HandlerDeps {
   region: string;
   asgName: string;
+  /** The worker's ECS cluster; the deployed name for the prefix when not given. */
+  clusterName?: string;
 }
 
-/** The worker region (`SPOTPLANE_REGION`, else `AWS_REGION`) and ASG (`ASG_NAME`, else the deployed name). */
+/**
+ * The worker region (`SPOTPLANE_REGION`, else `AWS_REGION`), ASG (`ASG_NAME`) and ECS cluster (`ECS_CLUSTER`),
+ * each defaulting to the deployed name.
+ */
 export const workerSettingsFromEnv = (env: Record<string, string | undefined>, prefix: string) => ({
   region: ownRegion(env),
   asgName: asgName(env, prefix),
+  clusterName: clusterName(env, prefix),
 });
 
 /**

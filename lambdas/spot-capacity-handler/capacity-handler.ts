@@ -63,6 +63,13 @@ export async function handleWorkerEvent(
     return { outcome: 'IGNORED', kind: event.kind, reason: 'OTHER_DEPLOYMENT' };
   }
   logger.appendKeys({ worker_region: event.detail.region });
+  // A launch report without a token answers a fenced request of the level-triggered hub: nothing waits on it
+  // here (the `!`s below rely on this).
+  const launchReport =
+    event.kind === 'launch-succeeded' || event.kind === 'launch-failed' || event.kind === 'launch-heartbeat';
+  if (launchReport && event.detail.task_token === undefined) {
+    return { outcome: 'IGNORED', kind: event.kind, reason: 'NO_TASK_TOKEN' };
+  }
 
   let result: CapacityHandlerResult;
   switch (event.kind) {
@@ -72,7 +79,7 @@ export async function handleWorkerEvent(
       countMetric(metrics, METRIC.launches);
       result = tokenResult(
         event.kind,
-        await sendSuccess(sfn, event.detail.task_token, { region, instances }),
+        await sendSuccess(sfn, event.detail.task_token!, { region, instances }),
       );
       break;
     }
@@ -80,11 +87,11 @@ export async function handleWorkerEvent(
       countMetric(metrics, METRIC.launchFailures);
       result = tokenResult(
         event.kind,
-        await sendFailure(sfn, event.detail.task_token, event.detail.error, event.detail.cause),
+        await sendFailure(sfn, event.detail.task_token!, event.detail.error, event.detail.cause),
       );
       break;
     case 'launch-heartbeat':
-      result = tokenResult(event.kind, await sendHeartbeat(sfn, event.detail.task_token));
+      result = tokenResult(event.kind, await sendHeartbeat(sfn, event.detail.task_token!));
       break;
     case 'region-lost':
       result = await regionLost(deps, obs, event.detail);

@@ -171,12 +171,21 @@ describe('parseEvent on events it cannot use', () => {
     });
   });
 
-  it('returns malformed for a worker event missing its task token', () => {
-    const parsed = parseEvent(worker(LAUNCH_SUCCEEDED, { prefix: 'sp', region: 'us-west-2', instances: [] }));
+  it('returns malformed for a worker event missing a field it needs', () => {
+    const parsed = parseEvent(
+      worker(LAUNCH_SUCCEEDED, { prefix: 'sp', region: 'us-west-2', task_token: 't' }),
+    );
     expect(parsed).toMatchObject({
       kind: 'malformed',
-      issues: [expect.stringContaining('detail.task_token')],
+      issues: [expect.stringContaining('detail.instances')],
     });
+  });
+
+  it('reads a worker report without a task token when it carries the request intent', () => {
+    const parsed = parseEvent(
+      worker(LAUNCH_SUCCEEDED, { prefix: 'sp', region: 'us-west-2', intent: 4, instances: [] }),
+    );
+    expect(parsed).toMatchObject({ kind: 'launch-succeeded', detail: { intent: 4 } });
   });
 
   it.each([null, undefined, 42, 'event', [], {}, { source: 'aws.ec2' }, { 'detail-type': 'x' }])(

@@ -38,14 +38,23 @@ describe('messages', () => {
     expect(state).toMatchObject({ status: 'DISABLED', region: null, instances: [], excluded_regions: [] });
   });
 
-  it('rejects a launch request without a task token', () => {
-    const result = launchRequestedSchema.safeParse({
+  it('takes a launch request with an intent and an absolute desired state, or capacity and lifecycle', () => {
+    const fenced = launchRequestedSchema.safeParse({
       prefix: 'p',
       target_region: 'us-west-2',
+      intent: 7,
+      desired: { spot: 1, on_demand: 0 },
+    });
+    const legacy = launchRequestedSchema.safeParse({
+      prefix: 'p',
+      target_region: 'us-west-2',
+      task_token: 't',
       capacity: 1,
       lifecycle: 'spot',
     });
-    expect(result.success).toBe(false);
+    const neither = launchRequestedSchema.safeParse({ prefix: 'p', target_region: 'us-west-2', intent: 7 });
+    expect([fenced.success, legacy.success, neither.success]).toEqual([true, true, false]);
+    expect(neither.error?.issues[0]?.path).toEqual(['desired']);
   });
 });
 

@@ -2,6 +2,12 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../lambdas/asg-launch-status/index.ts';
 import { awsError, clockAt, config, fakeAws, lambdaContext, quietObservability } from './helpers.ts';
@@ -53,7 +59,50 @@ const activity = (StatusCode: string, StartTime: string, StatusMessage = '') => 
   Progress: 100,
 });
 
-beforeEach(() => aws.reset());
+/** The cluster: `registered` container instances (free GPU each unless busy), and spotplane's tasks. */
+function cluster(
+  registered: { busy: boolean }[],
+  tasks: { lastStatus: string; health?: string; stopCode?: string }[] = [],
+) {
+  const ciArns = registered.map(
+    (_, i) => `arn:aws:ecs:eu-west-1:123456789012:container-instance/sp-cluster/c${i}`,
+  );
+  aws.mocks.ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: ciArns });
+  aws.mocks.ecs.on(DescribeContainerInstancesCommand).resolves({
+    containerInstances: registered.map((r, i) => ({
+      containerInstanceArn: ciArns[i],
+      status: 'ACTIVE',
+      agentConnected: true,
+      runningTasksCount: r.busy ? 1 : 0,
+      pendingTasksCount: 0,
+      remainingResources: [{ name: 'GPU', type: 'STRINGSET', stringSetValue: r.busy ? [] : ['GPU-1'] }],
+    })),
+    failures: [],
+  });
+  const taskArns = tasks.map((_, i) => `arn:aws:ecs:eu-west-1:123456789012:task/sp-cluster/t${i}`);
+  aws.mocks.ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({
+    taskArns: taskArns.filter((_, i) => tasks[i]!.lastStatus !== 'STOPPED'),
+  });
+  aws.mocks.ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({
+    taskArns: taskArns.filter((_, i) => tasks[i]!.lastStatus === 'STOPPED'),
+  });
+  aws.mocks.ecs.on(DescribeTasksCommand).resolves({
+    tasks: tasks.map((t, i) => ({
+      taskArn: taskArns[i],
+      lastStatus: t.lastStatus,
+      desiredStatus: t.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+      healthStatus: (t.health ?? 'UNKNOWN') as 'HEALTHY',
+      createdAt: new Date('2026-11-24T10:03:00Z'),
+      stopCode: t.stopCode as 'EssentialContainerExited' | undefined,
+    })),
+    failures: [],
+  });
+}
+
+beforeEach(() => {
+  aws.reset();
+  cluster([]);
+});
 
 describe('AsgLaunchStatus', () => {
   it('reports FAILED with the EC2 error code when a launch activity after since failed', async () => {
@@ -83,20 +132,50 @@ describe('AsgLaunchStatus', () => {
     expect(new Set(aws.regions.autoScaling)).toEqual(new Set(['eu-west-1']));
   });
 
-  it('reports IN_SERVICE once the desired instances are InService and healthy', async () => {
+  it('waits in phase registration while the instance is InService but not registered by its ECS agent', async () => {
     aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(1, ['InService']));
     aws.mocks.autoScaling
       .on(DescribeScalingActivitiesCommand)
       .resolves({ Activities: [activity('Successful', '2026-11-24T10:00:05Z')] });
-    expect(await invoke({ since })).toEqual({ state: 'IN_SERVICE' });
+    expect(await invoke({ since, want: 1 })).toMatchObject({
+      state: 'WAIT',
+      progress: { phase: 'registration', in_service: 1, registered: 0 },
+    });
+    expect(aws.mocks.ecs.commandCalls(DescribeContainerInstancesCommand)).toHaveLength(0);
   });
 
-  it('reports PENDING while the instance boots', async () => {
+  it('says PLACE once a registered container instance has its GPU free, and READY once the task is healthy', async () => {
+    aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(1, ['InService']));
+    aws.mocks.autoScaling.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });
+    cluster([{ busy: false }]);
+    expect(await invoke({ since, want: 1 })).toMatchObject({ state: 'PLACE', run_count: 1 });
+    expect(aws.mocks.ecs.commandCalls(ListContainerInstancesCommand)[0]?.args[0].input).toMatchObject({
+      cluster: 'sp-cluster',
+    });
+    expect(aws.mocks.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({
+      cluster: 'sp-cluster',
+      startedBy: 'spotplane',
+    });
+    cluster([{ busy: true }], [{ lastStatus: 'RUNNING', health: 'HEALTHY' }]);
+    expect(await invoke({ since, want: 1 })).toMatchObject({ state: 'READY', progress: { healthy: 1 } });
+  });
+
+  it('reports TaskStopped for a task of this launch that exited before it was healthy', async () => {
+    aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(1, ['InService']));
+    aws.mocks.autoScaling.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });
+    cluster([{ busy: false }], [{ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }]);
+    expect(await invoke({ since, want: 1 })).toMatchObject({ state: 'FAILED', error: 'TaskStopped' });
+  });
+
+  it('waits in phase instances while the instance boots, wanting the group desired capacity by default', async () => {
     aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(1, ['Pending']));
     aws.mocks.autoScaling
       .on(DescribeScalingActivitiesCommand)
       .resolves({ Activities: [activity('InProgress', '2026-11-24T10:00:05Z')] });
-    expect(await invoke({ since })).toEqual({ state: 'PENDING' });
+    expect(await invoke({ since })).toMatchObject({
+      state: 'WAIT',
+      progress: { phase: 'instances', wanted: 1 },
+    });
   });
 
   it('ignores a failure from before this launch', async () => {
@@ -104,7 +183,7 @@ describe('AsgLaunchStatus', () => {
     aws.mocks.autoScaling.on(DescribeScalingActivitiesCommand).resolves({
       Activities: [activity('Failed', '2026-11-24T09:00:00Z', 'InsufficientInstanceCapacity')],
     });
-    expect(await invoke({ since })).toEqual({ state: 'PENDING' });
+    expect(await invoke({ since })).toMatchObject({ state: 'WAIT' });
   });
 
   it('pages back through activities until it reaches ones older than since', async () => {

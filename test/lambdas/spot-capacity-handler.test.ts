@@ -304,16 +304,21 @@ describe('SpotCapacityHandler Teardown Completed', () => {
 describe('SpotCapacityHandler input it does not act on', () => {
   it('drops a malformed worker event without throwing, and counts it', async () => {
     const addMetric = vi.spyOn(observability.metrics, 'addMetric');
-    const result = await invoke(worker('Launch Succeeded', { region: 'us-west-2' }));
+    const result = await invoke(worker('Launch Succeeded', { region: 'us-west-2', task_token: 't' }));
     expect(result).toMatchObject({
       outcome: 'DROPPED',
-      reason: expect.stringContaining('detail.task_token'),
+      reason: expect.stringContaining('detail.instances'),
     });
     expect(addMetric).toHaveBeenCalledWith(METRIC.droppedEvents, 'Count', 1);
     expect(aws.mocks.sfn.calls()).toHaveLength(0);
   });
 
   it.each([
+    [
+      'a launch report of a fenced request (intent, no token: the level-triggered hub)',
+      worker('Launch Succeeded', { region: 'us-west-2', intent: 3, instances: [] }),
+      'NO_TASK_TOKEN',
+    ],
     ['an unknown kind', { source: 'aws.s3', 'detail-type': 'Object Created', detail: {} }, 'UNKNOWN_EVENT'],
     [
       'an event of another deployment',

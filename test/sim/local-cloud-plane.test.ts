@@ -6,7 +6,13 @@ import { scenarioTrace } from '../../sim/scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
 import { HOUR, T0 } from './fixtures.ts';
 
-const FAST_LAUNCH = { bootMs: 60_000, containerStartMs: 20_000, healthyAfterMs: 10_000 };
+/** 90 s from launch to healthy, the ECS agent's registration included (LocalCloud models it since issue 12). */
+const FAST_LAUNCH = {
+  bootMs: 50_000,
+  agentRegistrationMs: 10_000,
+  containerStartMs: 20_000,
+  healthyAfterMs: 10_000,
+};
 
 const interruptedScenario = () =>
   scenarioTrace({

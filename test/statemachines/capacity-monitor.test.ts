@@ -25,6 +25,25 @@ describe('CapacityMonitor', () => {
     });
   });
 
+  it('retries Region Lost through EventBridge failed entries, and fails visibly when it cannot be put', async () => {
+    const world = new WorkerWorld(REGION);
+    const ours = world.addRunningInstance();
+    const warn = () =>
+      world.start('capacityMonitor', 'aws.ec2', 'EC2 Spot Instance Interruption Warning', {
+        'instance-id': ours,
+        'instance-action': 'terminate',
+      });
+    world.failEntries = 3;
+    const retried = await world.finish(warn());
+    world.failEntries = 99;
+    const lost = await world.finish(warn());
+
+    expect(retried.status).toBe('SUCCEEDED');
+    expect(world.eventsOfType('Region Lost')).toHaveLength(1);
+    expect(lost).toMatchObject({ status: 'FAILED', error: 'EventBridge.FailedEntry' });
+    expect(statesEntered(lost)).toContain('ReportFailed');
+  });
+
   it('reports a terminated instance of ours with its reason', async () => {
     const world = new WorkerWorld(REGION);
     const ours = world.addRunningInstance();

@@ -67,25 +67,56 @@ function pausesOrBounds(state: State): boolean {
   return state.Type === 'Choice' && hasNumericBound(state.Choices);
 }
 
-/** The states of a cycle that avoids every state in `cut`, or null when there is none (DFS colouring). */
+/** The return-address pattern of the worker machines: a Pass sets `$.resume` = { to: <state> }. */
+const RESUME_PATH = '$.resume';
+const setsResume = (state: State): string | undefined =>
+  state.Type === 'Pass' && state.ResultPath === RESUME_PATH
+    ? ((state.Result as { to?: string } | undefined)?.to ?? undefined)
+    : undefined;
+const dispatchesOnResume = (state: State): boolean =>
+  state.Type === 'Choice' &&
+  ((state.Choices as { Variable?: string }[] | undefined) ?? []).every(
+    (r) => r.Variable === `${RESUME_PATH}.to`,
+  );
+
+/**
+ * Where a state can go next given the resume target it carries: a Choice dispatching on `$.resume.to` goes
+ * only where the last Pass that set `$.resume` said (a subroutine's return), not to every target it lists.
+ */
+function successorsIn(state: State, resumeTo: string | undefined): [string, string | undefined][] {
+  const next = setsResume(state) ?? resumeTo;
+  if (dispatchesOnResume(state) && resumeTo !== undefined) {
+    const rule = (state.Choices as { StringEquals: string; Next: string }[]).find(
+      (r) => r.StringEquals === resumeTo,
+    );
+    return [[rule?.Next ?? (state.Default as string), next]];
+  }
+  return successors(state).map((s) => [s, next]);
+}
+
+/**
+ * The states of a cycle that avoids every state in `cut`, or null when there is none (DFS colouring over
+ * state x resume target, so a shared subroutine returning to different callers is no cycle by itself).
+ */
 function cycleAvoiding(states: Record<string, State>, cut: Set<string>): string[] | null {
   const colour = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (cut.has(name) || colour.get(name) === 'done') return null;
-    if (colour.get(name) === 'open') return path.slice(path.indexOf(name));
-    colour.set(name, 'open');
-    path.push(name);
-    for (const next of successors(states[name]!)) {
-      const found = visit(next);
+  const visit = (name: string, resumeTo: string | undefined): string[] | null => {
+    const key = `${name}|${resumeTo ?? ''}`;
+    if (cut.has(name) || colour.get(key) === 'done') return null;
+    if (colour.get(key) === 'open') return path.slice(path.indexOf(key)).map((k) => k.split('|')[0]!);
+    colour.set(key, 'open');
+    path.push(key);
+    for (const [next, carried] of successorsIn(states[name]!, resumeTo)) {
+      const found = visit(next, carried);
       if (found) return found;
     }
     path.pop();
-    colour.set(name, 'done');
+    colour.set(key, 'done');
     return null;
   };
   for (const name of Object.keys(states)) {
-    const found = visit(name);
+    const found = visit(name, undefined);
     if (found) return found;
   }
   return null;
@@ -150,6 +181,26 @@ describe('state machine files', () => {
     expect(cycleAvoiding(states, new Set(['Again']))).toBeNull();
   });
 
+  it('follows a subroutine back to its caller only (the fence), and still finds a loop through it', () => {
+    const states: Record<string, State> = {
+      First: { Type: 'Pass', Result: { to: 'A' }, ResultPath: '$.resume', Next: 'Sub' },
+      Sub: { Type: 'Pass', Next: 'Return' },
+      Return: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.resume.to', StringEquals: 'A', Next: 'A' },
+          { Variable: '$.resume.to', StringEquals: 'B', Next: 'B' },
+        ],
+        Default: 'A',
+      },
+      A: { Type: 'Pass', Result: { to: 'B' }, ResultPath: '$.resume', Next: 'Sub' },
+      B: { Type: 'Succeed' },
+    };
+    expect(cycleAvoiding(states, new Set())).toBeNull();
+    states.B = { Type: 'Pass', Next: 'First' };
+    expect(cycleAvoiding(states, new Set())).not.toBeNull();
+  });
+
   it('bounds the launch wait of the Orchestrator by a timeout and a heartbeat', () => {
     const launch = (machines.orchestrator() as Machine).States.Launch!;
     expect(launch).toMatchObject({
@@ -178,8 +229,9 @@ describe('state machine files', () => {
       HubBusName: 'spotplane-hub',
       Prefix: 'spotplane',
     }) as Machine;
-    // The launch budget: 300 s instance ready + 120 s placement + 60 s image pull + 450 s health.
-    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 930, HeartbeatSeconds: 300 });
+    // The launch budget (300 s instance ready + 120 s placement + 60 s image pull + 450 s health) + 60 s for
+    // the worker's own timeout report to arrive first.
+    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 990, HeartbeatSeconds: 300 });
     expect(definition.States.OnDemandPolicy!.Parameters).toEqual({
       allowed: true,
       regions: ['us-west-2', 'eu-west-1'],

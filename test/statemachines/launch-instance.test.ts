@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf, ranInOrder, statesEntered } from './support/history.ts';
+import { eventsOf, ranInOrder, statesEntered, waitDurations } from './support/history.ts';
 import { WorkerWorld } from './support/worker-world.ts';
 
 const REGION = 'us-west-2';
 const TOKEN = 'AQ-hub-launch-token';
 
-const request = (overrides: Record<string, unknown> = {}) => ({
+/** A request of the edge-triggered hub (task token, capacity + lifecycle, no fence). */
+const legacy = (overrides: Record<string, unknown> = {}) => ({
   prefix: 'spotplane',
   target_region: REGION,
   task_token: TOKEN,
@@ -14,11 +15,24 @@ const request = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const launch = (world: WorkerWorld, overrides: Record<string, unknown> = {}) =>
-  world.start('launch', 'spotplane.hub', 'Launch Requested', request(overrides));
+/** A request of the level-triggered hub: intent + absolute desired state. */
+const fenced = (
+  intent: number,
+  desired = { spot: 1, on_demand: 0 },
+  overrides: Record<string, unknown> = {},
+) => ({
+  prefix: 'spotplane',
+  target_region: REGION,
+  intent,
+  desired,
+  ...overrides,
+});
+
+const launch = (world: WorkerWorld, detail: Record<string, unknown> = legacy()) =>
+  world.start('launch', 'spotplane.hub', 'Launch Requested', detail);
 
 describe('LaunchInstance', () => {
-  it('raises the group, waits for InService and a healthy container, then reports the instances', async () => {
+  it('raises the group, waits for a registered container instance, runs the task, waits until healthy, reports', async () => {
     const world = new WorkerWorld(REGION);
     const execution = await world.finish(launch(world));
 
@@ -39,6 +53,7 @@ describe('LaunchInstance', () => {
     expect(world.asg).toMatchObject({
       desired: 1,
       distribution: {
+        OnDemandBaseCapacity: 0,
         OnDemandPercentageAboveBaseCapacity: 0,
         SpotAllocationStrategy: 'price-capacity-optimized',
       },
@@ -46,31 +61,73 @@ describe('LaunchInstance', () => {
     expect(
       ranInOrder(execution, [
         'RaiseCapacity',
-        'LaunchStatus',
-        'InstancesWait',
-        'LaunchStatus',
+        'Progress',
+        'Heartbeat',
+        'Place',
         'RunTask',
-        'DescribeTasks',
-        'ClassifyTasks',
-        'HealthWait',
-        'DescribeTasks',
+        'Progress',
         'GetInstances',
         'ReportLaunched',
         'Launched',
       ]),
     ).toBe(true);
-    // Healthy means the health check passed, not merely RUNNING: success came after boot (90 s) + start (10 s) + health (60 s).
-    expect(succeeded!.at.getTime() - execution.startDate.getTime()).toBeGreaterThanOrEqual(160_000);
-    // The hub heard progress at least every poll while it waited.
+    // Healthy means the health check passed, not merely RUNNING: boot (90 s) + registration (30 s) + start
+    // (10 s) + health (60 s).
+    expect(succeeded!.at.getTime() - execution.startDate.getTime()).toBeGreaterThanOrEqual(190_000);
+    // The hub heard progress, with the phase it was in, at least every poll while it waited.
     const beats = world.eventsOfType('Launch Heartbeat');
     expect(beats.length).toBeGreaterThanOrEqual(8);
     expect(beats.every((b) => b.detail.task_token === TOKEN && b.detail.region === REGION)).toBe(true);
+    expect(new Set(beats.map((b) => b.detail.phase))).toEqual(
+      new Set(['instances', 'registration', 'placement', 'health']),
+    );
     const gaps = [
       execution.startDate.getTime(),
       ...beats.map((b) => b.at.getTime()),
       succeeded!.at.getTime(),
     ].map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!));
     expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('runs no task until the ECS agent has registered the instance, so ECS never answers with failures', async () => {
+    const world = new WorkerWorld(REGION, {
+      spotCapacity: true,
+      bootSeconds: 90,
+      registrationSeconds: 75,
+      healthySeconds: 30,
+      terminateSeconds: 45,
+    });
+    const start = world.clock.now().getTime();
+    let firstRunTaskAt: number | null = null;
+    world.beforeCall = (call) => {
+      if (firstRunTaskAt === null && call.resource.endsWith(':ecs:runTask'))
+        firstRunTaskAt = world.clock.now().getTime();
+    };
+    const execution = await world.finish(launch(world));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.callsOf(':ecs:runTask')).toHaveLength(1);
+    expect(firstRunTaskAt! - start).toBeGreaterThanOrEqual((90 + 75) * 1000);
+    expect(statesEntered(execution)).not.toContain('PlacementFailures');
+  });
+
+  it('retries placement failures (AGENT) with backoff 5 s, 10 s, then places the task', async () => {
+    const world = new WorkerWorld(REGION);
+    world.agentFailures = 2;
+    const execution = await world.finish(launch(world));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.callsOf(':ecs:runTask')).toHaveLength(3);
+    expect(waitDurations(execution, 'PlacementWait')).toEqual([5, 10]);
+    expect(world.liveTasks()).toHaveLength(1);
+  });
+
+  it('gives up on placement after 5 backoffs (the budget), reporting RunTaskFailed and cleaning up', async () => {
+    const world = new WorkerWorld(REGION);
+    world.agentFailures = 99;
+    const execution = await world.finish(launch(world));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'RunTaskFailed' });
+    expect(waitDurations(execution, 'PlacementWait')).toEqual([5, 10, 20, 40, 45]);
+    expect(world.eventsOfType('Launch Failed')[0]!.detail).toMatchObject({ error: 'RunTaskFailed' });
+    expect(world.asg.desired).toBe(0);
   });
 
   it('reports a capacity error as soon as the scaling activity fails, never running the task, and scales back to 0', async () => {
@@ -91,15 +148,14 @@ describe('LaunchInstance', () => {
       error: 'InsufficientInstanceCapacity',
     });
     expect(failed!.detail.cause).toContain('There is no Spot capacity available');
-    // Within a poll or two, not after the 10-minute bound.
+    // Within a poll or two, not after the launch budget.
     expect(failed!.at.getTime() - execution.startDate.getTime()).toBeLessThanOrEqual(30_000);
     expect(world.callsOf(':ecs:runTask')).toEqual([]);
-    expect(statesEntered(execution)).not.toContain('RunTask');
     expect(
       ranInOrder(execution, [
-        'LaunchStatus',
-        'InstancesReady',
-        'CapacityFailed',
+        'Progress',
+        'NextStep',
+        'ProgressFailed',
         'CleanUp',
         'ScaleDown',
         'ReportFailure',
@@ -109,25 +165,48 @@ describe('LaunchInstance', () => {
     expect(world.asg.desired).toBe(0);
   });
 
-  it('switches the group to on-demand for an on-demand request', async () => {
+  it('launches on-demand for an on-demand request: the whole capacity as OnDemandBaseCapacity', async () => {
     const world = new WorkerWorld(REGION, {
       spotCapacity: false,
       bootSeconds: 60,
       healthySeconds: 30,
       terminateSeconds: 45,
     });
-    const execution = await world.finish(launch(world, { lifecycle: 'on-demand' }));
+    const execution = await world.finish(launch(world, legacy({ lifecycle: 'on-demand' })));
     expect(execution.status).toBe('SUCCEEDED');
     expect(world.asg.distribution).toEqual({
-      OnDemandBaseCapacity: 0,
-      OnDemandPercentageAboveBaseCapacity: 100,
+      OnDemandBaseCapacity: 1,
+      OnDemandPercentageAboveBaseCapacity: 0,
+      SpotAllocationStrategy: 'price-capacity-optimized',
     });
     expect(world.eventsOfType('Launch Succeeded')[0]!.detail.instances).toEqual([
       expect.objectContaining({ lifecycle: 'on-demand' }),
     ]);
   });
 
-  it('gives up on a container that never becomes healthy, stopping the task and scaling to 0', async () => {
+  it('brings the region to an absolute desired state: spot and on-demand together, one task per instance', async () => {
+    const world = new WorkerWorld(REGION);
+    const execution = await world.finish(launch(world, fenced(3, { spot: 1, on_demand: 1 })));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.asg.desired).toBe(2);
+    expect(world.asg.instances.map((i) => i.lifecycle).sort()).toEqual(['on-demand', 'spot']);
+    expect(new Set(world.liveTasks().map((t) => t.instanceId)).size).toBe(2);
+    expect(world.eventsOfType('Launch Succeeded')[0]!.detail).toMatchObject({ region: REGION, intent: 3 });
+    expect(world.eventsOfType('Launch Succeeded')[0]!.detail).not.toHaveProperty('task_token');
+  });
+
+  it('a repeated request changes nothing: the running, healthy task is found and no second one started', async () => {
+    const world = new WorkerWorld(REGION);
+    await world.finish(launch(world, fenced(4)));
+    const tasksBefore = world.liveTasks().map((t) => t.arn);
+    const again = await world.finish(launch(world, fenced(4)));
+    expect(again.status).toBe('SUCCEEDED');
+    expect(world.liveTasks().map((t) => t.arn)).toEqual(tasksBefore);
+    expect(world.callsOf(':ecs:runTask')).toHaveLength(1);
+    expect(world.asg.desired).toBe(1);
+  });
+
+  it('gives up on a container that never becomes healthy within the launch budget, stopping it and scaling to 0', async () => {
     const world = new WorkerWorld(REGION, {
       spotCapacity: true,
       bootSeconds: 90,
@@ -138,7 +217,8 @@ describe('LaunchInstance', () => {
 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'HealthCheckTimeout' });
     expect(world.eventsOfType('Launch Failed')[0]!.detail).toMatchObject({ error: 'HealthCheckTimeout' });
-    expect(eventsOf(execution, 'TaskStateEntered', 'DescribeTasks')).toHaveLength(61);
+    // The default launch budget (1470 s) bounds it: 90 polls of 15 s plus placement.
+    expect(eventsOf(execution, 'PassStateEntered', 'CountPoll')).toHaveLength(90);
     expect(world.callsOf(':ecs:stopTask').map((c) => (c.input as { Task: string }).Task)).toEqual([
       ...world.tasks.keys(),
     ]);
@@ -169,14 +249,103 @@ describe('LaunchInstance', () => {
     expect(broken.eventsOfType('Launch Failed')[0]!.detail).toMatchObject({
       error: 'AutoScaling.ValidationErrorException',
     });
-    expect(statesEntered(execution)).not.toContain('LaunchStatus');
+    expect(statesEntered(execution)).not.toContain('Progress');
   });
 
   it('ignores a request addressed to another region', async () => {
     const world = new WorkerWorld(REGION);
-    const execution = await world.finish(launch(world, { target_region: 'eu-west-1' }));
+    const execution = await world.finish(launch(world, legacy({ target_region: 'eu-west-1' })));
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual(['CheckRegion', 'NotForThisRegion']);
     expect(world.calls).toEqual([]);
+  });
+});
+
+describe('LaunchInstance reports through EventBridge failures', () => {
+  it('retries a PutEvents answered with a failed entry (EventBridge.FailedEntry) until Launch Succeeded is delivered', async () => {
+    const world = new WorkerWorld(REGION);
+    world.failEntries = 3;
+    world.failEntriesOf = 'Launch Succeeded';
+    const execution = await world.finish(launch(world));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.eventsOfType('Launch Succeeded')).toHaveLength(1);
+    expect(eventsOf(execution, 'TaskFailed', 'ReportLaunched').map((e) => e.error)).toEqual([
+      'EventBridge.FailedEntry',
+      'EventBridge.FailedEntry',
+      'EventBridge.FailedEntry',
+    ]);
+  });
+
+  it('ends FAILED (never quietly SUCCEEDED) and keeps the capacity when Launch Succeeded cannot be put at all', async () => {
+    const world = new WorkerWorld(REGION);
+    world.failEntries = 99;
+    world.failEntriesOf = 'Launch Succeeded';
+    const execution = await world.finish(launch(world, fenced(2)));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'ReportFailed' });
+    expect(world.asg.desired).toBe(1);
+    expect(world.liveTasks()).toHaveLength(1);
+  });
+});
+
+describe('LaunchInstance fence (intent)', () => {
+  it('drops a request older than the group tag at once: no change, no event', async () => {
+    const world = new WorkerWorld(REGION);
+    world.asg.tags.set('spotplane:intent', '7');
+    const execution = await world.finish(launch(world, fenced(5)));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toContain('Superseded');
+    expect(world.callsOf(':autoscaling:updateAutoScalingGroup')).toEqual([]);
+    expect(world.events).toEqual([]);
+  });
+
+  it('tags the group with its intent before it changes anything', async () => {
+    const world = new WorkerWorld(REGION);
+    world.asg.tags.set('spotplane:intent', '3');
+    const execution = await world.finish(launch(world, fenced(4)));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.asg.tags.get('spotplane:intent')).toBe('4');
+    expect(ranInOrder(execution, ['ReadFence', 'WriteFence', 'RaiseCapacity'])).toBe(true);
+  });
+
+  it('stops before RunTask when a newer request took the region meanwhile', async () => {
+    const world = new WorkerWorld(REGION);
+    world.beforeCall = (call) => {
+      // A newer request (intent 9) arrives while this launch waits for its instance.
+      if (call.stateName === 'Progress') world.asg.tags.set('spotplane:intent', '9');
+    };
+    const execution = await world.finish(launch(world, fenced(8)));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toContain('Superseded');
+    expect(world.callsOf(':ecs:runTask')).toEqual([]);
+    expect(world.events.filter((e) => e.detailType !== 'Launch Heartbeat')).toEqual([]);
+  });
+
+  it('an old launch that fails never scales down what a newer request launched (issue 11, defect 4)', async () => {
+    const world = new WorkerWorld(REGION, {
+      spotCapacity: true,
+      bootSeconds: 90,
+      healthySeconds: null,
+      terminateSeconds: 45,
+    });
+    const old = launch(world, fenced(10));
+    await world.clock.advance(200_000);
+    // The hub moved on: intent 11 wants two replicas here; its worker set the group (and the tag).
+    world.asg.tags.set('spotplane:intent', '11');
+    world.asg.desired = 2;
+    const execution = await world.finish(old);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toContain('Superseded');
+    expect(world.callsOf(':autoscaling:updateAutoScalingGroup')).toHaveLength(1);
+    expect(world.asg.desired).toBe(2);
+    expect(world.eventsOfType('Launch Failed')).toEqual([]);
+  });
+
+  it('a request without intent (the edge-triggered hub) is not fenced: no tag read or written', async () => {
+    const world = new WorkerWorld(REGION);
+    world.asg.tags.set('spotplane:intent', '99');
+    const execution = await world.finish(launch(world));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(world.callsOf(':autoscaling:createOrUpdateTags')).toEqual([]);
+    expect(statesEntered(execution)).not.toContain('ReadFence');
   });
 });

@@ -1,7 +1,8 @@
-import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
+  ListContainerInstancesCommand,
   ListTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -13,12 +14,18 @@ export function ecsContract(name: string, makeTarget: TargetFactory): void {
   describe(`ECS contract (${name})`, () => {
     let t: ContractTarget;
     const ecs = () => t.clients.ecs(t.region);
-    const withInstances = async (n: number) => {
-      await t.clients
+    const scaleTo = (n: number) =>
+      t.clients
         .autoScaling(t.region)
         .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: n }));
-      await t.advance(120_000);
+    /** Instances booted and registered by their ECS agent (which starts a while after boot). */
+    const withInstances = async (n: number) => {
+      await scaleTo(n);
+      await t.advance(300_000);
     };
+    const listed = async () =>
+      (await ecs().send(new ListContainerInstancesCommand({ cluster: t.clusterName })))
+        .containerInstanceArns ?? [];
     const run = () =>
       ecs().send(
         new RunTaskCommand({ cluster: t.clusterName, taskDefinition: t.taskDefinition, launchType: 'EC2' }),
@@ -70,6 +77,66 @@ export function ecsContract(name: string, makeTarget: TargetFactory): void {
       expect(empty.name).toBe('InvalidParameterException');
     });
 
+    it('has no container instance while an instance is InService but its agent has not registered yet', async () => {
+      await scaleTo(1);
+      let inService = false;
+      for (let waited = 0; waited < 300_000 && !inService; waited += 5_000) {
+        await t.advance(5_000);
+        const g = await t.clients
+          .autoScaling(t.region)
+          .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.asgName] }));
+        inService = g.AutoScalingGroups?.[0]?.Instances?.[0]?.LifecycleState === 'InService';
+      }
+      const atInService = await listed();
+      const tooEarly = await run().catch((e) => e);
+      await t.advance(300_000);
+      expect(inService).toBe(true);
+      expect(atInService).toEqual([]);
+      expect(tooEarly.name).toBe('InvalidParameterException');
+      expect(tooEarly.message).toMatch(/No Container Instances/);
+      expect(await listed()).toHaveLength(1);
+      expect((await run()).failures).toEqual([]);
+    });
+
+    it('describes a container instance with its connected agent and its GPUs, registered and remaining', async () => {
+      await withInstances(1);
+      const [arn] = await listed();
+      const before = await ecs().send(
+        new DescribeContainerInstancesCommand({ cluster: t.clusterName, containerInstances: [arn!] }),
+      );
+      await run();
+      const after = await ecs().send(
+        new DescribeContainerInstancesCommand({ cluster: t.clusterName, containerInstances: [arn!] }),
+      );
+      const gpus = (
+        ci: typeof before.containerInstances,
+        which: 'registeredResources' | 'remainingResources',
+      ) => ci?.[0]?.[which]?.find((r) => r.name === 'GPU')?.stringSetValue ?? [];
+      expect(before.containerInstances?.[0]).toMatchObject({
+        containerInstanceArn: arn,
+        status: 'ACTIVE',
+        agentConnected: true,
+        runningTasksCount: 0,
+        pendingTasksCount: 0,
+      });
+      expect(gpus(before.containerInstances, 'registeredResources')).toHaveLength(1);
+      expect(gpus(before.containerInstances, 'remainingResources')).toHaveLength(1);
+      expect(gpus(after.containerInstances, 'remainingResources')).toEqual([]);
+      expect(after.containerInstances?.[0]?.pendingTasksCount).toBe(1);
+    });
+
+    it('deregisters the container instance of a terminated instance: not listed, described INACTIVE', async () => {
+      await withInstances(1);
+      const [arn] = await listed();
+      await scaleTo(0);
+      await t.advance(120_000);
+      const described = await ecs().send(
+        new DescribeContainerInstancesCommand({ cluster: t.clusterName, containerInstances: [arn!] }),
+      );
+      expect(await listed()).toEqual([]);
+      expect(described.containerInstances?.[0]).toMatchObject({ status: 'INACTIVE', agentConnected: false });
+    });
+
     it('refuses to run a task in a cluster without container instances', async () => {
       const error = await run().catch((e) => e);
       expect(error.name).toBe('InvalidParameterException');
@@ -83,7 +150,7 @@ export function ecsContract(name: string, makeTarget: TargetFactory): void {
       expect(second.failures?.[0]?.reason).toBe('RESOURCE:GPU');
     });
 
-    it('with a capacity provider strategy, waits in PROVISIONING for an instance instead of failing', async () => {
+    it('with a managed-scaling capacity provider, waits in PROVISIONING for an instance instead of failing', async () => {
       const out = await ecs().send(
         new RunTaskCommand({
           cluster: t.clusterName,

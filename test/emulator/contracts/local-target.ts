@@ -35,6 +35,8 @@ export async function localTarget(): Promise<ContractTarget> {
     name: 'contract-cluster',
     autoScalingGroups: ['contract-gpu'],
     capacityProviders: ['contract-gpu'],
+    // The contract's provider scales the group (managed scaling ENABLED); spotplane's own does not.
+    managedScaling: ['contract-gpu'],
   });
   const taskDefinition = here.ecs.registerTaskDefinition({
     family: 'contract-sglang',

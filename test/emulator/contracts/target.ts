@@ -13,7 +13,7 @@ export interface ContractTarget {
   /** An Auto Scaling group (MinSize 0, MaxSize 3, DesiredCapacity 0) whose instances join `clusterName`. */
   asgName: string;
   clusterName: string;
-  /** The capacity provider (backed by `asgName`) associated with `clusterName`. */
+  /** The capacity provider (backed by `asgName`, managed scaling ENABLED) associated with `clusterName`. */
   capacityProvider: string;
   /** A task definition whose container has a health check. */
   taskDefinition: string;

@@ -1,10 +1,12 @@
 /** Placeholder values for loading the state machine files in tests (typed, as the loader accepts). */
+import { parseConfig } from '../../../core/config.ts';
 import {
   loadDefinition,
   STATE_MACHINE_FILES,
   type StateMachineKey,
   type Substitutions,
 } from '../../../statemachines/load.ts';
+import { workerSettings } from '../../../statemachines/settings.ts';
 
 export const ACCOUNT = '123456789012';
 export const HUB_REGION = 'us-east-1';
@@ -65,6 +67,8 @@ export function workerSubstitutions(region: string): Substitutions {
     AsgLaunchStatusArn: fns.asgLaunchStatus,
     GetInstanceFromAsgArn: fns.getInstanceFromAsg,
     ClassifyCapacityEventArn: fns.classifyCapacityEvent,
+    // The default configuration's launch budget: LaunchBudgetSeconds, LaunchPollLimit, TaskGpus.
+    ...workerSettings(parseConfig({})),
   };
 }
 

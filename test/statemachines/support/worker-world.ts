@@ -1,13 +1,16 @@
 /**
- * One worker region around LaunchInstance, CapacityMonitor and TeardownInstance: a small simulated
- * Auto Scaling group and ECS cluster answering the aws-sdk integrations (PascalCase, AWS error names),
- * the worker Lambdas stood in on the pure decisions they wrap (core/launch-status.ts,
- * core/events/classify.ts), and the worker bus recording what the machines report. One virtual clock.
+ * One worker region around LaunchInstance, CapacityMonitor and TeardownInstance: a small simulated Auto
+ * Scaling group (tags, instances distribution) and ECS cluster (container instances that the agent registers
+ * some seconds after InService, RunTask `failures`) answering the aws-sdk integrations (PascalCase, AWS error
+ * names), the worker Lambdas stood in on the pure decisions they wrap (core/launch-progress.ts,
+ * core/events/classify.ts), and the worker bus recording what the machines report (with injectable
+ * `EventBridge.FailedEntry` answers). One virtual clock.
  */
 
 import { classifyCapacityEvent, instanceToCheck } from '../../../core/events/classify.ts';
 import { parseEvent } from '../../../core/events/index.ts';
-import { decideLaunchStatus, type ScalingActivity } from '../../../core/launch-status.ts';
+import { decideLaunchProgress } from '../../../core/launch-progress.ts';
+import type { ScalingActivity } from '../../../core/launch-status.ts';
 import type { InstanceDetail } from '../../../core/messages.ts';
 import { type VirtualClock, virtualClock } from '../../../emulator/clock.ts';
 import {
@@ -22,6 +25,8 @@ export interface RegionBehaviour {
   /** Spot capacity for new instances; without it the scaling activity fails with InsufficientInstanceCapacity. */
   spotCapacity: boolean;
   bootSeconds: number;
+  /** Seconds from InService until the ECS agent has registered the container instance. */
+  registrationSeconds?: number;
   /** Seconds from task start to a passing health check; null = never healthy. */
   healthySeconds: number | null;
   /** The container exits this many seconds after starting. */
@@ -34,13 +39,19 @@ interface AsgInstance {
   id: string;
   lifecycleState: 'Pending' | 'InService' | 'Terminating';
   lifecycle: 'spot' | 'on-demand';
+  /** The ECS agent registered it as a container instance. */
+  registered: boolean;
 }
 
-interface EcsTask {
+export interface EcsTask {
   arn: string;
+  instanceId: string | null;
   lastStatus: 'PROVISIONING' | 'RUNNING' | 'STOPPED';
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
   desiredStatus: 'RUNNING' | 'STOPPED';
+  startedBy?: string;
+  createdAt: Date;
+  stopCode?: string;
 }
 
 export interface WorkerEvent {
@@ -68,11 +79,20 @@ export class WorkerWorld {
     desired: 0,
     distribution: null as Record<string, unknown> | null,
     instances: [] as AsgInstance[],
+    /** The group's tags (the fence lives in `spotplane:intent`). */
+    tags: new Map<string, string>(),
   };
   readonly activities: ScalingActivity[] = [];
   readonly tasks = new Map<string, EcsTask>();
   readonly events: WorkerEvent[] = [];
   readonly calls: TaskCall[] = [];
+  /** The next this-many PutEvents calls (of `failEntriesOf`, or any) answer with FailedEntryCount 1. */
+  failEntries = 0;
+  failEntriesOf: string | null = null;
+  /** The next this-many RunTask calls answer with an AGENT failure even when an instance is free. */
+  agentFailures = 0;
+  /** Called before each aws-sdk / lambda call is answered: a test changes the world between two steps. */
+  beforeCall: ((call: TaskCall) => void) | null = null;
   private seq = 0;
   private instanceCount = 0;
   private readonly subs: Record<string, unknown>;
@@ -134,6 +154,10 @@ export class WorkerWorld {
       () => this.sfn.describeExecution({ executionArn }).status !== 'RUNNING',
       maxSeconds * 1000,
     );
+    return this.execution(executionArn);
+  }
+
+  execution(executionArn: string): LocalExecution {
     return this.sfn.executions().find((e) => e.executionArn === executionArn)!;
   }
 
@@ -145,19 +169,33 @@ export class WorkerWorld {
     return this.calls.filter((c) => c.resource.endsWith(resourceSuffix));
   }
 
-  /** An instance already running in the group (for monitor and teardown scenarios). */
+  /** An instance already running (and registered) in the group, for monitor and teardown scenarios. */
   addRunningInstance(): string {
     const id = this.newInstanceId();
-    this.asg.instances.push({ id, lifecycleState: 'InService', lifecycle: 'spot' });
+    this.asg.instances.push({ id, lifecycleState: 'InService', lifecycle: 'spot', registered: true });
     this.asg.desired = this.asg.instances.length;
     return id;
   }
 
-  /** A running task (for teardown scenarios). */
-  addRunningTask(): string {
+  /** A healthy running task (for teardown scenarios), on `instanceId` when given. */
+  addRunningTask(instanceId: string | null = null): string {
     const arn = `arn:aws:ecs:${this.region}:123456789012:task/${PREFIX}-cluster/${String(this.tasks.size).padStart(32, '0')}`;
-    this.tasks.set(arn, { arn, lastStatus: 'RUNNING', healthStatus: 'HEALTHY', desiredStatus: 'RUNNING' });
+    this.tasks.set(arn, {
+      arn,
+      instanceId,
+      lastStatus: 'RUNNING',
+      healthStatus: 'HEALTHY',
+      desiredStatus: 'RUNNING',
+      startedBy: 'spotplane',
+      createdAt: this.clock.now(),
+    });
     return arn;
+  }
+
+  liveTasks(): EcsTask[] {
+    return [...this.tasks.values()].filter(
+      (t) => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED',
+    );
   }
 
   private newInstanceId(): string {
@@ -166,13 +204,14 @@ export class WorkerWorld {
 
   private async dispatch(call: TaskCall): Promise<unknown> {
     this.calls.push(call);
+    this.beforeCall?.(call);
     const input = (call.input ?? {}) as Record<string, unknown>;
     const fns = workerFunctions(this.region);
     switch (call.resource) {
       case 'arn:aws:states:::lambda:invoke': {
         const request = input.Payload;
         if (input.FunctionName === fns.asgLaunchStatus)
-          return payload(this.launchStatus(request as { since: string }));
+          return payload(this.launchStatus(request as { since: string; want: number; gpus: number }));
         if (input.FunctionName === fns.getInstanceFromAsg) return payload({ instances: this.inService() });
         if (input.FunctionName === fns.classifyCapacityEvent) return payload(this.classify(request));
         throw new TaskError(
@@ -181,29 +220,33 @@ export class WorkerWorld {
         );
       }
       case 'arn:aws:states:::events:putEvents':
-        for (const entry of input.Entries as {
-          EventBusName: string;
-          DetailType: string;
-          Detail: Record<string, unknown>;
-          Source: string;
-        }[]) {
-          if (entry.EventBusName !== this.subs.WorkerBusName)
-            throw new TaskError('EventBridge.ResourceNotFoundException', 'no such bus');
-          if (entry.Source !== 'spotplane.worker')
-            throw new TaskError('EventBridge.ValidationException', 'wrong source');
-          this.events.push({
-            seq: this.seq++,
-            at: this.clock.now(),
-            detailType: entry.DetailType,
-            detail: entry.Detail,
-          });
-          const { DetailType, Detail } = entry;
-          // EventBridge delivers asynchronously, after PutEvents has returned.
-          if (this.route) queueMicrotask(() => this.route?.(DetailType, Detail));
-        }
-        return { Entries: [{ EventId: `event-${this.seq}` }], FailedEntryCount: 0 };
+        return this.putEvents(input);
       case 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup':
         return this.updateGroup(input);
+      case 'arn:aws:states:::aws-sdk:autoscaling:createOrUpdateTags':
+        for (const tag of input.Tags as { ResourceId: string; Key: string; Value: string }[]) {
+          this.requireGroup(tag.ResourceId);
+          this.asg.tags.set(tag.Key, tag.Value);
+        }
+        return {};
+      case 'arn:aws:states:::aws-sdk:autoscaling:describeTags': {
+        const filters = input.Filters as { Name: string; Values: string[] }[];
+        const group = filters.find((f) => f.Name === 'auto-scaling-group')?.Values ?? [];
+        const keys = filters.find((f) => f.Name === 'key')?.Values;
+        return {
+          Tags: group.includes(this.asgName)
+            ? [...this.asg.tags]
+                .filter(([Key]) => !keys || keys.includes(Key))
+                .map(([Key, Value]) => ({
+                  ResourceId: this.asgName,
+                  ResourceType: 'auto-scaling-group',
+                  Key,
+                  Value,
+                  PropagateAtLaunch: false,
+                }))
+            : [],
+        };
+      }
       case 'arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingGroups':
         return {
           AutoScalingGroups: (input.AutoScalingGroupNames as string[]).includes(this.asgName)
@@ -216,31 +259,26 @@ export class WorkerWorld {
                     LifecycleState: i.lifecycleState,
                     HealthStatus: 'Healthy',
                   })),
+                  Tags: [...this.asg.tags].map(([Key, Value]) => ({
+                    ResourceId: this.asgName,
+                    ResourceType: 'auto-scaling-group',
+                    Key,
+                    Value,
+                    PropagateAtLaunch: false,
+                  })),
                 },
               ]
             : [],
         };
       case 'arn:aws:states:::aws-sdk:ecs:runTask':
         return this.runTask(input);
-      case 'arn:aws:states:::aws-sdk:ecs:describeTasks': {
-        const arns = input.Tasks as string[];
-        const found = arns.map((a) => this.tasks.get(a)).filter((t): t is EcsTask => t !== undefined);
-        return {
-          Tasks: found.map((t) => ({
-            TaskArn: t.arn,
-            LastStatus: t.lastStatus,
-            HealthStatus: t.healthStatus,
-            DesiredStatus: t.desiredStatus,
-          })),
-          Failures: arns.filter((a) => !this.tasks.has(a)).map((a) => ({ Arn: a, Reason: 'MISSING' })),
-        };
-      }
       case 'arn:aws:states:::aws-sdk:ecs:stopTask': {
         const task = this.tasks.get(input.Task as string);
         if (!task) throw new TaskError('Ecs.InvalidParameterException', 'The referenced task was not found.');
         task.desiredStatus = 'STOPPED';
         this.clock.setTimer(5000, () => {
           task.lastStatus = 'STOPPED';
+          task.stopCode ??= 'UserInitiated';
         });
         return { Task: { TaskArn: task.arn, DesiredStatus: 'STOPPED', LastStatus: task.lastStatus } };
       }
@@ -251,13 +289,55 @@ export class WorkerWorld {
     }
   }
 
-  private updateGroup(input: Record<string, unknown>): unknown {
-    if (input.AutoScalingGroupName !== this.asgName) {
+  private putEvents(input: Record<string, unknown>): unknown {
+    const entries = input.Entries as {
+      EventBusName: string;
+      DetailType: string;
+      Detail: Record<string, unknown>;
+      Source: string;
+    }[];
+    for (const entry of entries) {
+      if (entry.EventBusName !== this.subs.WorkerBusName)
+        throw new TaskError('EventBridge.ResourceNotFoundException', 'no such bus');
+      if (entry.Source !== 'spotplane.worker')
+        throw new TaskError('EventBridge.ValidationException', 'wrong source');
+    }
+    if (this.failEntries > 0 && (!this.failEntriesOf || entries[0]?.DetailType === this.failEntriesOf)) {
+      this.failEntries--;
+      // Step Functions' optimized integration fails the Task when PutEvents reports a failed entry.
       throw new TaskError(
-        'AutoScaling.ValidationErrorException',
-        `AutoScalingGroup name not found - ${String(input.AutoScalingGroupName)}`,
+        'EventBridge.FailedEntry',
+        JSON.stringify({
+          FailedEntryCount: 1,
+          Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure.' }],
+        }),
       );
     }
+    for (const entry of entries) {
+      this.events.push({
+        seq: this.seq++,
+        at: this.clock.now(),
+        detailType: entry.DetailType,
+        detail: entry.Detail,
+      });
+      const { DetailType, Detail } = entry;
+      // EventBridge delivers asynchronously, after PutEvents has returned.
+      if (this.route) queueMicrotask(() => this.route?.(DetailType, Detail));
+    }
+    return { Entries: entries.map(() => ({ EventId: `event-${this.seq}` })), FailedEntryCount: 0 };
+  }
+
+  private requireGroup(name: unknown): void {
+    if (name !== this.asgName) {
+      throw new TaskError(
+        'AutoScaling.ValidationErrorException',
+        `AutoScalingGroup name not found - ${String(name)}`,
+      );
+    }
+  }
+
+  private updateGroup(input: Record<string, unknown>): unknown {
+    this.requireGroup(input.AutoScalingGroupName);
     const mixed = input.MixedInstancesPolicy as
       | { InstancesDistribution?: Record<string, unknown> }
       | undefined;
@@ -265,10 +345,22 @@ export class WorkerWorld {
     const desired = input.DesiredCapacity as number;
     this.asg.desired = desired;
     const live = this.asg.instances.filter((i) => i.lifecycleState !== 'Terminating');
-    const onDemand = this.asg.distribution?.OnDemandPercentageAboveBaseCapacity === 100;
-    for (let n = live.length; n < desired; n++) this.launchOne(onDemand ? 'on-demand' : 'spot');
+    const onDemandBase = Number(this.asg.distribution?.OnDemandBaseCapacity ?? 0);
+    for (let n = live.length; n < desired; n++) {
+      const onDemandNow = this.asg.instances.filter(
+        (i) => i.lifecycleState !== 'Terminating' && i.lifecycle === 'on-demand',
+      ).length;
+      this.launchOne(onDemandNow < onDemandBase ? 'on-demand' : 'spot');
+    }
     for (const extra of live.slice(desired)) {
       extra.lifecycleState = 'Terminating';
+      for (const task of this.tasks.values()) {
+        if (task.instanceId === extra.id && task.lastStatus !== 'STOPPED') {
+          task.lastStatus = 'STOPPED';
+          task.desiredStatus = 'STOPPED';
+          task.stopCode = 'TerminationNotice';
+        }
+      }
       this.clock.setTimer(this.behaviour.terminateSeconds * 1000, () => {
         this.asg.instances = this.asg.instances.filter((i) => i !== extra);
       });
@@ -290,25 +382,64 @@ export class WorkerWorld {
       );
       return;
     }
-    const instance: AsgInstance = { id: this.newInstanceId(), lifecycleState: 'Pending', lifecycle };
+    const instance: AsgInstance = {
+      id: this.newInstanceId(),
+      lifecycleState: 'Pending',
+      lifecycle,
+      registered: false,
+    };
     this.asg.instances.push(instance);
     this.clock.setTimer(this.behaviour.bootSeconds * 1000, () => {
-      if (instance.lifecycleState === 'Pending') instance.lifecycleState = 'InService';
+      if (instance.lifecycleState !== 'Pending') return;
+      instance.lifecycleState = 'InService';
+      // The agent starts after the instance's restore unit, then registers the container instance.
+      this.clock.setTimer((this.behaviour.registrationSeconds ?? 30) * 1000, () => {
+        if (instance.lifecycleState === 'InService') instance.registered = true;
+      });
     });
   }
 
-  private launchStatus(request: { since: string }): unknown {
-    return decideLaunchStatus({
-      asg: {
-        desiredCapacity: this.asg.desired,
-        instances: this.asg.instances.map((i) => ({
-          lifecycleState: i.lifecycleState,
-          healthStatus: 'Healthy',
-        })),
-      },
-      activities: this.activities,
-      since: new Date(request.since),
-    });
+  /** Registered instances with no live task. */
+  private freeInstances(): AsgInstance[] {
+    const busy = new Set(this.liveTasks().map((t) => t.instanceId));
+    return this.asg.instances.filter(
+      (i) => i.lifecycleState === 'InService' && i.registered && !busy.has(i.id),
+    );
+  }
+
+  private launchStatus(request: { since: string; want: number; gpus: number }): unknown {
+    const registered = this.asg.instances.filter((i) => i.lifecycleState === 'InService' && i.registered);
+    const live = this.liveTasks();
+    return JSON.parse(
+      JSON.stringify(
+        decideLaunchProgress({
+          want: request.want,
+          gpusPerTask: request.gpus,
+          asg: {
+            desiredCapacity: this.asg.desired,
+            instances: this.asg.instances.map((i) => ({
+              lifecycleState: i.lifecycleState,
+              healthStatus: 'Healthy',
+            })),
+          },
+          activities: this.activities,
+          since: new Date(request.since),
+          containerInstances: registered.map((i) => {
+            const tasks = live.filter((t) => t.instanceId === i.id).length;
+            return { status: 'ACTIVE', agentConnected: true, freeGpus: tasks > 0 ? 0 : 1, tasks };
+          }),
+          tasks: [...this.tasks.values()]
+            .filter((t) => t.startedBy === 'spotplane')
+            .map((t) => ({
+              lastStatus: t.lastStatus,
+              desiredStatus: t.desiredStatus,
+              healthStatus: t.healthStatus,
+              createdAt: t.createdAt,
+              stopCode: t.stopCode,
+            })),
+        }),
+      ),
+    );
   }
 
   private inService(): InstanceDetail[] {
@@ -335,21 +466,30 @@ export class WorkerWorld {
 
   private runTask(input: Record<string, unknown>): unknown {
     const count = input.Count as number;
-    const hosts = this.asg.instances.filter((i) => i.lifecycleState === 'InService');
-    if (hosts.length < count) {
-      return {
-        Tasks: [],
-        Failures: [{ Reason: 'RESOURCE:GPU', Detail: 'No container instance met all of its requirements.' }],
-      };
+    const free = this.freeInstances();
+    if (this.asg.instances.every((i) => !i.registered)) {
+      throw new TaskError(
+        'Ecs.InvalidParameterException',
+        'No Container Instances were found in your cluster.',
+      );
+    }
+    if (this.agentFailures > 0) {
+      this.agentFailures--;
+      return { Tasks: [], Failures: [{ Arn: 'arn:container-instance', Reason: 'AGENT' }] };
     }
     const started: EcsTask[] = [];
+    const failures: { Arn: string; Reason: string }[] = [];
     for (let n = 0; n < count; n++) {
-      const task: EcsTask = {
-        ...this.tasks.get(this.addRunningTask())!,
-        lastStatus: 'PROVISIONING',
-        healthStatus: 'UNKNOWN',
-      };
-      this.tasks.set(task.arn, task);
+      const host = free[n];
+      if (!host) {
+        failures.push({ Arn: 'arn:container-instance', Reason: 'RESOURCE:GPU' });
+        continue;
+      }
+      const arn = this.addRunningTask(host.id);
+      const task = this.tasks.get(arn)!;
+      task.lastStatus = 'PROVISIONING';
+      task.healthStatus = 'UNKNOWN';
+      task.startedBy = input.StartedBy as string | undefined;
       started.push(task);
       this.clock.setTimer(10_000, () => {
         if (task.lastStatus === 'PROVISIONING') task.lastStatus = 'RUNNING';
@@ -362,8 +502,10 @@ export class WorkerWorld {
       }
       if (stopsAfterSeconds !== undefined) {
         this.clock.setTimer((10 + stopsAfterSeconds) * 1000, () => {
+          if (task.lastStatus === 'STOPPED') return;
           task.lastStatus = 'STOPPED';
           task.desiredStatus = 'STOPPED';
+          task.stopCode = 'EssentialContainerExited';
         });
       }
     }
@@ -373,14 +515,16 @@ export class WorkerWorld {
         LastStatus: t.lastStatus,
         DesiredStatus: t.desiredStatus,
       })),
-      Failures: [],
+      Failures: failures,
     };
   }
 
   private listTasks(input: Record<string, unknown>): unknown {
     const max = (input.MaxResults as number | undefined) ?? 100;
+    const desired = (input.DesiredStatus as string | undefined) ?? 'RUNNING';
     const all = [...this.tasks.values()]
-      .filter((t) => t.desiredStatus === 'RUNNING')
+      .filter((t) => t.desiredStatus === desired)
+      .filter((t) => input.StartedBy === undefined || t.startedBy === input.StartedBy)
       .map((t) => t.arn)
       .sort();
     const after =

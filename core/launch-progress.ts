@@ -1,0 +1,131 @@
+/**
+ * Where a worker launch stands and what it should do next, from what the region shows: the Auto Scaling group
+ * and its scaling activities, the ECS container instances (registered by their agent some time after the
+ * instance is InService) and spotplane's tasks. Desired state is absolute, so the decision never depends on
+ * what this launch did before: a repeated request finds the tasks already there and starts none.
+ */
+import { decideLaunchStatus, type LaunchError, type ScalingActivity } from './launch-status.ts';
+
+export type LaunchPhase = 'instances' | 'registration' | 'placement' | 'health' | 'ready';
+
+/** What a launch reports as progress (the `Launch Heartbeat` detail carries it). */
+export interface LaunchProgressCounts {
+  phase: LaunchPhase;
+  /** Replicas wanted (spot + on-demand). */
+  wanted: number;
+  /** Instances of the group InService and healthy. */
+  in_service: number;
+  /** Container instances ACTIVE with a connected agent. */
+  registered: number;
+  /** Of those, with no task and the GPUs a task needs free. */
+  free: number;
+  /** spotplane's live tasks (desired RUNNING, not stopped). */
+  tasks: number;
+  /** Of those, RUNNING with a passing health check. */
+  healthy: number;
+}
+
+export type LaunchProgress =
+  | { state: 'READY'; progress: LaunchProgressCounts }
+  | { state: 'WAIT'; progress: LaunchProgressCounts }
+  /** Start `run_count` tasks now: free registered instances are there for them. */
+  | { state: 'PLACE'; run_count: number; progress: LaunchProgressCounts }
+  | { state: 'FAILED'; error: LaunchError | 'TaskStopped'; cause: string; progress: LaunchProgressCounts };
+
+export interface ContainerInstanceView {
+  status: string;
+  agentConnected: boolean;
+  /** GPUs not reserved by a task. */
+  freeGpus: number;
+  /** Running + pending tasks on it. */
+  tasks: number;
+}
+
+export interface TaskView {
+  lastStatus: string;
+  desiredStatus: string;
+  healthStatus: string;
+  createdAt: Date;
+  stopCode?: string;
+  stoppedReason?: string;
+}
+
+export interface LaunchObservation {
+  /** Replicas wanted in the region (the request's `desired`, spot + on-demand). */
+  want: number;
+  /** GPUs one task reserves (1 for the NVIDIA task definition, 0 for Neuron). */
+  gpusPerTask: number;
+  asg: {
+    desiredCapacity: number;
+    instances: readonly { lifecycleState: string; healthStatus: string }[];
+  };
+  activities: readonly ScalingActivity[];
+  /** When the launch began: failures before it are history. */
+  since: Date;
+  containerInstances: readonly ContainerInstanceView[];
+  /** spotplane's tasks: live ones and those stopped recently. */
+  tasks: readonly TaskView[];
+}
+
+/** Stop codes meaning the workload itself failed (not spotplane or EC2 taking the instance away). */
+const WORKLOAD_FAILED = new Set(['EssentialContainerExited', 'TaskFailedToStart']);
+
+/**
+ * The next step of a launch: READY once `want` tasks are healthy; FAILED on a failed scaling activity (before
+ * the instances are there) or a task of this launch that stopped by itself; PLACE when registered instances
+ * are free for the tasks still missing; otherwise WAIT in the phase that holds it up.
+ *
+ * @example
+ * decideLaunchProgress({ want: 1, ... }) // { state: 'WAIT', progress: { phase: 'registration', ... } }
+ */
+export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
+  const live = o.tasks.filter((t) => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED');
+  const healthy = live.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY').length;
+  const inService = o.asg.instances.filter(
+    (i) => i.lifecycleState === 'InService' && i.healthStatus === 'Healthy',
+  ).length;
+  const registered = o.containerInstances.filter((c) => c.status === 'ACTIVE' && c.agentConnected);
+  const free = registered.filter((c) => c.tasks === 0 && c.freeGpus >= o.gpusPerTask).length;
+  const counts = (phase: LaunchPhase): LaunchProgressCounts => ({
+    phase,
+    wanted: o.want,
+    in_service: inService,
+    registered: registered.length,
+    free,
+    tasks: live.length,
+    healthy,
+  });
+
+  if (healthy >= o.want) return { state: 'READY', progress: counts('ready') };
+  const exited = o.tasks
+    .filter(
+      (t) =>
+        t.lastStatus === 'STOPPED' &&
+        t.createdAt.getTime() >= o.since.getTime() &&
+        WORKLOAD_FAILED.has(t.stopCode ?? ''),
+    )
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  if (exited) {
+    return {
+      state: 'FAILED',
+      error: 'TaskStopped',
+      cause: `The task stopped before it became healthy: ${exited.stopCode}${exited.stoppedReason ? ` (${exited.stoppedReason})` : ''}`,
+      progress: counts('health'),
+    };
+  }
+  if (inService < o.want) {
+    const status = decideLaunchStatus({
+      asg: { desiredCapacity: o.want, instances: o.asg.instances },
+      activities: o.activities,
+      since: o.since,
+    });
+    if (status.state === 'FAILED') {
+      return { state: 'FAILED', error: status.error, cause: status.cause, progress: counts('instances') };
+    }
+  }
+  if (live.length >= o.want) return { state: 'WAIT', progress: counts('health') };
+  if (free > 0) {
+    return { state: 'PLACE', run_count: Math.min(o.want - live.length, free), progress: counts('placement') };
+  }
+  return { state: 'WAIT', progress: counts(inService < o.want ? 'instances' : 'registration') };
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ContainerInstanceView,
+  decideLaunchProgress,
+  type LaunchObservation,
+  type TaskView,
+} from '../../core/launch-progress.ts';
+
+const since = new Date('2026-11-24T10:00:00Z');
+const later = new Date('2026-11-24T10:05:00Z');
+const inService = { lifecycleState: 'InService', healthStatus: 'Healthy' };
+const pending = { lifecycleState: 'Pending', healthStatus: 'Healthy' };
+const free: ContainerInstanceView = { status: 'ACTIVE', agentConnected: true, freeGpus: 1, tasks: 0 };
+const busy: ContainerInstanceView = { status: 'ACTIVE', agentConnected: true, freeGpus: 0, tasks: 1 };
+const task = (over: Partial<TaskView> = {}): TaskView => ({
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  healthStatus: 'UNKNOWN',
+  createdAt: later,
+  ...over,
+});
+const capacityError = {
+  statusCode: 'Failed',
+  statusMessage:
+    'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.',
+  description: '',
+  startTime: later,
+};
+
+const observe = (over: Partial<LaunchObservation>): LaunchObservation => ({
+  want: 1,
+  gpusPerTask: 1,
+  asg: { desiredCapacity: 1, instances: [] },
+  activities: [],
+  since,
+  containerInstances: [],
+  tasks: [],
+  ...over,
+});
+
+describe('decideLaunchProgress', () => {
+  it.each<[string, Partial<LaunchObservation>, string, string]>([
+    ['nothing launched yet', {}, 'WAIT', 'instances'],
+    ['an instance still pending', { asg: { desiredCapacity: 1, instances: [pending] } }, 'WAIT', 'instances'],
+    [
+      'InService but its agent has not registered the container instance yet',
+      { asg: { desiredCapacity: 1, instances: [inService] } },
+      'WAIT',
+      'registration',
+    ],
+    [
+      'a registered container instance whose agent is disconnected',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [{ ...free, agentConnected: false }],
+      },
+      'WAIT',
+      'registration',
+    ],
+    [
+      'a draining container instance (interruption warning)',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [{ ...free, status: 'DRAINING' }],
+      },
+      'WAIT',
+      'registration',
+    ],
+    [
+      'a registered instance with its GPU free',
+      { asg: { desiredCapacity: 1, instances: [inService] }, containerInstances: [free] },
+      'PLACE',
+      'placement',
+    ],
+    [
+      'the task started, not healthy yet',
+      { asg: { desiredCapacity: 1, instances: [inService] }, containerInstances: [busy], tasks: [task()] },
+      'WAIT',
+      'health',
+    ],
+    [
+      'the task healthy',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [busy],
+        tasks: [task({ healthStatus: 'HEALTHY' })],
+      },
+      'READY',
+      'ready',
+    ],
+    [
+      'a capacity error while the instance is missing',
+      { activities: [capacityError] },
+      'FAILED',
+      'instances',
+    ],
+    [
+      'a capacity error from before this launch is history',
+      { activities: [{ ...capacityError, startTime: new Date('2026-11-24T09:00:00Z') }] },
+      'WAIT',
+      'instances',
+    ],
+    [
+      'a capacity error in one zone while another zone filled the group is no failure',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        activities: [capacityError],
+        containerInstances: [free],
+      },
+      'PLACE',
+      'placement',
+    ],
+    [
+      'a task of this launch that exited before it was healthy',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [free],
+        tasks: [
+          task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }),
+        ],
+      },
+      'FAILED',
+      'health',
+    ],
+    [
+      'a task stopped by spotplane (UserInitiated) is no workload failure',
+      {
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [free],
+        tasks: [task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'UserInitiated' })],
+      },
+      'PLACE',
+      'placement',
+    ],
+  ])('%s -> %s (%s)', (_, over, state, phase) => {
+    const out = decideLaunchProgress(observe(over));
+    expect(out.state).toBe(state);
+    expect(out.progress.phase).toBe(phase);
+  });
+
+  it('starts only the tasks still missing, on free registered instances only (a repeated request starts none)', () => {
+    const two = { desiredCapacity: 3, instances: [inService, inService, inService] };
+    const partial = decideLaunchProgress(
+      observe({ want: 3, asg: two, containerInstances: [busy, free, free], tasks: [task()] }),
+    );
+    const again = decideLaunchProgress(
+      observe({ want: 3, asg: two, containerInstances: [busy, busy, busy], tasks: [task(), task(), task()] }),
+    );
+    const oneFree = decideLaunchProgress(
+      observe({ want: 3, asg: two, containerInstances: [free], tasks: [] }),
+    );
+    expect(partial).toMatchObject({ state: 'PLACE', run_count: 2 });
+    expect(again).toMatchObject({ state: 'WAIT', progress: { phase: 'health', tasks: 3 } });
+    expect(oneFree).toMatchObject({ state: 'PLACE', run_count: 1 });
+  });
+
+  it('needs no free GPU for a Neuron task (gpusPerTask 0) and counts progress for the heartbeat', () => {
+    const out = decideLaunchProgress(
+      observe({
+        gpusPerTask: 0,
+        asg: { desiredCapacity: 1, instances: [inService] },
+        containerInstances: [{ ...free, freeGpus: 0 }],
+      }),
+    );
+    expect(out).toEqual({
+      state: 'PLACE',
+      run_count: 1,
+      progress: {
+        phase: 'placement',
+        wanted: 1,
+        in_service: 1,
+        registered: 1,
+        free: 1,
+        tasks: 0,
+        healthy: 0,
+      },
+    });
+  });
+
+  it('names the error and cause of a capacity failure and of an exited task', () => {
+    const capacity = decideLaunchProgress(observe({ activities: [capacityError] }));
+    const exited = decideLaunchProgress(
+      observe({
+        tasks: [
+          task({
+            lastStatus: 'STOPPED',
+            desiredStatus: 'STOPPED',
+            stopCode: 'EssentialContainerExited',
+            stoppedReason: 'Essential container in task exited',
+          }),
+        ],
+      }),
+    );
+    expect(capacity).toMatchObject({ error: 'InsufficientInstanceCapacity' });
+    expect(exited).toMatchObject({
+      error: 'TaskStopped',
+      cause:
+        'The task stopped before it became healthy: EssentialContainerExited (Essential container in task exited)',
+    });
+  });
+});

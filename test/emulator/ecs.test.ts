@@ -1,0 +1,98 @@
+/**
+ * LocalCloud's ECS beyond the contract, as spotplane meets it on AWS: a capacity provider without managed
+ * scaling, container instances that register late, drain on an interruption warning and lose their agent.
+ */
+import { describe, expect, it } from 'vitest';
+import { virtualClock } from '../../emulator/clock.ts';
+import { gpusOf } from '../../emulator/ecs.ts';
+import { createLocalCloud } from '../../emulator/index.ts';
+
+async function cluster(opts: { registrationMs?: number } = {}) {
+  const clock = virtualClock('2026-11-24T10:00:00Z');
+  const cloud = createLocalCloud({
+    clock,
+    seed: 'ecs',
+    markets: { 'us-west-2': {} },
+    launchTiming: { bootMs: 60_000, agentRegistrationMs: opts.registrationMs ?? 45_000 },
+  });
+  const r = cloud.region('us-west-2');
+  r.autoScaling.createGroup({ name: 'gpu', instanceTypes: ['g6.xlarge'], maxSize: 4 });
+  // As spotplane deploys it: the provider exists, managed scaling is DISABLED.
+  r.ecs.createCluster({ name: 'c', autoScalingGroups: ['gpu'], capacityProviders: ['gpu'] });
+  const taskDefinition = r.ecs.registerTaskDefinition({
+    family: 'serve',
+    containerName: 'serve',
+    image: 'img',
+    healthCheck: true,
+  });
+  const run = (count = 1) =>
+    r.ecs.runTask({
+      cluster: 'c',
+      taskDefinition,
+      count,
+      capacityProviderStrategy: [{ capacityProvider: 'gpu', weight: 1 }],
+      placementConstraints: [{ type: 'distinctInstance' }],
+    });
+  const scale = (n: number) =>
+    r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: n });
+  const listed = async () => (await r.ecs.listContainerInstances({ cluster: 'c' })).containerInstanceArns!;
+  return { clock, cloud, r, run, scale, listed };
+}
+
+describe('ECS placement with spotplane capacity provider (managed scaling disabled)', () => {
+  it('registers a container instance only after the agent starts, some time after InService', async () => {
+    const { clock, run, scale, listed } = await cluster({ registrationMs: 45_000 });
+    await scale(1);
+    await clock.advance(60_000); // booted: InService
+    expect(await listed()).toEqual([]);
+    expect((await run().catch((e) => e)).name).toBe('InvalidParameterException');
+    await clock.advance(45_000);
+    expect(await listed()).toHaveLength(1);
+    expect((await run()).tasks).toHaveLength(1);
+  });
+
+  it('answers a task it cannot place with a RESOURCE:GPU failure, not a PROVISIONING task', async () => {
+    const { clock, run, scale } = await cluster();
+    await scale(1);
+    await clock.advance(300_000);
+    const out = await run(2);
+    expect(out.tasks).toHaveLength(1);
+    expect(out.failures).toEqual([
+      expect.objectContaining({
+        reason: 'RESOURCE:GPU',
+        arn: expect.stringContaining(':container-instance/c/'),
+      }),
+    ]);
+  });
+
+  it('drains a container instance on the Spot interruption warning: no new task goes there', async () => {
+    const { clock, cloud, r, run, scale, listed } = await cluster();
+    await scale(1);
+    await clock.advance(300_000);
+    cloud.interrupt('us-west-2');
+    const [arn] = await listed();
+    const described = await r.ecs.describeContainerInstances({ cluster: 'c', containerInstances: [arn!] });
+    expect(described.containerInstances?.[0]?.status).toBe('DRAINING');
+    expect((await run()).failures?.[0]?.reason).toBe('RESOURCE:GPU');
+  });
+
+  it('reports AGENT when the only container instance lost its agent (its instance is shutting down)', async () => {
+    const { clock, r, run, scale } = await cluster();
+    await scale(1);
+    await clock.advance(300_000);
+    const [instance] = r.ec2.all();
+    r.ec2.terminate(instance!.instanceId);
+    const out = await run();
+    expect(out.tasks).toEqual([]);
+    expect(out.failures?.[0]?.reason).toBe('AGENT');
+  });
+
+  it('counts GPUs per instance type as EC2 documents them', () => {
+    expect([
+      gpusOf('g6.xlarge'),
+      gpusOf('g5.12xlarge'),
+      gpusOf('p5.48xlarge'),
+      gpusOf('inf2.xlarge'),
+    ]).toEqual([1, 4, 8, 0]);
+  });
+});
