@@ -5,10 +5,6 @@
  * without naming the product defect the scenario exposes.
  */
 export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
-  'defect 2 (stale teardown wipes a new run): disable + teardown, enable at once, then an interruption':
-    "defect 2: the old run's Teardown Completed clears the new run's region (RUNNING with region null)",
-  'disable / enable race within one second ends enabled':
-    'defect 2: a teardown confirmation arriving after the re-enable clears the region (RUNNING with region null)',
   'defect 3 (re-enable after a plain disable): the old region must not keep running beside the new one':
     'defect 3: a new Orchestrator starts from {} and never adopts or removes the capacity a plain disable left',
   'reordered: a teardown confirmation arrives late, after a re-enable':
@@ -23,24 +19,16 @@ export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
     'no drift correction: capacity the plan does not want is never removed',
   'a worker that never answers a teardown':
     'teardown is reported, not observed: a teardown machine that dies leaves the region running, DISABLED',
-  'the hub restarts mid-cycle: Orchestrator stopped, then started again with its last input':
-    'the Orchestrator trusts its input, not what runs: restarted, it re-provisions beside a serving replica',
   'the Orchestrator is stopped and nobody restarts it; then the serving region is interrupted':
     'nothing restarts a stopped Orchestrator (no backstop): the interruption is never acted on',
   'autoscaling:DescribeAutoScalingInstances throttled (Throttling) while enabling, failing over and tearing down':
     'a throttled membership check drops the interruption warning: no failover, RUNNING with nothing ready',
   'autoscaling:UpdateAutoScalingGroup throttled (Throttling) while enabling, failing over and tearing down':
     'a throttled scale-in leaves the old region half torn down; the API keeps listing its dead instance',
-  'ecs:DescribeTasks throttled (ThrottlingException) while enabling, failing over and tearing down':
-    'a throttled health check fails the launch; the API keeps listing an instance that is gone',
-  'ecs:ListTasks throttled (ThrottlingException) while enabling, failing over and tearing down':
-    'a throttled ListTasks ends the teardown machine without scaling to zero (issue 12 item 3): capacity left',
   'ecs:RunTask throttled (ThrottlingException) while enabling, failing over and tearing down':
     'a throttled RunTask fails the launch; the API keeps listing an instance that is gone',
   'sfn:ListExecutions throttled (ThrottlingException) while enabling, failing over and tearing down':
     'disable + teardown answered 5xx is retried by the user, but the teardown it half started is never finished',
-  'sfn:SendTaskSuccess throttled (ThrottlingException) while enabling, failing over and tearing down':
-    'defect 1: a throttled confirmation leaves a region in teardown_pending: TEARING_DOWN forever',
   'random sequences of operations keep every invariant':
     'after a plain disable nothing updates the status: the API lists an interrupted instance long after it died',
   'sfn:StopExecution throttled (ThrottlingException) while enabling, failing over and tearing down':
