@@ -102,13 +102,24 @@ describe('LocalCloud with stand-in workload servers', () => {
       clock,
       seed: 'stand-in',
       markets: { 'us-west-2': { placementScore: 8, spotPrice: 0.3 } },
-      launchTiming: { bootMs: 60_000, containerStartMs: 30_000, healthyAfterMs: 45_000 },
+      launchTiming: {
+        bootMs: 60_000,
+        agentRegistrationMs: 0,
+        containerStartMs: 30_000,
+        healthyAfterMs: 45_000,
+      },
       workloadServers: { model: 'm', healthPath: '/health' },
     });
     const c = cloud;
     const here = c.region('us-west-2');
     here.autoScaling.createGroup({ name: 'g', instanceTypes: ['g6.xlarge'], minSize: 0, maxSize: 2 });
-    here.ecs.createCluster({ name: 'c', autoScalingGroups: ['g'], capacityProviders: ['g'] });
+    // A provider with managed scaling keeps the task PROVISIONING until the instance registers.
+    here.ecs.createCluster({
+      name: 'c',
+      autoScalingGroups: ['g'],
+      capacityProviders: ['g'],
+      managedScaling: ['g'],
+    });
     const taskDefinition = here.ecs.registerTaskDefinition({
       family: 'f',
       containerName: 'workload',
