@@ -25,7 +25,7 @@ import type {
 
 /** Defaults; DESIGN.md "Fleets and placement" gives the numbers behind each. */
 export const DEFAULT_WEIGHTS: PlacementWeights = {
-  downtimeOnDemandHours: 60,
+  downtimeOnDemandHours: 35,
   riskHalfLifeSeconds: 3 * 3600,
   priorLossesPerHour: 0.02,
   dryBackoffSeconds: 60,
@@ -112,11 +112,11 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
   const onDemandPrices = [...states.values()].flatMap((s) => (s.onDemand === null ? [] : [s.onDemand]));
   const reference = onDemandPrices.length > 0 ? Math.min(...onDemandPrices) : 0;
   const downtimeValue = w.downtimeOnDemandHours * reference;
-  const onDemandRegion =
-    [...states.values()]
-      .filter((s) => s.onDemand !== null)
-      .sort((a, b) => a.onDemand! - b.onDemand! || a.input.region.localeCompare(b.input.region))[0]?.input
-      .region ?? null;
+  // On-demand goes to the cheapest region for it that still has room under maxPerRegion.
+  const onDemandRegions = [...states.values()]
+    .filter((s) => s.onDemand !== null && s.input.known)
+    .sort((a, b) => a.onDemand! - b.onDemand! || a.input.region.localeCompare(b.input.region))
+    .map((s) => s.input.region);
 
   /** Expected cost of serving of an allocation, USD/h. */
   const expected = (a: Alloc): number => {
@@ -159,7 +159,8 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
       bump(next.spot, s.input.region, 1);
       out.push({ alloc: next, kind: 'spot', region: s.input.region });
     }
-    if (allowOnDemand && fleet.onDemandFallback && onDemandRegion !== null && room(a, onDemandRegion) > 0) {
+    const onDemandRegion = onDemandRegions.find((r) => room(a, r) > 0);
+    if (allowOnDemand && fleet.onDemandFallback && onDemandRegion !== undefined) {
       const next = clone(a);
       bump(next.onDemand, onDemandRegion, 1);
       out.push({ alloc: next, kind: 'on-demand', region: onDemandRegion });
@@ -174,10 +175,12 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
     current = best.alloc;
   }
 
-  // 3. Hedge: more Spot replicas while each lowers the expected cost (the risk pays for them).
+  // 3. Hedge: more Spot replicas while each lowers the expected cost (the risk pays for them). Replicas already
+  //    running beyond target + spare count against the cap.
+  const above = () => Math.max(0, sum(current.spot) + sum(current.onDemand) - floor);
   let hedge = 0;
   let hedgeWhy = 'no region is risky enough to pay for a hedge';
-  while (hedge < w.maxHedge) {
+  while (above() < w.maxHedge) {
     const before = expected(current);
     const best = options(current, false)[0];
     if (!best || expected(best.alloc) >= before) break;
@@ -185,6 +188,29 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
     current = best.alloc;
     hedge++;
   }
+
+  // 3b. Release what no longer pays: a replica beyond target + spare whose removal lowers the expected cost (an
+  //     on-demand replica once Spot covers the target again, a hedge once the risk has faded). Step 5 keeps a
+  //     released replica serving while the fleet is short of ready ones, so this never opens a gap.
+  //     A Spot replica goes only from the calmest region holding one: risk alone never moves a replica that
+  //     serves (dropping the risky one instead of the hedge would be such a move).
+  while (above() > 0) {
+    let best: { alloc: Alloc; cost: number } | null = null;
+    const spotRegions = [...current.spot].filter(([, n]) => n > 0).map(([r]) => states.get(r)!);
+    const calmest = Math.min(...spotRegions.map((s) => s.lambda));
+    for (const pool of ['onDemand', 'spot'] as const) {
+      for (const [region, n] of current[pool]) {
+        if (n <= 0 || (pool === 'spot' && states.get(region)!.lambda > calmest)) continue;
+        const next = clone(current);
+        bump(next[pool], region, -1);
+        const cost = expected(next);
+        if (cost < (best?.cost ?? expected(current))) best = { alloc: next, cost };
+      }
+    }
+    if (!best) break;
+    current = best.alloc;
+  }
+  hedge = Math.max(0, Math.min(hedge, above()));
 
   // 4. One elective move per cycle (replica by replica): an on-demand replica back to Spot when that lowers the
   //    expected cost, or a Spot replica to a region whose price is lower by at least rebalanceMinSavings, net of

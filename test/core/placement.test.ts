@@ -242,6 +242,17 @@ describe('placeFleet: fleets over regions', () => {
     expect(where(calm)).toEqual({ 'us-east-2': [1, 0] });
   });
 
+  it('releases what no longer pays: on-demand once Spot serves the target, a hedge once calm', () => {
+    // Reverted: the Spot replica is ready, the on-demand one is surplus.
+    const reverted = place([region('us-east-2', { ready: 1, od: 1 })]);
+    expect(where(reverted)).toEqual({ 'us-east-2': [1, 0] });
+    // A hedge replica running in a calm fleet goes; one still paid for by fresh losses stays.
+    const regions = [region('us-east-2', { ready: 1 }), region('eu-west-1', { ready: 1 })];
+    expect(Object.values(place(regions).desired).reduce((n, d) => n + d.spot + d.on_demand, 0)).toBe(1);
+    const risky = place(regions, { history: [lost('us-east-2', 5), lost('us-east-2', 30)] });
+    expect(where(risky)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
+  });
+
   it('adds no hedge when a configured spare already covers a loss', () => {
     const regions = [region('us-east-2', { ready: 1 }), region('eu-west-1', { ready: 1 })];
     const d = place(regions, {
