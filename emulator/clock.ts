@@ -51,9 +51,20 @@ interface PendingTimer {
   fn: () => void;
 }
 
-/** Lets every promise chain that is ready run to completion before the clock moves on. */
-async function settle(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+/** A bound on one settle: even a probe that never clears cannot hang the clock. */
+const MAX_SETTLE_ROUNDS = 100_000;
+
+/**
+ * Lets every promise chain that is ready run to completion before the clock moves on: `rounds` event-loop
+ * turns in a row during which no busy probe reports work in progress (work that spans turns, such as a
+ * request to LocalCloud's DynamoDB store, must finish before time may jump).
+ */
+async function settle(rounds = 20, busy: () => boolean = () => false): Promise<void> {
+  let quiet = 0;
+  for (let i = 0; quiet < rounds && i < MAX_SETTLE_ROUNDS; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    quiet = busy() ? 0 : quiet + 1;
+  }
 }
 
 export interface VirtualClock extends TimerClock {
@@ -68,6 +79,11 @@ export interface VirtualClock extends TimerClock {
   pendingTimers(): number;
   /** When the next pending timer is due (ms since the epoch), or undefined when none is pending. */
   nextTimerAt(): number | undefined;
+  /**
+   * Keeps the clock from moving while `probe()` reports work in progress (in-process I/O that takes several
+   * event-loop turns); returns a function that removes the probe.
+   */
+  holdWhile(probe: () => boolean): () => void;
 }
 
 /**
@@ -78,6 +94,8 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
   let now = new Date(start).getTime();
   let seq = 0;
   const timers: PendingTimer[] = [];
+  const probes: (() => boolean)[] = [];
+  const busy = () => probes.some((probe) => probe());
 
   const nextDue = (limit: number): PendingTimer | undefined => {
     let best: PendingTimer | undefined;
@@ -91,7 +109,7 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
     timers.splice(timers.indexOf(timer), 1);
     now = Math.max(now, timer.at);
     timer.fn();
-    await settle();
+    await settle(20, busy);
   };
 
   const clock: VirtualClock = {
@@ -105,18 +123,25 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
       };
     },
     sleep: (ms, signal) => sleepWith(clock, ms, signal),
-    settle: () => settle(),
+    settle: () => settle(20, busy),
     pendingTimers: () => timers.length,
     nextTimerAt: () => nextDue(Number.POSITIVE_INFINITY)?.at,
+    holdWhile: (probe) => {
+      probes.push(probe);
+      return () => {
+        const i = probes.indexOf(probe);
+        if (i >= 0) probes.splice(i, 1);
+      };
+    },
     advance: async (ms) => {
       const target = now + ms;
-      await settle();
+      await settle(20, busy);
       for (let t = nextDue(target); t; t = nextDue(target)) await fire(t);
       now = target;
-      await settle();
+      await settle(20, busy);
     },
     step: async () => {
-      await settle();
+      await settle(20, busy);
       const t = nextDue(Number.POSITIVE_INFINITY);
       if (!t) return false;
       await fire(t);
@@ -124,7 +149,7 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
     },
     runUntil: async (predicate, maxMs) => {
       const limit = now + maxMs;
-      await settle();
+      await settle(20, busy);
       while (!predicate()) {
         const t = nextDue(limit);
         if (!t) {

@@ -55,6 +55,25 @@ export interface LocalRule {
   matching: { state: 'ENABLED' | 'DISABLED'; from: number; before: 'ENABLED' | 'DISABLED' };
   description: string | undefined;
   targets: Map<string, Target>;
+  /** A scheduled rule (no event pattern): its expression and how to stop its clock timer. */
+  schedule?: { expression: string; everyMs: number; cancel: () => void };
+}
+
+const RATE_UNITS_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * The period of a `rate(value unit)` schedule expression (EventBridge User Guide, "Schedule expressions
+ * for rules": a positive integer and minute(s) / hour(s) / day(s), singular for 1). LocalCloud runs rate
+ * schedules only; a cron expression is refused rather than silently never firing.
+ */
+export function rateMs(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  const value = match ? Number(match[1]) : 0;
+  const unit = match?.[2] ?? '';
+  if (!match || value < 1 || (value === 1) !== !unit.endsWith('s')) {
+    throw awsError('eventbridge', 'ValidationException', 'Parameter ScheduleExpression is not valid.');
+  }
+  return value * RATE_UNITS_MS[unit.replace(/s$/, '')]!;
 }
 
 export interface Delivery {
@@ -211,39 +230,53 @@ export class EventBridgeService {
         `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
       );
     }
-    if (!input.EventPattern) {
+    if (!input.EventPattern && !input.ScheduleExpression) {
       throw awsError(
         'eventbridge',
         'ValidationException',
         'Parameter(s) EventPattern or ScheduleExpression must be specified.',
       );
     }
-    let pattern: Record<string, unknown>;
-    try {
-      pattern = JSON.parse(input.EventPattern) as Record<string, unknown>;
-      validatePattern(pattern);
-    } catch (cause) {
-      throw awsError(
-        'eventbridge',
-        'InvalidEventPatternException',
-        `Event pattern is not valid. Reason: ${(cause as Error).message}`,
-      );
+    let pattern: Record<string, unknown> = {};
+    if (input.EventPattern) {
+      try {
+        pattern = JSON.parse(input.EventPattern) as Record<string, unknown>;
+        validatePattern(pattern);
+      } catch (cause) {
+        throw awsError(
+          'eventbridge',
+          'InvalidEventPatternException',
+          `Event pattern is not valid. Reason: ${(cause as Error).message}`,
+        );
+      }
     }
     const busName = this.busName(input.EventBusName);
+    const everyMs = input.ScheduleExpression ? rateMs(input.ScheduleExpression) : undefined;
+    if (everyMs !== undefined && busName !== 'default') {
+      throw awsError(
+        'eventbridge',
+        'ValidationException',
+        'ScheduleExpression is supported only on the default event bus.',
+      );
+    }
     const existing = rules.get(name);
+    existing?.schedule?.cancel();
     const state = input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED';
     const rule: LocalRule = {
       name,
       arn: `arn:aws:events:${this.ctx.region}:${this.ctx.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`,
       busName,
       pattern,
-      patternText: input.EventPattern,
+      patternText: input.EventPattern ?? '',
       state,
       matching: existing?.matching ?? { state: 'DISABLED', from: 0, before: 'DISABLED' },
       description: input.Description,
       targets: existing?.targets ?? new Map(),
     };
     this.changeMatching(rule, state);
+    if (input.ScheduleExpression && everyMs !== undefined) {
+      rule.schedule = { expression: input.ScheduleExpression, everyMs, cancel: this.every(everyMs, rule) };
+    }
     rules.set(name, rule);
     return { RuleArn: rule.arn };
   }
@@ -257,6 +290,30 @@ export class EventBridgeService {
     const rule = this.requireRule(input.Name, input.EventBusName);
     rule.matching = { state: rule.state, from: 0, before: rule.state };
     return result;
+  }
+
+  /** Fires a scheduled rule's targets every `everyMs` on the clock while the rule is enabled. */
+  private every(everyMs: number, rule: LocalRule): () => void {
+    let cancel = () => {};
+    const tick = () => {
+      cancel = this.ctx.clock.setTimer(everyMs, tick);
+      if (this.matchingState(rule, this.ctx.clock.now().getTime()) !== 'ENABLED') return;
+      // AWS's scheduled event (EventBridge User Guide, "Scheduled events"): from aws.events, naming the rule.
+      const event: BusEvent = {
+        version: '0',
+        id: this.ctx.ids.uuid(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: this.ctx.accountId,
+        time: isoUtc(this.ctx.clock.now()),
+        region: this.ctx.region,
+        resources: [rule.arn],
+        detail: {},
+      };
+      for (const target of rule.targets.values()) this.deliverLater(rule, target, event);
+    };
+    cancel = this.ctx.clock.setTimer(everyMs, tick);
+    return () => cancel();
   }
 
   async enableRule(input: EnableRuleCommandInput): Promise<Record<string, never>> {
@@ -274,7 +331,8 @@ export class EventBridgeService {
     return {
       Name: rule.name,
       Arn: rule.arn,
-      EventPattern: rule.patternText,
+      EventPattern: rule.schedule ? undefined : rule.patternText,
+      ScheduleExpression: rule.schedule?.expression,
       State: rule.state,
       Description: rule.description,
       EventBusName: rule.busName,
@@ -358,7 +416,13 @@ export class EventBridgeService {
   private publish(busName: string, event: BusEvent): void {
     const now = this.ctx.clock.now().getTime();
     for (const rule of this.buses.get(busName)?.values() ?? []) {
-      if (this.matchingState(rule, now) !== 'ENABLED' || !matchesPattern(rule.pattern, event)) continue;
+      // A scheduled rule has no event pattern: only its clock fires it.
+      if (
+        rule.schedule ||
+        this.matchingState(rule, now) !== 'ENABLED' ||
+        !matchesPattern(rule.pattern, event)
+      )
+        continue;
       for (const target of rule.targets.values()) this.deliverLater(rule, target, event);
     }
   }

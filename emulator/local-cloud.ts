@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AWS_REGIONS } from '../core/regions.ts';
 import type { AwsClients } from '../lambdas/shared/clients.ts';
 import { AutoScalingService } from './autoscaling.ts';
-import type { TimerClock } from './clock.ts';
+import type { TimerClock, VirtualClock } from './clock.ts';
 import { IdSource, type RegionContext } from './context.ts';
 import { DynamoDbService } from './dynamodb/service.ts';
 import { Ec2Service } from './ec2.ts';
@@ -171,6 +171,9 @@ export class LocalCloud {
     this.instanceTypes = opts.instanceTypes ?? ['g6.xlarge', 'g5.xlarge', 'g6e.xlarge'];
     this.latency = opts.latency ?? noLatency();
     for (const region of Object.keys(opts.markets ?? {})) this.region(region);
+    // A DynamoDB request spans event-loop turns: a virtual clock must not jump while one is answered.
+    const virtual = opts.clock as Partial<Pick<VirtualClock, 'holdWhile'>>;
+    virtual.holdWhile?.(() => [...this.regions.values()].some((r) => r.dynamodb.busy()));
   }
 
   /** The emulation of `region`, created on first use. */

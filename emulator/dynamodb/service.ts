@@ -58,6 +58,8 @@ export class DynamoDbService {
   private readonly tokens = new Map<string, { request: string; state: 'running' | 'done'; at: number }>();
   private readonly clients = new Map<boolean, ddb.DynamoDBClient>();
   private closed = false;
+  /** Requests being answered now: they span several event-loop turns, so a virtual clock waits for them. */
+  private inFlight = 0;
 
   constructor(
     private readonly ctx: RegionContext,
@@ -122,6 +124,11 @@ export class DynamoDbService {
     };
     await putTable(this.store, active);
     return active as TableDescription;
+  }
+
+  /** Whether a request is being answered at this moment. */
+  busy(): boolean {
+    return this.inFlight > 0;
   }
 
   /** Frees the in-memory store; requests after this fail as if the service were gone. */
@@ -223,7 +230,14 @@ export class DynamoDbService {
     const handle = async (request: WireRequest): Promise<{ response: WireResponse }> => {
       const target = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1];
       const operation = target?.split('.')[1] ?? '';
-      const { status, body } = await this.answer(operation, bodyText(request.body), faults);
+      this.inFlight++;
+      let answered: { status: number; body: object };
+      try {
+        answered = await this.answer(operation, bodyText(request.body), faults);
+      } finally {
+        this.inFlight--;
+      }
+      const { status, body } = answered;
       return {
         response: {
           statusCode: status,

@@ -55,6 +55,48 @@ describe('virtualClock', () => {
   });
 });
 
+describe('virtualClock.holdWhile', () => {
+  /** Work that takes `turns` event-loop turns (like a request to the in-process DynamoDB store). */
+  const slowWork = (turns: number, onDone: () => void) => {
+    let left = turns;
+    const step = () => (--left > 0 ? setImmediate(step) : onDone());
+    setImmediate(step);
+  };
+
+  it('does not jump to the next timer while a probe reports work in progress', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    let inFlight = 0;
+    const release = clock.holdWhile(() => inFlight > 0);
+    let finishedAt: string | null = null;
+    clock.setTimer(1000, () => {
+      inFlight++;
+      slowWork(200, () => {
+        inFlight--;
+        finishedAt = clock.now().toISOString();
+      });
+    });
+    clock.setTimer(300_000, () => undefined);
+    await clock.runUntil(() => finishedAt !== null, 600_000);
+    expect(finishedAt).toBe('2026-11-24T10:00:01.000Z');
+    release();
+  });
+
+  it('without a probe, lets the clock move on after the usual settle (the case the probe exists for)', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    let finishedAt: string | null = null;
+    clock.setTimer(1000, () =>
+      slowWork(200, () => {
+        finishedAt = clock.now().toISOString();
+      }),
+    );
+    clock.setTimer(300_000, () => undefined);
+    const held = await clock.runUntil(() => finishedAt !== null, 600_000);
+    // Time ran out from under the work: it had not finished when the clock passed every timer.
+    expect(held).toBe(false);
+    expect(clock.now().toISOString()).toBe('2026-11-24T10:10:00.000Z');
+  });
+});
+
 describe('scaledClock', () => {
   it('rejects a non-positive scale', () => {
     expect(() => scaledClock(0)).toThrowError(/time scale must be a positive number/);

@@ -47,6 +47,40 @@ export function eventBridgeContract(name: string, makeTarget: TargetFactory): vo
       source = `contract.${t.unique('src')}`;
     });
 
+    it('fires a rate() scheduled rule on the default bus on its period, as an aws.events Scheduled Event', async () => {
+      const rule = t.unique('schedule');
+      const out = await events().send(
+        new PutRuleCommand({ Name: rule, ScheduleExpression: 'rate(5 minutes)' }),
+      );
+      await events().send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'sink', Arn: t.sinkArn }] }));
+      const scheduled = () => t.received().filter((e) => e.source === 'aws.events');
+      await t.advance(4 * 60_000);
+      const early = scheduled().length;
+      await t.advance(6 * 60_000 + 1_000);
+      expect(early).toBe(0);
+      expect(scheduled()).toHaveLength(2);
+      expect(scheduled()[0]).toMatchObject({
+        'detail-type': 'Scheduled Event',
+        region: t.region,
+        detail: {},
+      });
+      expect((scheduled()[0] as unknown as { resources: string[] }).resources).toEqual([out.RuleArn]);
+      const bad = await events()
+        .send(new PutRuleCommand({ Name: t.unique('bad'), ScheduleExpression: 'rate(1 minutes)' }))
+        .catch((e) => e);
+      expect(bad.name).toBe('ValidationException');
+      const onCustomBus = await events()
+        .send(
+          new PutRuleCommand({
+            Name: t.unique('bus'),
+            EventBusName: t.busName,
+            ScheduleExpression: 'rate(5 minutes)',
+          }),
+        )
+        .catch((e) => e);
+      expect(onCustomBus.name).toBe('ValidationException');
+    });
+
     it('delivers a matching event to the rule target, in the EventBridge event envelope', async () => {
       await ruleToSink({ source: [source], detail: { target_region: [t.region] } });
       const out = await put({ target_region: t.region, n: 1 });
