@@ -1,9 +1,8 @@
 /**
- * The shapes spotplane's own parts exchange: hub <-> worker events, the hub state document and
- * instance details. One schema each; parsers in `core/events/` and the state machines rely on them.
+ * The shapes spotplane's own parts exchange: hub <-> worker events and instance details. One schema
+ * each; parsers in `core/events/` and the state machines rely on them.
  */
 import { z } from 'zod';
-import { isoUtc } from './clock.ts';
 
 /** EventBridge `source` of events the hub emits and of events the workers emit. */
 export const HUB_SOURCE = 'spotplane.hub';
@@ -53,40 +52,6 @@ export const exclusionSchema = z.object({
   until: z.string(),
 });
 export type Exclusion = z.infer<typeof exclusionSchema>;
-
-/** The hub state document kept in SSM (`names(prefix).stateParameter`). */
-export const hubStateSchema = z.object({
-  status: z.enum(STATUSES),
-  region: z.string().nullable(),
-  lifecycle: z.enum(LIFECYCLES).nullable(),
-  instances: z.array(instanceDetailSchema),
-  excluded_regions: z.array(exclusionSchema),
-  /** Task token of the Orchestrator's "wait for region loss" task, while it waits. */
-  loss_token: z.string().nullable(),
-  /** Worker regions asked to tear down that have not confirmed yet. */
-  teardown_pending: z.array(z.string()),
-  updated_at: z.string(),
-  /**
-   * Region losses reported while no Orchestrator task was waiting for one (latest per region), e.g. one
-   * that arrived between recording the region and registering `loss_token`; registering the token for
-   * that region then answers it at once.
-   */
-  pending_losses: z
-    .array(z.object({ region: z.string(), reason: z.string(), instance_id: z.string().nullable() }))
-    .optional(),
-});
-export type HubState = z.infer<typeof hubStateSchema>;
-
-export const initialHubState = (now: Date): HubState => ({
-  status: 'DISABLED',
-  region: null,
-  lifecycle: null,
-  instances: [],
-  excluded_regions: [],
-  loss_token: null,
-  teardown_pending: [],
-  updated_at: isoUtc(now),
-});
 
 const base = { prefix: z.string() };
 

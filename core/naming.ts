@@ -3,13 +3,9 @@
  * Lambdas, state machines and LocalCloud all take names from here, so nothing is hard-coded twice.
  */
 
+import type { LambdaName } from './registry.ts';
+
 export const names = (prefix: string) => ({
-  /** SSM (hub region): `enabled` / `disabled`. */
-  provisioningParameter: `/${prefix}/provisioning`,
-  /** SSM (hub region): the hub state document (JSON, see `HubState`). */
-  stateParameter: `/${prefix}/state`,
-  /** SSM (hub region): last placement scores per configuration, reused on MaxConfigLimitExceeded. */
-  scoreCacheParameter: `/${prefix}/placement-score-cache`,
   /** DynamoDB (hub region): the hub's state table (spec, status, signals, wake, market, runs). */
   stateTable: `${prefix}-state`,
 
@@ -25,9 +21,11 @@ export const names = (prefix: string) => ({
   ecsTaskDefinition: `${prefix}-sglang`,
   ecsCapacityProvider: `${prefix}-gpu`,
 
-  /** Hub rules: one forwarding hub->worker per worker region, one delivering worker events to the hub handler. */
+  /** Hub rules: one forwarding hub->worker per worker region, one delivering worker events to the waker. */
   hubToWorkerRule: (region: string) => `${prefix}-to-${region}`,
   workerEventsRule: `${prefix}-worker-events`,
+  /** Hub (default bus): the scheduled rule that runs the backstop. */
+  backstopRule: `${prefix}-backstop`,
   /** Worker rules (in each worker region). */
   launchRequestRule: `${prefix}-launch-requested`,
   teardownRequestRule: `${prefix}-teardown-requested`,
@@ -49,14 +47,4 @@ export type Names = ReturnType<typeof names>;
  */
 export const INTENT_TAG = 'spotplane:intent';
 
-export const LAMBDA_NAMES = [
-  'region-finder',
-  'state-store',
-  'toggle-provisioning',
-  'get-instance-details',
-  'spot-capacity-handler',
-  'get-instance-from-asg',
-  'asg-launch-status',
-  'classify-capacity-event',
-] as const;
-export type LambdaName = (typeof LAMBDA_NAMES)[number];
+export { LAMBDA_NAMES, type LambdaName } from './registry.ts';

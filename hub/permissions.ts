@@ -1,61 +1,75 @@
 /**
- * What each hub Lambda may do, resource by resource. `"*"` appears only for EC2 calls that AWS does
- * not authorize per resource (GetSpotPlacementScores, DescribeSpotPriceHistory, DescribeInstances) and
- * for SendTask* on callback tokens.
+ * What each hub Lambda may do, resource by resource. `"*"` appears only for calls AWS does not authorize
+ * per resource (EC2 and Auto Scaling Describe* calls, GetSpotPlacementScores, DescribeSpotPriceHistory)
+ * and for SendTaskSuccess on callback tokens.
  */
 import type { Names } from '../core/naming.ts';
+import { HUB_LAMBDAS, type HubLambda } from '../core/registry.ts';
 import type { arns } from '../infra/arns.ts';
 import type { Statement } from '../infra/iam.ts';
 
-export const HUB_LAMBDAS = [
-  'region-finder',
-  'state-store',
-  'toggle-provisioning',
-  'get-instance-details',
-  'spot-capacity-handler',
-] as const;
-export type HubLambda = (typeof HUB_LAMBDAS)[number];
+export { HUB_LAMBDAS, type HubLambda };
 
 export interface HubPermissionContext {
   names: Names;
   hub: ReturnType<typeof arns>;
-  /** The worker regions the hub reads instances from. */
-  workerRegions: readonly string[];
+  /** ARN of the state table. */
+  tableArn: string;
+  /** The worker regions Observe reads, with the ARN builder of each. */
+  workers: { region: string; arns: ReturnType<typeof arns> }[];
 }
 
 export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda, Statement[]> {
-  const { names: n, hub } = ctx;
-  const state = hub.ssmParameter(n.stateParameter);
-  const provisioning = hub.ssmParameter(n.provisioningParameter);
-  const scoreCache = hub.ssmParameter(n.scoreCacheParameter);
+  const { names: n, hub, tableArn } = ctx;
   const orchestrator = hub.stateMachine(n.orchestratorStateMachine);
-  const readWrite = (...parameters: string[]): Statement => ({
-    actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-    resources: parameters,
+  const table = (...actions: string[]): Statement => ({
+    actions: actions.map((a) => `dynamodb:${a}`),
+    resources: [tableArn],
   });
   const sendTask: Statement = {
     // Callback tokens of service-integration tasks have no resource IAM can name: AWS requires "*".
-    actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+    actions: ['states:SendTaskSuccess'],
     resources: ['*'],
   };
+  const start: Statement = {
+    actions: ['states:StartExecution', 'states:ListExecutions'],
+    resources: [orchestrator],
+  };
   return {
-    'region-finder': [
+    observe: [
+      table('Query', 'PutItem'),
       {
-        actions: ['ec2:GetSpotPlacementScores', 'ec2:DescribeSpotPriceHistory'],
+        actions: [
+          'ec2:GetSpotPlacementScores',
+          'ec2:DescribeSpotPriceHistory',
+          'ec2:DescribeInstances',
+          'autoscaling:DescribeAutoScalingGroups',
+          'autoscaling:DescribeScalingActivities',
+        ],
         resources: ['*'],
       },
-      { actions: ['ssm:GetParameter'], resources: [state, provisioning] },
-      readWrite(scoreCache),
+      // ListTasks has no resource of its own when listing a cluster: AWS scopes it by the ecs:cluster key.
+      {
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': ctx.workers.map((w) => w.arns.ecsCluster(n.ecsCluster)) } },
+      },
+      {
+        actions: ['ecs:DescribeContainerInstances'],
+        resources: ctx.workers.map((w) => w.arns.ecsContainerInstances(n.ecsCluster)),
+      },
+      { actions: ['ecs:DescribeTasks'], resources: ctx.workers.map((w) => w.arns.ecsTasks(n.ecsCluster)) },
     ],
-    // Releasing a superseded loss token (shared/loss.ts) completes the Orchestrator's waiting task.
-    'state-store': [readWrite(state, provisioning), sendTask],
-    'toggle-provisioning': [
-      readWrite(state, provisioning),
+    plan: [],
+    act: [
+      // TransactWriteItems is authorized per contained action (status Put, spec ConditionCheck, signal Delete).
+      table('PutItem', 'DeleteItem', 'ConditionCheckItem', 'UpdateItem'),
       { actions: ['events:PutEvents'], resources: [hub.eventBus(n.hubBus)] },
-      { actions: ['states:StartExecution', 'states:ListExecutions'], resources: [orchestrator] },
-      { actions: ['states:StopExecution'], resources: [hub.executions(n.orchestratorStateMachine)] },
+      sendTask,
     ],
-    'get-instance-details': [{ actions: ['ssm:GetParameter'], resources: [state, provisioning] }],
-    'spot-capacity-handler': [readWrite(state, provisioning), sendTask],
+    waker: [table('PutItem', 'UpdateItem'), sendTask],
+    backstop: [table('GetItem', 'UpdateItem'), start],
+    'toggle-provisioning': [table('GetItem', 'PutItem', 'UpdateItem'), start, sendTask],
+    'get-instance-details': [table('GetItem')],
   };
 }

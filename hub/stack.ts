@@ -1,25 +1,28 @@
 /**
- * The hub region: Orchestrator, hub Lambdas, the HTTP API, the hub bus with the worker-events rule,
- * provisioning state in SSM and the checkpoint bucket. Hub->worker rules live in each worker stack.
+ * The hub region: the Orchestrator, the hub Lambdas, the HTTP API, the hub bus with the worker-events
+ * rule, the state table, the backstop schedule and the checkpoint bucket. Hub->worker rules live in each
+ * worker stack.
  */
 import { CloudwatchEventBus } from '@cdktn/provider-aws/lib/cloudwatch-event-bus/index.js';
 import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity/index.js';
+import { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
-import { SsmParameter } from '@cdktn/provider-aws/lib/ssm-parameter/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/config.ts';
 import { workerEventsPattern } from '../core/event-patterns.ts';
-import { initialHubState } from '../core/messages.ts';
 import { names } from '../core/naming.ts';
+import { LAMBDAS, lambdaPlaceholders } from '../core/registry.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
 import type { Artifacts } from '../infra/artifacts.ts';
 import { loadMachine } from '../infra/definitions.ts';
 import { nodeFunctions } from '../infra/node-function.ts';
 import { StateMachine } from '../infra/state-machine.ts';
 import { configureTerraform, regionProvider } from '../infra/terraform.ts';
+import { BACKSTOP_SCHEDULE } from '../lambdas/backstop/index.ts';
+import { STATE_TABLE_SCHEMA } from '../lambdas/shared/state-table.ts';
 import { orchestratorSettings } from '../statemachines/settings.ts';
 import { HubApi } from './api.ts';
 import { CheckpointBucket } from './checkpoint-bucket.ts';
@@ -28,17 +31,10 @@ import { HUB_LAMBDAS, type HubLambda, hubLambdaStatements } from './permissions.
 
 export const LOG_RETENTION_DAYS = 30;
 
-/**
- * The API's functions stay within API Gateway's 30 s integration limit; RegionFinder queries every
- * candidate region (scores, then prices per region) and gets more room.
- */
-export const HUB_LAMBDA_TIMEOUT_SECONDS: Record<HubLambda, number> = {
-  'region-finder': 90,
-  'state-store': 30,
-  'toggle-provisioning': 29,
-  'get-instance-details': 29,
-  'spot-capacity-handler': 60,
-};
+/** Each hub Lambda's timeout, from the registry (the API's stay within API Gateway's 30 s limit). */
+export const HUB_LAMBDA_TIMEOUT_SECONDS = Object.fromEntries(
+  HUB_LAMBDAS.map((name) => [name, LAMBDAS[name].timeoutSeconds]),
+) as Record<HubLambda, number>;
 
 export interface HubStackProps {
   config: Config;
@@ -64,29 +60,32 @@ export class HubStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, 'account', { provider }).accountId;
     const hub = arns({ region, account });
 
-    new SsmParameter(this, 'provisioning', {
+    const table = new DynamodbTable(this, 'state', {
       provider,
-      name: n.provisioningParameter,
-      type: 'String',
-      value: 'disabled',
-      // The API owns the value after the first deploy.
-      lifecycle: { ignoreChanges: ['value'] },
-    });
-    new SsmParameter(this, 'state', {
-      provider,
-      name: n.stateParameter,
-      type: 'String',
-      // Room for many exclusions and instances; Standard parameters stop at 4 KB.
-      tier: 'Advanced',
-      value: JSON.stringify(initialHubState(new Date(0))),
-      lifecycle: { ignoreChanges: ['value'] },
+      name: n.stateTable,
+      billingMode: STATE_TABLE_SCHEMA.billingMode,
+      hashKey: STATE_TABLE_SCHEMA.partitionKey,
+      rangeKey: STATE_TABLE_SCHEMA.sortKey,
+      attribute: [
+        { name: STATE_TABLE_SCHEMA.partitionKey, type: 'S' },
+        { name: STATE_TABLE_SCHEMA.sortKey, type: 'S' },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      // A KMS key of the account (aws/dynamodb) rather than the default AWS-owned one: visible and auditable.
+      serverSideEncryption: { enabled: true },
+      ttl: { attributeName: STATE_TABLE_SCHEMA.ttlAttribute, enabled: true },
     });
 
     const bus = new CloudwatchEventBus(this, 'bus', { provider, name: n.hubBus });
     // One token per attribute: each `bus.arn` read is a new token string, which would defeat de-duplication.
     const busArn = bus.arn;
 
-    const statements = hubLambdaStatements({ names: n, hub, workerRegions: config.workerRegions });
+    const statements = hubLambdaStatements({
+      names: n,
+      hub,
+      tableArn: table.arn,
+      workers: config.workerRegions.map((r) => ({ region: r, arns: arns({ region: r, account }) })),
+    });
     const functions = nodeFunctions(this, HUB_LAMBDAS, {
       provider,
       bundles: artifacts.bundles,
@@ -103,8 +102,7 @@ export class HubStack extends TerraformStack {
 
     const orchestratorDefinition = loadMachine(artifacts.rootDir, artifacts.loadDefinition, 'orchestrator', {
       ...orchestratorSettings(config),
-      RegionFinderArn: functionArn('region-finder'),
-      StateStoreArn: functionArn('state-store'),
+      ...lambdaPlaceholders('hub', (name) => functionArn(name as HubLambda)),
       HubBusName: n.hubBus,
       HubBusArn: busArn,
       OrchestratorArn: hub.stateMachine(n.orchestratorStateMachine),
@@ -129,33 +127,59 @@ export class HubStack extends TerraformStack {
       });
     const orchestratorArn = orchestrator?.arn ?? hub.stateMachine(n.orchestratorStateMachine);
 
-    const handler = functions.get('spot-capacity-handler');
+    const waker = functions.get('waker');
     const workerEvents = new CloudwatchEventRule(this, 'worker-events', {
       provider,
       name: n.workerEventsRule,
-      description: `spotplane ${prefix}: worker reports to the capacity handler`,
+      description: `spotplane ${prefix}: worker reports to the waker`,
       eventBusName: bus.name,
       eventPattern: JSON.stringify(workerEventsPattern(prefix)),
       // Always on (nothing flows while provisioning is off): a rule enabled on demand "might not" match at
       // once (EventBridge User Guide), which would drop the first event after an enable.
       state: 'ENABLED',
     });
-    if (handler) {
+    if (waker) {
       new CloudwatchEventTarget(this, 'worker-events-target', {
         provider,
         rule: workerEvents.name,
         eventBusName: bus.name,
-        targetId: 'spot-capacity-handler',
-        arn: handler.arn,
+        targetId: 'waker',
+        arn: waker.arn,
         retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 3600 },
       });
       new LambdaPermission(this, 'worker-events-permission', {
         provider,
         statementId: 'worker-events',
         action: 'lambda:InvokeFunction',
-        functionName: handler.functionName,
+        functionName: waker.functionName,
         principal: 'events.amazonaws.com',
         sourceArn: workerEvents.arn,
+      });
+    }
+
+    const backstop = functions.get('backstop');
+    // Scheduled events come from AWS itself on the default bus: no custom-event charge.
+    const schedule = new CloudwatchEventRule(this, 'backstop-schedule', {
+      provider,
+      name: n.backstopRule,
+      description: `spotplane ${prefix}: restart the Orchestrator if one should run and none does`,
+      scheduleExpression: BACKSTOP_SCHEDULE,
+      state: 'ENABLED',
+    });
+    if (backstop) {
+      new CloudwatchEventTarget(this, 'backstop-target', {
+        provider,
+        rule: schedule.name,
+        targetId: 'backstop',
+        arn: backstop.arn,
+      });
+      new LambdaPermission(this, 'backstop-permission', {
+        provider,
+        statementId: 'backstop-schedule',
+        action: 'lambda:InvokeFunction',
+        functionName: backstop.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: schedule.arn,
       });
     }
 
@@ -204,6 +228,7 @@ export class HubStack extends TerraformStack {
     new TerraformOutput(this, 'orchestrator_arn', { value: orchestratorArn });
     new TerraformOutput(this, 'checkpoint_bucket', { value: bucket.bucketName });
     new TerraformOutput(this, 'toggle_function', { value: n.lambda('toggle-provisioning') });
+    new TerraformOutput(this, 'state_table', { value: table.name });
     if (endpoint) {
       new TerraformOutput(this, 'endpoint_url', {
         value: `http://${endpoint.dnsName}:${config.container.port}/`,

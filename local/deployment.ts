@@ -1,18 +1,26 @@
 /**
  * A whole spotplane deployment inside LocalCloud, wired the way deploy.ts wires AWS (docs/DESIGN.md
- * "Events"): the hub's bus, SSM parameters, rules and Lambdas; per worker region a bus, a Spot Auto
- * Scaling group, an ECS cluster, the worker Lambdas and rules; the real `statemachines/*.asl.json`
- * files and the real handlers (`makeHandler(deps)`) with LocalCloud clients and the one clock.
+ * "Events", "The hub's control loop"): the hub's bus, state table, rules and Lambdas; per worker region a
+ * bus, a Spot Auto Scaling group, an ECS cluster, the worker Lambdas and rules; the real
+ * `statemachines/*.asl.json` files and the real handlers (`lambdas/handlers.ts`) with LocalCloud clients
+ * and the one clock. What runs where comes from the registry (`core/registry.ts`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
-import { initialHubState } from '../core/messages.ts';
-import { INTENT_TAG, LAMBDA_NAMES, type LambdaName, names } from '../core/naming.ts';
+import { INTENT_TAG, names } from '../core/naming.ts';
+import {
+  HUB_LAMBDAS,
+  type LambdaName,
+  lambdaPlaceholders,
+  type MachineKey,
+  STATE_MACHINES,
+  WORKER_LAMBDAS,
+} from '../core/registry.ts';
 import { DEFAULT_MODEL, WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import type { TimerClock } from '../emulator/clock.ts';
 import { createLocalCloud } from '../emulator/index.ts';
@@ -20,40 +28,17 @@ import type { LocalFunction } from '../emulator/lambda.ts';
 import { LatencyModel, noLatency } from '../emulator/latency.ts';
 import type { LocalCloud } from '../emulator/local-cloud.ts';
 import type { LaunchTiming, MarketInputs } from '../emulator/market.ts';
+import { BACKSTOP_SCHEDULE } from '../lambdas/backstop/index.ts';
+import { HANDLERS } from '../lambdas/handlers.ts';
 import { makeObservability } from '../lambdas/shared/observability.ts';
+import { createStateTableInput } from '../lambdas/shared/state-table.ts';
+import { loadDefinition } from '../statemachines/load.ts';
+import { orchestratorSettings, workerSettings } from '../statemachines/settings.ts';
 import type { EndpointTarget } from './endpoint.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Which region a Lambda runs in: the hub's five, the workers' three (one copy per worker region). */
-export const HUB_LAMBDAS: readonly LambdaName[] = [
-  'region-finder',
-  'state-store',
-  'toggle-provisioning',
-  'get-instance-details',
-  'spot-capacity-handler',
-];
-export const WORKER_LAMBDAS: readonly LambdaName[] = LAMBDA_NAMES.filter((n) => !HUB_LAMBDAS.includes(n));
-
-/** ASL placeholder of each Lambda's ARN (as the stacks substitute them). */
-const LAMBDA_PLACEHOLDERS: Record<LambdaName, string> = {
-  'region-finder': 'RegionFinderArn',
-  'state-store': 'StateStoreArn',
-  'toggle-provisioning': 'ToggleProvisioningArn',
-  'get-instance-details': 'GetInstanceDetailsArn',
-  'spot-capacity-handler': 'SpotCapacityHandlerArn',
-  'get-instance-from-asg': 'GetInstanceFromAsgArn',
-  'asg-launch-status': 'AsgLaunchStatusArn',
-  'classify-capacity-event': 'ClassifyCapacityEventArn',
-};
-
-const MACHINE_FILES = {
-  orchestrator: 'orchestrator.asl.json',
-  launch: 'launch-instance.asl.json',
-  capacityMonitor: 'capacity-monitor.asl.json',
-  teardown: 'teardown-instance.asl.json',
-} as const;
-type MachineKey = keyof typeof MACHINE_FILES;
+export { HUB_LAMBDAS, WORKER_LAMBDAS };
 
 /** Default markets: distinct scores so the best region is obvious, prices in a realistic Spot band. */
 const DEFAULT_MARKETS: Record<string, Partial<MarketInputs>> = {
@@ -82,7 +67,7 @@ export interface ControlPlaneOptions {
   latency?: LatencyModel | 'none';
   /** Lambda log level; SILENT keeps tests and the server's console quiet. */
   logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
-  /** Where `statemachines/` and `lambdas/` are (the repository root). */
+  /** Where `statemachines/` is (the repository root). */
   rootDir?: string;
   /**
    * Run each ECS task's container as a real stand-in server (`npm start`, the endpoint e2e tests); off by
@@ -91,19 +76,12 @@ export interface ControlPlaneOptions {
   workloadServers?: boolean;
 }
 
-type HandlerModule = { makeHandler?: (deps: Record<string, unknown>) => LocalFunction };
-type DefinitionLoader = (
-  file: string,
-  substitutions: Record<string, string>,
-  options: { allowUnused: boolean },
-) => unknown;
-
 export class LocalControlPlane {
   readonly cloud: LocalCloud;
   readonly config: Config;
   readonly names: ReturnType<typeof names>;
   readonly orchestratorArn: string;
-  /** Parts not wired because their file does not exist yet (a state machine or a handler). */
+  /** State machines not wired because their file is missing or does not load. */
   readonly missing: string[] = [];
 
   private constructor(
@@ -133,7 +111,7 @@ export class LocalControlPlane {
     this.orchestratorArn = `arn:aws:states:${this.config.hubRegion}:${this.cloud.accountId}:stateMachine:${this.names.orchestratorStateMachine}`;
   }
 
-  /** Builds the deployment; parts whose files are missing are listed in `missing`, not faked. */
+  /** Builds the deployment; state machines whose files are missing are listed in `missing`, not faked. */
   static async create(opts: ControlPlaneOptions): Promise<LocalControlPlane> {
     const plane = new LocalControlPlane(opts, opts.rootDir ?? ROOT);
     await plane.build();
@@ -179,13 +157,6 @@ export class LocalControlPlane {
     const fn: LambdaName =
       event.rawPath === '/spot-provisioning' ? 'toggle-provisioning' : 'get-instance-details';
     const arn = this.cloud.lambdas.arn(this.config.hubRegion, this.names.lambda(fn));
-    if (!this.cloud.lambdas.has(arn, this.config.hubRegion)) {
-      return {
-        statusCode: 503,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ message: `the ${fn} handler is not available in this build` }),
-      };
-    }
     return (await this.cloud.lambdas.invoke(
       arn,
       event,
@@ -196,16 +167,10 @@ export class LocalControlPlane {
   private async build(): Promise<void> {
     const { cloud, config, names: n } = this;
     const hub = cloud.region(config.hubRegion);
-    const now = this.opts.clock.now();
 
     hub.events.createEventBus(n.hubBus);
-    await hub.ssm.putParameter({ Name: n.provisioningParameter, Value: 'disabled', Type: 'String' });
-    await hub.ssm.putParameter({
-      Name: n.stateParameter,
-      Value: JSON.stringify(initialHubState(now)),
-      Type: 'String',
-    });
-    for (const fn of HUB_LAMBDAS) await this.registerLambda(config.hubRegion, fn);
+    await hub.dynamodb.createTable(createStateTableInput(n.stateTable));
+    for (const fn of HUB_LAMBDAS) this.registerLambda(config.hubRegion, fn);
 
     for (const region of config.workerRegions) {
       const here = cloud.region(region);
@@ -232,44 +197,46 @@ export class LocalControlPlane {
         healthCheck: true,
         gpus: acceleratorFamily(config.instanceTypes) === 'nvidia' ? 1 : 0,
       });
-      for (const fn of WORKER_LAMBDAS) await this.registerLambda(region, fn);
+      for (const fn of WORKER_LAMBDAS) this.registerLambda(region, fn);
     }
 
-    const loader = await this.definitionLoader();
-    const settings = await this.machineSettings();
-    await this.createMachine(loader, config.hubRegion, 'orchestrator', {
+    await this.createMachine(config.hubRegion, 'orchestrator', {
       ...this.hubSubstitutions(),
-      ...settings.orchestrator,
+      ...orchestratorSettings(config),
     });
     const workerMachines = new Map<string, Partial<Record<MachineKey, string>>>();
     for (const region of config.workerRegions) {
-      const subs = { ...this.workerSubstitutions(region), ...settings.worker };
+      const subs = { ...this.workerSubstitutions(region), ...workerSettings(config) };
       workerMachines.set(region, {
-        launch: await this.createMachine(loader, region, 'launch', subs),
-        teardown: await this.createMachine(loader, region, 'teardown', subs),
-        capacityMonitor: await this.createMachine(loader, region, 'capacityMonitor', subs),
+        launch: await this.createMachine(region, 'launch', subs),
+        teardown: await this.createMachine(region, 'teardown', subs),
+        capacityMonitor: await this.createMachine(region, 'capacityMonitor', subs),
       });
     }
 
-    // Hub rules are always on, as the stacks create them (no EnableRule racing the first request).
-    const capacityHandler = cloud.lambdas.arn(config.hubRegion, n.lambda('spot-capacity-handler'));
+    // Every rule is on from the start, as the stacks create them: nothing flows while disabled anyway.
+    const waker = cloud.lambdas.arn(config.hubRegion, n.lambda('waker'));
     await this.rule(
       config.hubRegion,
       n.hubBus,
       n.workerEventsRule,
       workerEventsPattern(config.prefix),
-      capacityHandler,
+      waker,
     );
+    await hub.events.putDeployedRule({
+      Name: n.backstopRule,
+      ScheduleExpression: BACKSTOP_SCHEDULE,
+      State: 'ENABLED',
+    });
+    await hub.events.putTargets({
+      Rule: n.backstopRule,
+      Targets: [{ Id: 'backstop', Arn: cloud.lambdas.arn(config.hubRegion, n.lambda('backstop')) }],
+    });
     for (const region of config.workerRegions) {
       const p = workerPatterns(config.prefix, region, n.autoScalingGroup);
       const machines = workerMachines.get(region) ?? {};
-      await this.rule(
-        config.hubRegion,
-        n.hubBus,
-        n.hubToWorkerRule(region),
-        p.hubToWorker,
-        cloud.region(region).events.busArn(n.workerBus),
-      );
+      const workerBus = cloud.region(region).events.busArn(n.workerBus);
+      await this.rule(config.hubRegion, n.hubBus, n.hubToWorkerRule(region), p.hubToWorker, workerBus);
       await this.rule(region, n.workerBus, n.launchRequestRule, p.launchRequested, machines.launch);
       await this.rule(region, n.workerBus, n.teardownRequestRule, p.teardownRequested, machines.teardown);
       await this.rule(region, 'default', n.interruptionRule, p.interruption, machines.capacityMonitor);
@@ -294,7 +261,7 @@ export class LocalControlPlane {
     name: string,
     pattern: object,
     targetArn: string | undefined,
-  ): Promise<void> {
+  ) {
     const events = this.cloud.region(region).events;
     // Deployed with the stacks, long before anything is sent: matching from the start.
     await events.putDeployedRule({
@@ -303,10 +270,13 @@ export class LocalControlPlane {
       EventPattern: JSON.stringify(pattern),
       State: 'ENABLED',
     });
-    // A rule whose target is not built yet still exists (and is listed in `missing` via its target).
+    // A rule whose target is not built (a missing state machine) still exists; `missing` names the machine.
     if (targetArn)
       await events.putTargets({ Rule: name, EventBusName: bus, Targets: [{ Id: 'target', Arn: targetArn }] });
   }
+
+  private lambdaArn = (region: string) => (fn: LambdaName) =>
+    this.cloud.lambdas.arn(region, this.names.lambda(fn));
 
   private hubSubstitutions(): Record<string, string> {
     const { config, names: n } = this;
@@ -318,7 +288,7 @@ export class LocalControlPlane {
       HubBusName: n.hubBus,
       HubBusArn: this.cloud.region(hub).events.busArn(n.hubBus),
       OrchestratorArn: this.orchestratorArn,
-      ...this.lambdaArnSubstitutions(hub, HUB_LAMBDAS),
+      ...lambdaPlaceholders('hub', this.lambdaArn(hub)),
     };
   }
 
@@ -338,57 +308,19 @@ export class LocalControlPlane {
       TaskDefinitionFamily: n.ecsTaskDefinition,
       ContainerName: WORKLOAD_CONTAINER,
       Subnets: 'subnet-0local',
-      ...this.lambdaArnSubstitutions(region, WORKER_LAMBDAS),
+      ...lambdaPlaceholders('worker', this.lambdaArn(region)),
     };
   }
 
-  private lambdaArnSubstitutions(region: string, fns: readonly LambdaName[]): Record<string, string> {
-    return Object.fromEntries(
-      fns.map((fn) => [LAMBDA_PLACEHOLDERS[fn], this.cloud.lambdas.arn(region, this.names.lambda(fn))]),
-    );
-  }
-
-  /** The configuration-derived placeholders (`statemachines/settings.ts`), as the stacks pass them. */
-  private async machineSettings(): Promise<{
-    orchestrator: Record<string, string>;
-    worker: Record<string, string>;
-  }> {
-    const path = join(this.rootDir, 'statemachines', 'settings.ts');
-    if (!existsSync(path)) return { orchestrator: {}, worker: {} };
-    const mod = (await import(pathToFileURL(path).href)) as {
-      orchestratorSettings?: (config: Config) => Record<string, string>;
-      workerSettings?: (config: Config) => Record<string, string>;
-    };
-    return {
-      orchestrator: mod.orchestratorSettings?.(this.config) ?? {},
-      worker: mod.workerSettings?.(this.config) ?? {},
-    };
-  }
-
-  private async definitionLoader(): Promise<DefinitionLoader | undefined> {
-    const path = join(this.rootDir, 'statemachines', 'load.ts');
-    if (!existsSync(path)) {
-      this.missing.push('statemachines/load.ts');
-      return undefined;
-    }
-    const mod = (await import(pathToFileURL(path).href)) as { loadDefinition?: DefinitionLoader };
-    if (typeof mod.loadDefinition !== 'function') {
-      this.missing.push('statemachines/load.ts loadDefinition()');
-      return undefined;
-    }
-    return mod.loadDefinition;
-  }
-
-  /** Returns the machine's ARN, or undefined (and records it as missing) when its file is not there. */
+  /** Returns the machine's ARN, or undefined (and records it as missing) when its file is absent or invalid. */
   private async createMachine(
-    loader: DefinitionLoader | undefined,
     region: string,
     key: MachineKey,
     substitutions: Record<string, string>,
   ): Promise<string | undefined> {
-    const file = MACHINE_FILES[key];
+    const file = STATE_MACHINES[key].file;
     const path = join(this.rootDir, 'statemachines', file);
-    if (!loader || !existsSync(path)) {
+    if (!existsSync(path)) {
       if (!this.missing.includes(`statemachines/${file}`)) this.missing.push(`statemachines/${file}`);
       return undefined;
     }
@@ -402,7 +334,7 @@ export class LocalControlPlane {
     let definition: unknown;
     try {
       // One substitution set serves several files, so each file may leave some of it unused.
-      definition = loader(path, substitutions, { allowUnused: true });
+      definition = loadDefinition(path, substitutions, { allowUnused: true });
     } catch (error) {
       const problems = (error as { problems?: string[] }).problems;
       this.missing.push(`statemachines/${file} (${problems?.join('; ') ?? (error as Error).message})`);
@@ -416,30 +348,19 @@ export class LocalControlPlane {
     return stateMachineArn;
   }
 
-  private async registerLambda(region: string, fn: LambdaName): Promise<void> {
-    const path = join(this.rootDir, 'lambdas', fn, 'index.ts');
-    if (!existsSync(path)) {
-      if (!this.missing.includes(`lambdas/${fn}`)) this.missing.push(`lambdas/${fn}`);
-      return;
-    }
-    const mod = (await import(pathToFileURL(path).href)) as HandlerModule;
-    if (typeof mod.makeHandler !== 'function') {
-      if (!this.missing.includes(`lambdas/${fn} makeHandler`)) this.missing.push(`lambdas/${fn} makeHandler`);
-      return;
-    }
+  private registerLambda(region: string, fn: LambdaName): void {
     const observability = makeObservability(fn, { logLevel: this.opts.logLevel ?? 'SILENT' });
-    // The union of what the handler factories take (DESIGN.md): each reads the keys it needs.
-    const handler = mod.makeHandler({
+    // The union of what the handler factories take (lambdas/handlers.ts): each reads the keys it needs.
+    const handler = HANDLERS[fn]({
       clients: this.cloud.clients(),
       config: this.config,
       clock: this.opts.clock,
       observability,
-      logger: observability.logger,
       region,
       orchestratorArn: this.orchestratorArn,
       asgName: this.names.autoScalingGroup,
-      clusterName: this.names.ecsCluster,
+      sleep: (ms) => this.opts.clock.sleep(ms),
     });
-    this.cloud.lambdas.register(region, this.names.lambda(fn), handler);
+    this.cloud.lambdas.register(region, this.names.lambda(fn), handler as LocalFunction);
   }
 }

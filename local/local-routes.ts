@@ -9,7 +9,7 @@ import { isInvokeApiError } from '../emulator/lambda.ts';
 import { FAILED_ENTRY } from '../emulator/local-cloud.ts';
 import type { LocalControlPlane } from './deployment.ts';
 import type { HistoryRecorder } from './history.ts';
-import { executionHistory, localState } from './views.ts';
+import { executionHistory, localStateWithTable } from './views.ts';
 
 const region = z.string().min(1);
 
@@ -71,7 +71,11 @@ export function localRoutes(plane: LocalControlPlane, history?: HistoryRecorder)
     return name;
   };
   return [
-    { method: 'GET', path: '/_local/state', handle: async () => ({ body: localState(plane) }) },
+    {
+      method: 'GET',
+      path: '/_local/state',
+      handle: async () => ({ body: await localStateWithTable(plane) }),
+    },
     ...(history ? [historyRoute(history)] : []),
     {
       method: 'GET',

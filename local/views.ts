@@ -1,7 +1,8 @@
 /**
  * The JSON views of a local deployment behind `GET /_local/state` and `GET /_local/executions`:
- * what runs where, the market, SSM, rules, and every execution with its event history.
+ * what runs where, the market, SSM, the hub's state table, rules, and every execution with its history.
  */
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalControlPlane } from './deployment.ts';
 
 export interface RegionView {
@@ -129,6 +130,23 @@ export function executionHistory(plane: LocalControlPlane): ExecutionView[] {
     }
   }
   return views.sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/** Every item of the hub's state table (spec, status, signals, wake, market, runs), keyed by sort key. */
+export async function stateTableItems(plane: LocalControlPlane): Promise<Record<string, unknown>> {
+  const doc = DynamoDBDocumentClient.from(plane.cloud.clients().dynamodb(plane.config.hubRegion));
+  const out = await doc.send(new ScanCommand({ TableName: plane.names.stateTable, ConsistentRead: true }));
+  return Object.fromEntries(
+    (out.Items ?? []).map((item) => {
+      const { pk: _pk, sk, ...rest } = item;
+      return [String(sk), rest];
+    }),
+  );
+}
+
+/** `GET /_local/state`: the synchronous snapshot plus the state table. */
+export async function localStateWithTable(plane: LocalControlPlane) {
+  return { ...localState(plane), state_table: await stateTableItems(plane) };
 }
 
 function parseMaybe(value: string): unknown {

@@ -7,17 +7,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MACHINE_KEYS, type MachineKey, STATE_MACHINES } from '../core/registry.ts';
 import { DefinitionError } from './errors.ts';
 
 export { DefinitionError };
 
-export const STATE_MACHINE_FILES = {
-  orchestrator: 'orchestrator.asl.json',
-  launch: 'launch-instance.asl.json',
-  capacityMonitor: 'capacity-monitor.asl.json',
-  teardown: 'teardown-instance.asl.json',
-} as const;
-export type StateMachineKey = keyof typeof STATE_MACHINE_FILES;
+/** Each machine's file, from the registry. */
+export const STATE_MACHINE_FILES = Object.fromEntries(
+  MACHINE_KEYS.map((key) => [key, STATE_MACHINES[key].file]),
+) as { [K in MachineKey]: (typeof STATE_MACHINES)[K]['file'] };
+export type StateMachineKey = MachineKey;
 
 export const STATE_MACHINE_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -31,6 +30,7 @@ export const TYPED_PLACEHOLDERS: Readonly<Record<string, PlaceholderType>> = {
   LossCheckSeconds: 'integer',
   RevertCheckSeconds: 'integer',
   MaxCycles: 'integer',
+  ErrorPauseSeconds: 'integer',
   OnDemandFallback: 'boolean',
   WorkerRegions: 'list',
   LaunchBudgetSeconds: 'integer',

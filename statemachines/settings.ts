@@ -10,26 +10,18 @@ import { LAUNCH_POLL_SECONDS, launchBudgetSeconds, PLACEMENT_SECONDS } from '../
 /** The hub waits this long beyond the launch budget, so the worker's own timeout report reaches it first. */
 export const LAUNCH_REPORT_SECONDS = 60;
 
-/** How long the Orchestrator waits for a region loss before it re-checks provisioning (no tight polling). */
-export const LOSS_CHECK_SECONDS = 3600;
 /**
- * Loop cycles of one Orchestrator execution before it continues as a new one. A cycle writes at most a
- * few hundred history events (a failover trying on-demand in every region), so 50 stays well inside
- * Step Functions' 25,000-event limit; steady RUNNING makes one cycle per LOSS_CHECK_SECONDS.
+ * Cycles of one Orchestrator execution before it continues as a new one. A cycle writes about 21 history
+ * events (Observe, Plan and Act tasks, the Loop choice, the Count pass), so 500 cycles stay far inside Step
+ * Functions' 25,000-event limit; at the steady 300 s look that is one continuation per ~42 h.
  */
-export const MAX_CYCLES = 50;
+export const MAX_CYCLES = 500;
+/** How long the loop pauses after a step failed (a Lambda crashed, a call was refused) before the next cycle. */
+export const ERROR_PAUSE_SECONDS = 30;
 
-export function orchestratorSettings(config: Config): Record<string, string> {
-  return {
-    TargetCapacity: String(config.targetCapacity),
-    LaunchTimeoutSeconds: String(launchBudgetSeconds(config) + LAUNCH_REPORT_SECONDS),
-    LaunchHeartbeatSeconds: String(config.launchHeartbeatSeconds),
-    RevertCheckSeconds: String(config.revertCheckSeconds),
-    LossCheckSeconds: String(LOSS_CHECK_SECONDS),
-    MaxCycles: String(MAX_CYCLES),
-    OnDemandFallback: String(config.onDemandFallback),
-    WorkerRegions: config.workerRegions.join(','),
-  };
+/** The Orchestrator's configuration placeholders (its Lambda ARNs come from the registry). */
+export function orchestratorSettings(_config: Config): Record<string, string> {
+  return { MaxCycles: String(MAX_CYCLES), ErrorPauseSeconds: String(ERROR_PAUSE_SECONDS) };
 }
 
 /**

@@ -4,13 +4,18 @@
  */
 import type { Config } from '../config.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
-import { nextBackoffSeconds } from '../state.ts';
 import { detectFailures } from './failures.ts';
 import { initialMemory, isEmpty, seconds, seen, total } from './memory.ts';
 import { choosePlacement } from './placement.ts';
 import { acknowledged, requests } from './requests.ts';
 import { absorbSignals } from './signals.ts';
-import { BUSY_LOOK_SECONDS, DOOMED_MEMORY_SECONDS, MIN_LOOK_SECONDS, STEADY_LOOK_SECONDS } from './timing.ts';
+import {
+  BUSY_LOOK_SECONDS,
+  DOOMED_MEMORY_SECONDS,
+  MIN_LOOK_SECONDS,
+  nextBackoffSeconds,
+  STEADY_LOOK_SECONDS,
+} from './timing.ts';
 import type { Memory, Observation, Plan, RegionObservation, View } from './types.ts';
 import { publicView } from './view.ts';
 

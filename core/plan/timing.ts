@@ -28,3 +28,17 @@ export const DOOMED_MEMORY_SECONDS = 3600;
 
 /** The time a launch may take before its region is excluded (`LaunchTimeout`): the one launch budget. */
 export { launchBudgetSeconds } from '../launch-budget.ts';
+
+/** First wait when no region qualifies; each further attempt doubles it up to the configured cap. */
+export const BASE_BACKOFF_SECONDS = 30;
+
+/**
+ * Exponential backoff for attempt 0, 1, 2, ...: 30 s, 60 s, 120 s, ... capped at `maxSeconds`.
+ *
+ * @example
+ * nextBackoffSeconds(3, 600); // 240
+ */
+export function nextBackoffSeconds(attempt: number, maxSeconds: number): number {
+  const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
+  return Math.min(maxSeconds, BASE_BACKOFF_SECONDS * 2 ** exponent);
+}

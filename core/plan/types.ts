@@ -187,8 +187,11 @@ export const statusItemSchema = z.object({
   version: z.int().min(0),
   /** The spec generation this status acted on. */
   generation: z.int().min(0),
-  /** The run writing it; null once it exited. */
-  orchestrator: z.object({ execution: z.string(), cycle: z.int() }).nullable(),
+  /**
+   * The execution writing it (its run number `n` decides between two live runs: a later run takes over,
+   * an earlier one that finds a later run's status stops); null once the Orchestrator exited.
+   */
+  orchestrator: z.object({ execution: z.string(), run: z.int().min(0), cycle: z.int() }).nullable(),
   view: viewSchema,
   memory: memorySchema,
   observed_at: iso,

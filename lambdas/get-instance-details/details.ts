@@ -1,26 +1,26 @@
 /**
- * `GET /spot-instances`: the live hub state as the public contract shows it. Read from SSM on every
- * request (no cache), so a finished teardown is visible at once.
+ * `GET /spot-instances`: the spec and the Orchestrator's last status, read from the state table on every
+ * request (no cache), combined by the pure `publicStatus` (a spec newer than the status shows at once).
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '../../core/http.ts';
-import { publicStatus } from '../../core/state.ts';
+import { publicStatus } from '../../core/plan/index.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { apiGatewayHandler } from '../shared/http.ts';
-import { HubStore } from '../shared/hub-store.ts';
 import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
+import { StateTable } from '../shared/state-table.ts';
 
 /** The `GET /spot-instances` route; LocalCloud's API and the Lambda share it. */
 export function detailsRoutes(deps: HandlerDeps): Route[] {
-  const store = new HubStore(deps);
+  const table = new StateTable(deps);
   return [
     {
       method: 'GET',
       path: '/spot-instances',
       handle: async () => {
-        const { provisioning, state } = await store.snapshot();
-        return { body: publicStatus(provisioning, state, deps.clock.now()) };
+        const [spec, status] = await Promise.all([table.spec(), table.status()]);
+        return { body: publicStatus({ spec, status, now: deps.clock.now(), config: deps.config }) };
       },
     },
   ];

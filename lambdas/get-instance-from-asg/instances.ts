@@ -4,8 +4,8 @@
  */
 import { type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import middy from '@middy/core';
+import { isoUtc } from '../../core/clock.ts';
 import type { InstanceDetail } from '../../core/messages.ts';
-import { isoUtc } from '../../core/state.ts';
 import { describeAsg } from '../shared/asg.ts';
 import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';

@@ -206,24 +206,34 @@ export class StateTable {
   }
 
   /**
-   * Writes `status` if its version is still `expectedVersion` (null: no status yet), deleting the signals
-   * it absorbed in the same transaction. With `exitGeneration` the write also requires `spec.generation`
-   * to be that value, so a toggle landing meanwhile cancels an exit.
+   * Writes `status` if its version is still `expectedVersion` (null: no status yet) and (with `run`) no
+   * later run wrote it, deleting the signals it absorbed in the same transaction. With `exitGeneration`
+   * the write also requires `spec.generation` to be that value, so a toggle landing meanwhile cancels an exit.
    */
   async writeStatus(
     item: StatusItem,
     expectedVersion: number | null,
-    options: { consumed?: readonly string[]; exitGeneration?: number } = {},
+    options: { consumed?: readonly string[]; exitGeneration?: number; run?: number } = {},
   ): Promise<StatusWriteResult> {
     const consumed = (options.consumed ?? []).slice(0, MAX_CONSUMED_PER_WRITE);
+    // Two live runs would otherwise take turns without ever conflicting: a status written by a later run
+    // (a higher run number) refuses an earlier one, so the older Orchestrator stops.
+    const byRun =
+      options.run === undefined
+        ? {}
+        : { condition: ' AND (attribute_not_exists(orchestrator.#run) OR orchestrator.#run <= :run)' };
     const put = {
       TableName: this.tableName,
       Item: { ...this.key('status'), ...item },
       ...(expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(sk)' }
         : {
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': expectedVersion },
+            ConditionExpression: `version = :version${byRun.condition ?? ''}`,
+            ExpressionAttributeValues: {
+              ':version': expectedVersion,
+              ...(options.run !== undefined && { ':run': options.run }),
+            },
+            ...(options.run !== undefined && { ExpressionAttributeNames: { '#run': 'run' } }),
           }),
     };
     if (consumed.length === 0 && options.exitGeneration === undefined) {

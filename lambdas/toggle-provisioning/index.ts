@@ -1,2 +1,1 @@
-export { TeardownRequestError } from './errors.ts';
-export { makeHandler, type ToggleDeps, toggleRoutes } from './toggle.ts';
+export { makeHandler, nextSpec, type ToggleDeps, toggle, toggleRoutes } from './toggle.ts';

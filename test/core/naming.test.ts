@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../../core/clock.ts';
-import { initialHubState, launchRequestedSchema } from '../../core/messages.ts';
+import { launchRequestedSchema } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import { isAwsRegion } from '../../core/regions.ts';
 
@@ -8,8 +8,8 @@ describe('names', () => {
   it('derives every name from the prefix so two deployments never collide', () => {
     const a = names('alpha');
     const b = names('beta');
-    expect(a.stateParameter).toBe('/alpha/state');
-    expect(a.lambda('region-finder')).toBe('alpha-region-finder');
+    expect(a.stateTable).toBe('alpha-state');
+    expect(a.lambda('observe')).toBe('alpha-observe');
     expect(a.hubToWorkerRule('us-west-2')).toBe('alpha-to-us-west-2');
     const valuesA = Object.values(a).filter((v) => typeof v === 'string');
     const valuesB = new Set(Object.values(b).filter((v) => typeof v === 'string'));
@@ -33,11 +33,6 @@ describe('clock', () => {
 });
 
 describe('messages', () => {
-  it('starts disabled with nothing running', () => {
-    const state = initialHubState(new Date('2026-11-24T10:00:00Z'));
-    expect(state).toMatchObject({ status: 'DISABLED', region: null, instances: [], excluded_regions: [] });
-  });
-
   it('takes a launch request with an intent and an absolute desired state, or capacity and lifecycle', () => {
     const fenced = launchRequestedSchema.safeParse({
       prefix: 'p',

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
-import type { PublicStatus } from '../../core/state.ts';
+import type { PublicStatus } from '../../core/plan/index.ts';
 import { DASHBOARD_POLL_MS } from '../../dashboard/client/config.ts';
 import { serveDashboard } from '../../dashboard/route.ts';
 import { type VirtualClock, virtualClock } from '../../emulator/clock.ts';
@@ -45,11 +45,17 @@ function fixtureStatus(): PublicStatus {
         availability_zone: 'us-west-2b',
         lifecycle: 'spot',
         launch_time: '2026-11-24T10:00:00Z',
+        region: 'us-west-2',
+        ready: true,
       },
     ],
     excluded_regions: [
       { region: 'eu-west-1', reason: 'InsufficientInstanceCapacity', until: '2026-11-24T10:30:00Z' },
     ],
+    replicas: { target: 1, spare: 0, ready: 1 },
+    regions: ['us-west-2'],
+    last_move: null,
+    endpoint: null,
     updated_at: '2026-11-24T10:01:00Z',
   };
 }
@@ -895,11 +901,22 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
       if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
     });
 
-    const hubStatus = (): { status?: string; region?: string | null } =>
-      JSON.parse(plane.cloud.region('us-east-1').ssm.values()[plane.names.stateParameter] ?? '{}');
-    /** Runs simulated time until `predicate` holds, then lets the page poll once. */
-    async function advanceUntil(what: string, predicate: () => boolean): Promise<void> {
-      if (!(await clock.runUntil(predicate, 30 * 60_000))) throw new Error(`never reached: ${what}`);
+    /** What the product API answers now (the Orchestrator's view in the state table). */
+    const hubStatus = async (): Promise<{ status?: string; region?: string | null }> => {
+      const answer = await plane.handleApi({
+        rawPath: '/spot-instances',
+        requestContext: { http: { method: 'GET', path: '/spot-instances' } },
+      } as never);
+      return JSON.parse(String(answer.body));
+    };
+    /** Runs simulated time, timer by timer, until `predicate` holds, then lets the page poll once. */
+    async function advanceUntil(what: string, predicate: () => boolean | Promise<boolean>): Promise<void> {
+      const limit = clock.now().getTime() + 30 * 60_000;
+      await clock.settle();
+      while (!(await predicate())) {
+        if (clock.now().getTime() >= limit || !(await clock.step()))
+          throw new Error(`never reached: ${what}`);
+      }
       await page.clock.runFor(DASHBOARD_POLL_MS);
     }
 
@@ -952,7 +969,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         await waitFor('#status', /^DISABLED$/);
 
         await page.getByRole('button', { name: 'Enable', exact: true }).click();
-        await advanceUntil('RUNNING', () => hubStatus().status === 'RUNNING');
+        await advanceUntil('RUNNING', async () => (await hubStatus()).status === 'RUNNING');
 
         await waitFor('#status', /^RUNNING$/);
         expect(await text('#region')).toBe('us-west-2');
@@ -963,13 +980,14 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
 
         await regionRow('us-west-2').getByRole('button', { name: 'Interrupt' }).click();
         await waitFor('#message.ok', 'Interruption Warning for 1 instance(s) in us-west-2');
-        await advanceUntil(
-          'RUNNING in eu-west-1 with us-west-2 torn down',
-          () =>
-            hubStatus().status === 'RUNNING' &&
-            hubStatus().region === 'eu-west-1' &&
-            plane.cloud.region('us-west-2').ecs.liveTasks().length === 0,
-        );
+        await advanceUntil('RUNNING in eu-west-1 with us-west-2 torn down', async () => {
+          const now = await hubStatus();
+          return (
+            now.status === 'RUNNING' &&
+            now.region === 'eu-west-1' &&
+            plane.cloud.region('us-west-2').ecs.liveTasks().length === 0
+          );
+        });
 
         await waitFor('#region', /^eu-west-1$/);
         expect(await page.locator('#excluded-body tr').allInnerTexts()).toEqual([

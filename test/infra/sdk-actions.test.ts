@@ -14,4 +14,15 @@ describe('actionsIn', () => {
       for await (const page of paginateListExecutions({ client }, { stateMachineArn })) use(page);`;
     expect(actionsIn(source)).toEqual(['states:ListExecutions']);
   });
+
+  it('counts a DocumentClient command as the DynamoDB actions IAM checks for it', () => {
+    const source = `import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+      await doc.send(new GetCommand({})); await doc.send(new TransactWriteCommand({}));`;
+    expect(actionsIn(source)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
+  });
 });

@@ -12,12 +12,30 @@ const IAM_PREFIX: Record<string, string> = {
   'client-global-accelerator': 'globalaccelerator',
   'client-s3': 's3',
   'client-lambda': 'lambda',
+  'client-dynamodb': 'dynamodb',
+  'lib-dynamodb': 'dynamodb',
+};
+
+/**
+ * The DocumentClient's commands (`@aws-sdk/lib-dynamodb`) and the DynamoDB actions IAM checks for each:
+ * TransactWriteItems is authorized per action it contains (the state table's transaction puts the status,
+ * checks the spec and deletes signals).
+ */
+const DOCUMENT_COMMANDS: Record<string, string[]> = {
+  GetCommand: ['GetItem'],
+  PutCommand: ['PutItem'],
+  UpdateCommand: ['UpdateItem'],
+  DeleteCommand: ['DeleteItem'],
+  QueryCommand: ['Query'],
+  ScanCommand: ['Scan'],
+  TransactWriteCommand: ['PutItem', 'DeleteItem', 'ConditionCheckItem'],
 };
 
 /** IAM actions a source file's SDK commands need: `new XCommand(` and the SDK paginator `paginateX(`. */
 export function actionsIn(source: string): string[] {
   const imported = new Map<string, string>();
-  for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+  const documentCommands = new Set<string>();
+  for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/((?:client|lib)-[a-z0-9-]+)'/g)) {
     const prefix = IAM_PREFIX[m[2] as string];
     if (!prefix) continue;
     for (const raw of (m[1] as string).split(',')) {
@@ -26,13 +44,19 @@ export function actionsIn(source: string): string[] {
           .replace(/^\s*type\s+/, '')
           .split(/\s+as\s+/)[0]
           ?.trim() ?? '';
-      if (name.endsWith('Command') || /^paginate[A-Z]/.test(name)) imported.set(name, prefix);
+      if (!name.endsWith('Command') && !/^paginate[A-Z]/.test(name)) continue;
+      imported.set(name, prefix);
+      if (m[2] === 'lib-dynamodb') documentCommands.add(name);
     }
   }
   const actions = new Set<string>();
   for (const m of source.matchAll(/new ([A-Za-z]+Command)\(/g)) {
-    const prefix = imported.get(m[1] as string);
-    if (prefix) actions.add(`${prefix}:${(m[1] as string).slice(0, -'Command'.length)}`);
+    const name = m[1] as string;
+    const prefix = imported.get(name);
+    if (!prefix) continue;
+    const document = documentCommands.has(name) ? DOCUMENT_COMMANDS[name] : undefined;
+    if (document) for (const action of document) actions.add(`dynamodb:${action}`);
+    else actions.add(`${prefix}:${name.slice(0, -'Command'.length)}`);
   }
   for (const m of source.matchAll(/\b(paginate[A-Z][A-Za-z]+)\(/g)) {
     const prefix = imported.get(m[1] as string);

@@ -31,10 +31,31 @@ import {
 import { matchTemplate } from './template-match.ts';
 
 /**
- * Calls present in a bundle that the function never makes: the shared HubStore can write, but
- * GET /spot-instances only reads, so its role stays read-only.
+ * Calls present in a bundle that the function never makes: each hub Lambda bundles the shared state table
+ * (lambdas/shared/state-table.ts) and task-token helpers but uses a few of their calls, and its role grants
+ * only those (GET /spot-instances only reads; the waker never deletes; nothing but Act answers a task with
+ * a failure or heartbeat).
  */
-const NEVER_CALLED: Record<string, string[]> = { 'get-instance-details': ['ssm:PutParameter'] };
+const TOKEN_CALLS = ['states:SendTaskFailure', 'states:SendTaskHeartbeat'];
+const table = (...actions: string[]) => actions.map((a) => `dynamodb:${a}`);
+const NEVER_CALLED: Record<string, string[]> = {
+  observe: table('GetItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'),
+  act: [...table('GetItem', 'Query'), ...TOKEN_CALLS],
+  waker: [...table('GetItem', 'Query', 'DeleteItem', 'ConditionCheckItem'), ...TOKEN_CALLS],
+  backstop: [
+    ...table('PutItem', 'Query', 'DeleteItem', 'ConditionCheckItem'),
+    'states:SendTaskSuccess',
+    ...TOKEN_CALLS,
+  ],
+  'toggle-provisioning': [...table('Query', 'DeleteItem', 'ConditionCheckItem'), ...TOKEN_CALLS],
+  'get-instance-details': [
+    ...table('PutItem', 'UpdateItem', 'Query', 'DeleteItem', 'ConditionCheckItem'),
+    'states:SendTaskSuccess',
+    'states:ListExecutions',
+    'states:StartExecution',
+    ...TOKEN_CALLS,
+  ],
+};
 /** What every function's role has besides its SDK calls. */
 const BASELINE = /^(logs:(CreateLogStream|PutLogEvents)|xray:[A-Za-z]+)$/;
 
@@ -266,7 +287,7 @@ describe('hub', () => {
     });
   });
 
-  it("delivers only this prefix's worker events to the capacity handler, disabled until provisioning is enabled", () => {
+  it("delivers only this prefix's worker events to the waker, always on", () => {
     const [, rule] =
       resources(fx.stacks[HUB] as TfJson, 'aws_cloudwatch_event_rule').find(
         ([, r]) => r.name === n.workerEventsRule,
@@ -278,16 +299,42 @@ describe('hub', () => {
     // Always on: a rule enabled on demand may not match at once (EventBridge User Guide).
     expect(rule?.state).toBe('ENABLED');
     expect(rule?.lifecycle).toBeUndefined();
+    const target = resources(fx.stacks[HUB] as TfJson, 'aws_cloudwatch_event_target').find(
+      ([, t]) => t.target_id === 'waker',
+    );
+    expect(target?.[1].arn).toMatch(/aws_lambda_function\..*waker.*\.arn/);
   });
 
-  it('creates the provisioning switch disabled and leaves its value to the API afterwards', () => {
-    const params = resources(fx.stacks[HUB] as TfJson, 'aws_ssm_parameter').map(([, p]) => p);
-    const provisioning = params.find((p) => p.name === n.provisioningParameter);
-    expect(provisioning?.value).toBe('disabled');
-    expect(provisioning?.lifecycle.ignore_changes).toEqual(['value']);
-    expect(JSON.parse(params.find((p) => p.name === n.stateParameter)?.value as string).status).toBe(
-      'DISABLED',
+  it('keeps the hub state in one on-demand DynamoDB table with point-in-time recovery, encryption and TTL', () => {
+    const tables = resources(fx.stacks[HUB] as TfJson, 'aws_dynamodb_table').map(([, t]) => t);
+    expect(tables).toHaveLength(1);
+    expect(tables[0]).toMatchObject({
+      name: n.stateTable,
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      range_key: 'sk',
+      attribute: [
+        { name: 'pk', type: 'S' },
+        { name: 'sk', type: 'S' },
+      ],
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      ttl: { attribute_name: 'expires_at', enabled: true },
+    });
+    expect(resources(fx.stacks[HUB] as TfJson, 'aws_ssm_parameter')).toEqual([]);
+  });
+
+  it('runs the backstop every 5 minutes from a scheduled rule on the default bus', () => {
+    const [, rule] =
+      resources(fx.stacks[HUB] as TfJson, 'aws_cloudwatch_event_rule').find(
+        ([, r]) => r.name === n.backstopRule,
+      ) ?? [];
+    expect(rule).toMatchObject({ schedule_expression: 'rate(5 minutes)', state: 'ENABLED' });
+    expect(rule?.event_bus_name).toBeUndefined();
+    const target = resources(fx.stacks[HUB] as TfJson, 'aws_cloudwatch_event_target').find(
+      ([, t]) => t.target_id === 'backstop',
     );
+    expect(target?.[1].arn).toMatch(/aws_lambda_function\..*backstop.*\.arn/);
   });
 });
 
@@ -332,7 +379,8 @@ describe('Lambdas', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(out)).toEqual(built.map(() => 'function'));
-  });
+    // Ten bundles, each with its SDK clients, loaded in one plain Node process: slow on a loaded machine.
+  }, 180_000);
 });
 
 describe('state machines', () => {
@@ -392,8 +440,9 @@ describe('state machines', () => {
         if (bindings.has('WorkerBusName')) expect(bindings.get('WorkerBusName')).toBe(n.workerBus);
         if (bindings.has('AsgName')) expect(bindings.get('AsgName')).toBe(n.autoScalingGroup);
         for (const [placeholder, fn] of [
-          ['StateStoreArn', 'state-store'],
-          ['RegionFinderArn', 'region-finder'],
+          ['ObserveArn', 'observe'],
+          ['PlanArn', 'plan'],
+          ['ActArn', 'act'],
           ['GetInstanceFromAsgArn', 'get-instance-from-asg'],
           ['AsgLaunchStatusArn', 'asg-launch-status'],
           ['ClassifyCapacityEventArn', 'classify-capacity-event'],

@@ -1,35 +1,28 @@
 /**
  * Whatever a client sends — any method, path, headers, body — the API answers 200, 400, 404 or 405,
- * always as JSON. AWS is mocked (an in-memory SSM, a Step Functions that accepts), so only the
- * handlers' own input handling is under test.
+ * always as JSON. AWS is mocked (an empty state table that accepts every write, a Step Functions that
+ * accepts), so only the handlers' own input handling is under test.
  */
-import { DisableRuleCommand, EnableRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeDetails } from '../../lambdas/get-instance-details/index.ts';
 import { makeHandler as makeToggle } from '../../lambdas/toggle-provisioning/index.ts';
 import { errorBody, messageBody, spotInstancesBody } from './api-contract.ts';
-import {
-  apiEvent,
-  clockAt,
-  config,
-  fakeAws,
-  fakeParameterStore,
-  lambdaContext,
-  quietObservability,
-} from './helpers.ts';
+import { apiEvent, clockAt, config, fakeAws, lambdaContext, quietObservability } from './helpers.ts';
 
 const aws = fakeAws();
 
 beforeAll(() => {
-  fakeParameterStore(aws.mocks.ssm);
+  const table = mockClient(DynamoDBDocumentClient);
+  table.on(GetCommand).resolves({});
+  table.on(PutCommand).resolves({});
+  table.on(UpdateCommand).resolves({ Attributes: { count: 1, epoch: '20261124T1000', wakes: 1 } });
   aws.mocks.sfn.on(ListExecutionsCommand).resolves({ executions: [] });
   aws.mocks.sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
-  aws.mocks.sfn.on(StopExecutionCommand).resolves({});
-  aws.mocks.eventBridge.on(EnableRuleCommand).resolves({});
-  aws.mocks.eventBridge.on(DisableRuleCommand).resolves({});
-  aws.mocks.eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+  aws.mocks.sfn.on(SendTaskSuccessCommand).resolves({});
 });
 
 const deps = {

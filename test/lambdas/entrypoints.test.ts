@@ -3,17 +3,19 @@
  * (intercepted by aws-sdk-client-mock at the class level, so nothing leaves the machine).
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { handler as act } from '../../lambdas/act/handler.ts';
 import { handler as asgLaunchStatus } from '../../lambdas/asg-launch-status/handler.ts';
+import { handler as backstop } from '../../lambdas/backstop/handler.ts';
 import { handler as classify } from '../../lambdas/classify-capacity-event/handler.ts';
 import { handler as details } from '../../lambdas/get-instance-details/handler.ts';
 import { handler as fromAsg } from '../../lambdas/get-instance-from-asg/handler.ts';
-import { handler as capacity } from '../../lambdas/spot-capacity-handler/handler.ts';
-import { handler as stateStore } from '../../lambdas/state-store/handler.ts';
+import { handler as plan } from '../../lambdas/plan/handler.ts';
 import { handler as toggle } from '../../lambdas/toggle-provisioning/handler.ts';
-import { apiEvent, awsError, lambdaContext } from './helpers.ts';
+import { handler as waker } from '../../lambdas/waker/handler.ts';
+import { apiEvent, lambdaContext } from './helpers.ts';
 
 beforeAll(() => {
   Object.assign(process.env, {
@@ -22,7 +24,7 @@ beforeAll(() => {
     ORCHESTRATOR_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:sp-orchestrator',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  mockClient(SSMClient).on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
+  mockClient(DynamoDBDocumentClient).on(GetCommand).resolves({});
   mockClient(AutoScalingClient)
     .on(DescribeAutoScalingGroupsCommand)
     .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'sp-gpu', Instances: [] } as never] });
@@ -39,14 +41,23 @@ describe('Lambda entry points', () => {
     expect(JSON.parse(result.body as string)).toMatchObject({ provisioning: 'disabled', status: 'DISABLED' });
   });
 
-  it('state-store answers next_backoff', async () => {
-    expect(await stateStore({ action: 'next_backoff', attempt: 1 }, lambdaContext)).toEqual({ seconds: 60 });
+  it('Plan and Act name the bad field of an input that is not theirs', async () => {
+    await expect(plan({}, lambdaContext)).rejects.toMatchObject({
+      name: 'PlanInputError',
+      message: /observation/,
+    });
+    await expect(act({}, lambdaContext)).rejects.toMatchObject({ name: 'ActInputError', message: /token/ });
   });
 
-  it('SpotCapacityHandler ignores an unknown event', async () => {
-    expect(await capacity({ source: 'x', 'detail-type': 'y', detail: {} }, lambdaContext)).toMatchObject({
+  it('the Waker ignores an event that is not a worker report', async () => {
+    expect(await waker({ source: 'x', 'detail-type': 'y', detail: {} }, lambdaContext)).toEqual({
       outcome: 'IGNORED',
+      reason: 'NOT_A_WORKER_EVENT',
     });
+  });
+
+  it('the Backstop starts nothing when nothing was ever enabled', async () => {
+    expect(await backstop({}, lambdaContext)).toEqual({ checked: 'not wanted' });
   });
 
   it('GetInstanceFromAsg reads the ASG named after the prefix', async () => {

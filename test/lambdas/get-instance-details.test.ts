@@ -1,192 +1,138 @@
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { type HubState, initialHubState } from '../../core/messages.ts';
-import { exclude, provisioningDisabled, teardownCompleted } from '../../core/state.ts';
+/**
+ * GET /spot-instances: the spec and the Orchestrator's last status from the state table, in the contract's
+ * shape (ARCHITECTURE.md, with the round-2 fields). Against LocalCloud's DynamoDB.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { initialMemory, type StatusItem } from '../../core/plan/index.ts';
 import { makeHandler } from '../../lambdas/get-instance-details/index.ts';
 import { errorBody, spotInstancesBody } from './api-contract.ts';
-import {
-  apiEvent,
-  awsError,
-  clockAt,
-  config,
-  fakeAws,
-  fakeParameterStore,
-  instance,
-  lambdaContext,
-  n,
-  quietObservability,
-} from './helpers.ts';
+import { apiEvent, lambdaContext } from './helpers.ts';
+import { hubHarness } from './hub-harness.ts';
 
-const aws = fakeAws();
-let store: ReturnType<typeof fakeParameterStore>;
-const t0 = new Date('2026-11-24T09:50:00Z');
-
-const get = async (path = '/spot-instances') => {
-  const h = makeHandler({
-    clients: aws.clients,
-    config,
-    clock: clockAt('2026-11-24T10:01:00Z'),
-    observability: quietObservability(),
-  });
-  const result = await h(apiEvent('GET', path), lambdaContext);
-  return { ...result, json: JSON.parse(result.body as string) };
-};
-
-beforeEach(() => {
-  aws.reset();
-  store = fakeParameterStore(aws.mocks.ssm);
+let h: Awaited<ReturnType<typeof hubHarness>>;
+afterEach(async () => {
+  await h?.close();
 });
 
+const get = async (path = '/spot-instances', method = 'GET') => {
+  const result = await makeHandler(h.deps)(apiEvent(method, path), lambdaContext);
+  return { statusCode: result.statusCode, json: JSON.parse(String(result.body)) };
+};
+
+const running: StatusItem = {
+  version: 3,
+  generation: 1,
+  orchestrator: { execution: 'x', run: 1, cycle: 2 },
+  view: {
+    status: 'RUNNING',
+    region: 'us-west-2',
+    instances: [
+      {
+        instance_id: 'i-0abc',
+        public_ip: '54.1.2.3',
+        private_ip: '10.0.0.12',
+        instance_type: 'g6.xlarge',
+        availability_zone: 'us-west-2b',
+        lifecycle: 'spot',
+        launch_time: '2026-11-24T09:58:01Z',
+        region: 'us-west-2',
+        ready: true,
+      },
+    ],
+    excluded_regions: [
+      { region: 'eu-west-1', reason: 'SpotInterruption', until: '2026-11-24T10:30:00Z' },
+      { region: 'us-east-1', reason: 'LaunchTimeout', until: '2026-11-24T09:59:00Z' },
+    ],
+    replicas: { target: 1, spare: 0, ready: 1 },
+    regions: ['us-west-2'],
+    last_move: { from: 'eu-west-1', to: 'us-west-2', reason: 'SpotInterruption', at: '2026-11-24T09:58:30Z' },
+    endpoint: null,
+    updated_at: '2026-11-24T09:59:59Z',
+  },
+  memory: initialMemory(),
+  observed_at: '2026-11-24T09:59:59Z',
+};
+
 describe('GetInstanceDetails', () => {
-  it('answers the contract document for a running deployment, hiding expired exclusions', async () => {
-    let state: HubState = {
-      ...initialHubState(t0),
-      status: 'RUNNING',
-      region: 'us-west-2',
-      lifecycle: 'spot',
-      instances: [instance],
-    };
-    state = exclude(state, { region: 'ap-south-1', reason: 'LaunchTimeout' }, t0, 60);
-    state = exclude(
-      state,
-      { region: 'eu-west-1', reason: 'InsufficientInstanceCapacity' },
-      new Date('2026-11-24T10:00:00Z'),
-      1800,
-    );
-    store.setState({ ...state, loss_token: 'secret-token', teardown_pending: [] });
-    store.parameters.set(n.provisioningParameter, 'enabled');
-
-    const result = await get();
-
-    expect(result.statusCode).toBe(200);
-    expect(result.headers).toEqual({ 'content-type': 'application/json' });
-    expect(result.json).toEqual({
-      provisioning: 'enabled',
-      status: 'RUNNING',
-      region: 'us-west-2',
-      instances: [instance],
-      excluded_regions: [
-        { region: 'eu-west-1', reason: 'InsufficientInstanceCapacity', until: '2026-11-24T10:30:00Z' },
-      ],
-      updated_at: '2026-11-24T10:00:00Z',
-    });
-    expect(result.body).not.toContain('secret-token');
-  });
-
-  it('answers DISABLED with no region and no instances before anything was ever written', async () => {
-    const result = await get();
-    expect(result.json).toEqual({
+  it('answers DISABLED, nothing running, before anything was ever written', async () => {
+    h = await hubHarness();
+    const { statusCode, json } = await get();
+    expect(statusCode).toBe(200);
+    expect(spotInstancesBody.parse(json)).toMatchObject({
       provisioning: 'disabled',
       status: 'DISABLED',
       region: null,
       instances: [],
-      excluded_regions: [],
-      updated_at: '2026-11-24T10:01:00Z',
+      replicas: { target: 1, spare: 0, ready: 0 },
+      last_move: null,
+      endpoint: null,
+      updated_at: '2026-11-24T10:00:00Z',
     });
   });
 
-  it('shows nothing running as soon as the teardown has completed', async () => {
-    const running = {
-      ...initialHubState(t0),
-      status: 'RUNNING' as const,
-      region: 'us-west-2',
-      instances: [instance],
-    };
-    let state = provisioningDisabled(running, t0, ['us-west-2']);
-    store.setState(state);
-    expect((await get()).json).toMatchObject({ status: 'TEARING_DOWN', region: 'us-west-2' });
-
-    state = teardownCompleted(state, 'us-west-2', new Date('2026-11-24T10:00:30Z'));
-    store.setState(state);
-    expect((await get()).json).toMatchObject({ status: 'DISABLED', region: null, instances: [] });
-  });
-
-  it('reads SSM on every request instead of caching', async () => {
-    await get();
-    await get();
-    expect(aws.mocks.ssm.commandCalls(GetParameterCommand)).toHaveLength(4);
-  });
-
-  it('answers a 500 without internals when the state document is corrupt', async () => {
-    store.parameters.set(n.stateParameter, '{"status":"EXPLODED"}');
-    const result = await get();
-    expect(result.statusCode).toBe(500);
-    expect(result.body).not.toContain('EXPLODED');
-  });
-
-  it('answers a 500 when the provisioning parameter holds something else', async () => {
-    store.parameters.set(n.provisioningParameter, 'maybe');
-    expect((await get()).statusCode).toBe(500);
-  });
-
-  it('answers a 500 when SSM throttles', async () => {
-    aws.mocks.ssm.on(GetParameterCommand).rejects(awsError('ThrottlingException'));
-    expect((await get()).statusCode).toBe(500);
-  });
-
-  it('answers 404 for another path and 405 for another method', async () => {
-    expect((await get('/spot-instance')).statusCode).toBe(404);
-    const h = makeHandler({
-      clients: aws.clients,
-      config,
-      clock: clockAt(),
-      observability: quietObservability(),
-    });
-    const result = await h(apiEvent('DELETE', '/spot-instances'), lambdaContext);
-    expect(result.statusCode).toBe(405);
-    expect(JSON.parse(result.body as string).errors).toEqual(['method: use GET']);
-  });
-});
-
-describe('GetInstanceDetails against the contract in ARCHITECTURE.md', () => {
-  // A clock with milliseconds: every time in the answer must still read `...:57Z`, never `...:57.793Z`.
-  const getAt = async (iso: string, path = '/spot-instances', method = 'GET') => {
-    const h = makeHandler({
-      clients: aws.clients,
-      config,
-      clock: clockAt(iso),
-      observability: quietObservability(),
-    });
-    const result = await h(apiEvent(method, path), lambdaContext);
-    return { ...result, json: JSON.parse(result.body as string) };
-  };
-
-  it('shows times to the second when nothing was ever written', async () => {
-    const result = await getAt('2026-11-24T10:00:57.793Z');
-    expect(spotInstancesBody.parse(result.json).updated_at).toBe('2026-11-24T10:00:57Z');
-  });
-
-  it('shows times to the second for the initial document a deployment writes', async () => {
-    store.setState(initialHubState(new Date('2026-11-24T10:00:57.793Z')));
-    const result = await getAt('2026-11-24T10:01:00.250Z');
-    expect(spotInstancesBody.parse(result.json).updated_at).toBe('2026-11-24T10:00:57Z');
-  });
-
-  it('shows every time in one format even when a writer stored milliseconds', async () => {
-    store.setState({
-      ...initialHubState(t0),
+  it('answers the Orchestrator view in the contract shape, hiding exclusions that expired since', async () => {
+    h = await hubHarness();
+    await h.table.writeSpec(() => ({
+      enabled: true,
+      teardown: false,
+      generation: 1,
+      updated_at: '2026-11-24T09:50:00Z',
+    }));
+    await h.table.writeStatus(running, null);
+    const body = spotInstancesBody.parse((await get()).json);
+    expect(body).toMatchObject({
+      provisioning: 'enabled',
       status: 'RUNNING',
       region: 'us-west-2',
-      lifecycle: 'spot',
-      instances: [{ ...instance, launch_time: '2026-11-24T09:58:01.120Z' }],
-      excluded_regions: [
-        { region: 'eu-west-1', reason: 'SpotInterruption', until: '2026-11-24T10:30:00.500Z' },
-      ],
-      updated_at: '2026-11-24T09:59:59.999Z',
+      regions: ['us-west-2'],
     });
-    store.parameters.set(n.provisioningParameter, 'enabled');
-
-    const body = spotInstancesBody.parse((await getAt('2026-11-24T10:01:00.250Z')).json);
-
-    expect(body.instances[0]?.launch_time).toBe('2026-11-24T09:58:01Z');
-    expect(body.excluded_regions[0]?.until).toBe('2026-11-24T10:30:00Z');
-    expect(body.updated_at).toBe('2026-11-24T09:59:59Z');
+    expect(body.excluded_regions.map((e) => e.region)).toEqual(['eu-west-1']);
+    expect(body.instances[0]).toMatchObject({ instance_id: 'i-0abc', region: 'us-west-2', ready: true });
   });
 
-  it('answers 404 and 405 with {message, errors}', async () => {
-    expect(errorBody.parse((await getAt('2026-11-24T10:00:00Z', '/nope')).json).message).toMatch(/\/nope/);
-    const wrongMethod = await getAt('2026-11-24T10:00:00Z', '/spot-instances', 'POST');
-    expect(wrongMethod.statusCode).toBe(405);
-    expect(errorBody.parse(wrongMethod.json).errors).toEqual(['method: use GET']);
+  it('shows a toggle at once, before the Orchestrator acted on it (TEARING_DOWN right after the disable)', async () => {
+    h = await hubHarness();
+    await h.table.writeStatus(running, null);
+    await h.table.writeSpec(() => ({
+      enabled: false,
+      teardown: true,
+      generation: 2,
+      updated_at: '2026-11-24T10:00:00Z',
+    }));
+    expect((await get()).json).toMatchObject({
+      provisioning: 'disabled',
+      status: 'TEARING_DOWN',
+      updated_at: '2026-11-24T10:00:00Z',
+    });
+  });
+
+  it('reads the table on every request instead of caching', async () => {
+    h = await hubHarness();
+    expect((await get()).json.status).toBe('DISABLED');
+    await h.table.writeSpec(() => ({
+      enabled: true,
+      teardown: false,
+      generation: 1,
+      updated_at: '2026-11-24T10:00:00Z',
+    }));
+    expect((await get()).json.status).toBe('PROVISIONING');
+  });
+
+  it('answers a 500 without internals when DynamoDB throttles', async () => {
+    h = await hubHarness();
+    h.cloud.injectFault({ service: 'dynamodb', action: 'GetItem', error: 'ThrottlingException' });
+    const { statusCode, json } = await get();
+    expect(statusCode).toBe(500);
+    expect(JSON.stringify(json)).not.toMatch(/Throttling|at /);
+  });
+
+  it('answers 404 for another path and 405 for another method, with {message, errors}', async () => {
+    h = await hubHarness();
+    const other = await get('/nope');
+    const post = await get('/spot-instances', 'POST');
+    expect(other.statusCode).toBe(404);
+    expect(errorBody.parse(other.json).message).toMatch(/\/nope/);
+    expect(post.statusCode).toBe(405);
+    expect(errorBody.parse(post.json).errors).toEqual(['method: use GET']);
   });
 });

@@ -6,12 +6,11 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { manualClock } from '../../core/clock.ts';
 import { parseConfig } from '../../core/config.ts';
-import type { HubState } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import type { AwsClients } from '../../lambdas/shared/clients.ts';
 import { makeObservability } from '../../lambdas/shared/observability.ts';
@@ -62,32 +61,6 @@ export function fakeAws() {
     for (const m of Object.values(mocks)) m.reset();
   };
   return { mocks, clients, regions, reset };
-}
-
-/** An in-memory SSM Parameter Store behind the SSM mock (GetParameter / PutParameter with Overwrite). */
-export function fakeParameterStore(
-  ssm: ReturnType<typeof fakeAws>['mocks']['ssm'],
-  initial: Record<string, string> = {},
-) {
-  const parameters = new Map(Object.entries(initial));
-  ssm.on(GetParameterCommand).callsFake(async (input: { Name: string }) => {
-    const value = parameters.get(input.Name);
-    if (value === undefined) throw awsError('ParameterNotFound');
-    return { Parameter: { Name: input.Name, Value: value, Type: 'String' } };
-  });
-  ssm
-    .on(PutParameterCommand)
-    .callsFake(async (input: { Name: string; Value: string; Overwrite?: boolean }) => {
-      if (parameters.has(input.Name) && !input.Overwrite) throw awsError('ParameterAlreadyExists');
-      parameters.set(input.Name, input.Value);
-      return { Version: 1 };
-    });
-  return {
-    parameters,
-    state: (): HubState => JSON.parse(parameters.get(n.stateParameter) ?? 'null'),
-    provisioning: () => parameters.get(n.provisioningParameter),
-    setState: (state: HubState) => parameters.set(n.stateParameter, JSON.stringify(state)),
-  };
 }
 
 export const quietObservability = (service = 'test') => makeObservability(service, { logLevel: 'SILENT' });

@@ -29,7 +29,7 @@ afterEach(async () => {
 const status = (version: number, generation = 1): StatusItem => ({
   version,
   generation,
-  orchestrator: { execution: 'r1-0', cycle: 0 },
+  orchestrator: { execution: 'r1-0', run: 1, cycle: 0 },
   view: {
     status: 'RUNNING',
     region: null,
@@ -99,6 +99,20 @@ describe('StateTable', () => {
     expect(await t.writeStatus(status(1), null)).toBe('superseded');
     expect(await t.writeStatus(status(2), 1)).toBe('written');
     expect(await t.writeStatus(status(2), 1)).toBe('superseded');
+  });
+
+  it("status: a run that finds a later run's status is superseded; the later run may follow an earlier one", async () => {
+    const { table: t } = await table();
+    const by = (run: number, version: number) => ({
+      ...status(version),
+      orchestrator: { execution: `r${run}`, run, cycle: 0 },
+    });
+    expect(await t.writeStatus(by(1, 1), null)).toBe('written');
+    expect(await t.writeStatus(by(2, 2), 1, { run: 2 })).toBe('written');
+    expect(await t.writeStatus(by(1, 3), 2, { run: 1 })).toBe('superseded');
+    expect(await t.writeStatus(by(2, 3), 2, { run: 2 })).toBe('written');
+    expect(await t.writeStatus({ ...status(4), orchestrator: null }, 3, { run: 2 })).toBe('written');
+    expect(await t.writeStatus(by(1, 5), 4, { run: 1 })).toBe('written');
   });
 
   it('status: deletes the absorbed signals in the same transaction, or not at all', async () => {

@@ -1,9 +1,10 @@
 /** A whole local deployment on a virtual clock, driven through the product API like a user would. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ConfigInput, parseConfig } from '../../core/config.ts';
-import { type HubState, hubStateSchema } from '../../core/messages.ts';
+import type { PublicStatus, StatusItem } from '../../core/plan/index.ts';
 import { virtualClock } from '../../emulator/clock.ts';
 import type { MarketInputs } from '../../emulator/market.ts';
+import { StateTable } from '../../lambdas/shared/state-table.ts';
 import { LocalControlPlane } from '../../local/deployment.ts';
 import { localState } from '../../local/views.ts';
 
@@ -27,6 +28,7 @@ export async function deployment(config: ConfigInput = {}) {
     markets: MARKETS,
     logLevel: 'SILENT',
   });
+  const table = new StateTable({ clients: plane.cloud.clients(), config: plane.config, clock });
   const api = async (method: string, path: string, body?: unknown) => {
     const event = {
       version: '2.0',
@@ -43,10 +45,10 @@ export async function deployment(config: ConfigInput = {}) {
     const result = await plane.handleApi(event);
     return { statusCode: result.statusCode, body: JSON.parse(String(result.body)) };
   };
-  const hubState = (): HubState =>
-    hubStateSchema.parse(
-      JSON.parse(plane.cloud.region('us-east-1').ssm.values()[plane.names.stateParameter]!),
-    );
+  /** What `GET /spot-instances` answers now. */
+  const status = async (): Promise<PublicStatus> => (await api('GET', '/spot-instances')).body;
+  /** The Orchestrator's own `status` item (memory included). */
+  const statusItem = (): Promise<StatusItem | null> => table.status();
   const region = (name: string) => localState(plane).regions.find((r) => r.region === name)!;
   const healthy = (name: string) => region(name).ecs_tasks.some((t) => t.health_status === 'HEALTHY');
   const runningExecutions = () =>
@@ -57,13 +59,38 @@ export async function deployment(config: ConfigInput = {}) {
         .filter((e) => e.status === 'RUNNING')
         .map((e) => e.stateMachineArn.split(':').pop()),
     );
-  /** Advances simulated time until `predicate` holds; fails the test with `what` if it never does. */
-  const until = async (what: string, predicate: () => boolean, maxMs = 30 * 60_000) => {
-    if (!(await clock.runUntil(predicate, maxMs))) {
-      throw new Error(
-        `not reached within ${maxMs / 1000} simulated s: ${what}; hub state ${JSON.stringify(hubState())}`,
-      );
+  const orchestrators = () => runningExecutions().filter((m) => m === plane.names.orchestratorStateMachine);
+  /**
+   * Advances simulated time timer by timer until `predicate` holds (it may read the API or the table);
+   * fails the test with `what` and the API's answer if it never does.
+   */
+  const until = async (what: string, predicate: () => boolean | Promise<boolean>, maxMs = 30 * 60_000) => {
+    const limit = clock.now().getTime() + maxMs;
+    await clock.settle();
+    while (!(await predicate())) {
+      if (clock.now().getTime() >= limit || !(await clock.step())) {
+        throw new Error(
+          `not reached within ${maxMs / 1000} simulated s: ${what}; API says ${JSON.stringify(await status())}`,
+        );
+      }
     }
   };
-  return { clock, plane, api, hubState, region, healthy, runningExecutions, until };
+  /** Lets simulated time pass (every timer due in it fires). */
+  const wait = (ms: number) => clock.advance(ms);
+  const close = () => plane.cloud.close();
+  return {
+    clock,
+    plane,
+    table,
+    api,
+    status,
+    statusItem,
+    region,
+    healthy,
+    runningExecutions,
+    orchestrators,
+    until,
+    wait,
+    close,
+  };
 }

@@ -5,7 +5,7 @@ import { virtualClock } from '../../emulator/clock.ts';
 import { LocalControlPlane } from '../../local/deployment.ts';
 import { createLocalServer } from '../../local/http-server.ts';
 import { settingsFromEnv } from '../../local/server-settings.ts';
-import type { localState } from '../../local/views.ts';
+import type { localStateWithTable } from '../../local/views.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -13,7 +13,7 @@ interface ErrorBody {
   message: string;
   errors: string[];
 }
-type StateBody = ReturnType<typeof localState>;
+type StateBody = Awaited<ReturnType<typeof localStateWithTable>>;
 const body = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('local HTTP server', () => {
@@ -77,7 +77,7 @@ describe('local HTTP server', () => {
     });
     expect(typeof state.regions[1]?.placement_score).toBe('number');
     expect(typeof state.regions[1]?.spot_price).toBe('number');
-    expect(state.ssm_parameters['/spotplane/provisioning']).toBe('disabled');
+    expect(state.state_table).toEqual({});
     expect(state.rules.length).toBeGreaterThan(0);
     expect(state.executions).toEqual([]);
   });

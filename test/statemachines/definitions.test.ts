@@ -19,7 +19,7 @@ type State = Record<string, unknown>;
 type Machine = { States: Record<string, State> };
 
 const machines = {
-  orchestrator: () => loadOrchestrator({ workerRegions: ['us-west-2', 'eu-west-1'] }),
+  orchestrator: () => loadOrchestrator(),
   launch: () => loadWorkerMachine('launch', 'us-west-2'),
   capacityMonitor: () => loadWorkerMachine('capacityMonitor', 'us-west-2'),
   teardown: () => loadWorkerMachine('teardown', 'us-west-2'),
@@ -132,11 +132,13 @@ describe('state machine files', () => {
         expect(result.isValid).toBe(true);
       });
 
-      it('gives every Task a TimeoutSeconds, and every callback task a numeric one', () => {
+      it('gives every Task a TimeoutSeconds (a number, or a TimeoutSecondsPath the plan fills)', () => {
         const tasks = allStates(load() as Machine).filter(([, s]) => s.Type === 'Task');
         expect(tasks.length).toBeGreaterThan(0);
         for (const [name, task] of tasks) {
-          expect(typeof task.TimeoutSeconds, `${name} TimeoutSeconds`).toBe('number');
+          const bounded =
+            typeof task.TimeoutSeconds === 'number' || typeof task.TimeoutSecondsPath === 'string';
+          expect(bounded, `${name} TimeoutSeconds`).toBe(true);
         }
       });
 
@@ -144,8 +146,8 @@ describe('state machine files', () => {
         const { States: states } = load() as Machine;
         const cut = new Set(
           Object.entries(states)
-            // TooManyCycles only hands the loop on to the next execution.
-            .filter(([name, state]) => name !== 'TooManyCycles' && pausesOrBounds(state))
+            // Loop's cycle count only hands the loop on to the next execution: it bounds nothing.
+            .filter(([name, state]) => name !== 'Loop' && pausesOrBounds(state))
             .map(([name]) => name),
         );
         expect(cycleAvoiding(states, cut)).toBeNull();
@@ -201,41 +203,31 @@ describe('state machine files', () => {
     expect(cycleAvoiding(states, new Set())).not.toBeNull();
   });
 
-  it('bounds the launch wait of the Orchestrator by a timeout and a heartbeat', () => {
-    const launch = (machines.orchestrator() as Machine).States.Launch!;
-    expect(launch).toMatchObject({
-      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
-      TimeoutSeconds: 900,
-      HeartbeatSeconds: 300,
-    });
-    const lossWait = (machines.orchestrator() as Machine).States.WaitForLoss!;
-    expect(lossWait).toMatchObject({
+  it('waits in Act for a wake or the next look the plan chose; a timeout is simply the next cycle', () => {
+    const { States: states } = machines.orchestrator() as Machine;
+    expect(states.Act).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      TimeoutSeconds: 3600,
+      TimeoutSecondsPath: '$.decision.plan.next_look_seconds',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Loop' },
+        { ErrorEquals: ['Superseded'], Next: 'Superseded' },
+        { ErrorEquals: ['States.ALL'], Next: 'Pause' },
+      ],
     });
+    expect(states.Superseded).toMatchObject({ Type: 'Succeed' });
   });
 
   it('derives the Orchestrator settings from the configuration, as strings a stack can pass', () => {
-    const config = parseConfig({
-      workerRegions: ['us-west-2', 'eu-west-1'],
-      onDemandFallback: true,
-      container: { imagePullSeconds: 60 },
-    });
-    const settings = orchestratorSettings(config);
+    const settings = orchestratorSettings(parseConfig({ workerRegions: ['us-west-2'] }));
+    expect(settings).toEqual({ MaxCycles: '500', ErrorPauseSeconds: '30' });
     const definition = loadDefinition(STATE_MACHINE_FILES.orchestrator, {
       ...settings,
-      StateStoreArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-state-store',
-      RegionFinderArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-region-finder',
-      HubBusName: 'spotplane-hub',
-      Prefix: 'spotplane',
+      ObserveArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-observe',
+      PlanArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-plan',
+      ActArn: 'arn:aws:lambda:us-east-1:123456789012:function:spotplane-act',
     }) as Machine;
-    // The launch budget (300 s instance ready + 120 s placement + 60 s image pull + 450 s health) + 60 s for
-    // the worker's own timeout report to arrive first.
-    expect(definition.States.Launch).toMatchObject({ TimeoutSeconds: 990, HeartbeatSeconds: 300 });
-    expect(definition.States.OnDemandPolicy!.Parameters).toEqual({
-      allowed: true,
-      regions: ['us-west-2', 'eu-west-1'],
-    });
+    expect(definition.States.Pause).toMatchObject({ Type: 'Wait', Seconds: 30 });
+    expect((definition.States.Loop!.Choices as object[])[1]).toMatchObject({ NumericGreaterThanEquals: 500 });
   });
 });
 

@@ -20,7 +20,7 @@ function cycle(obs: Observation) {
   const status: StatusItem = {
     version: (obs.status?.version ?? 0) + 1,
     generation: decision.generation,
-    orchestrator: decision.exit ? null : { execution: 'r1-0', cycle: 0 },
+    orchestrator: decision.exit ? null : { execution: 'r1-0', run: 1, cycle: 0 },
     view: decision.view,
     memory: decision.memory,
     observed_at: obs.at,

@@ -16,8 +16,9 @@ const lambdaArn = (region: string, name: string) =>
   `arn:aws:lambda:${region}:${ACCOUNT}:function:${PREFIX}-${name}`;
 
 export const hubFunctions = {
-  stateStore: lambdaArn(HUB_REGION, 'state-store'),
-  regionFinder: lambdaArn(HUB_REGION, 'region-finder'),
+  observe: lambdaArn(HUB_REGION, 'observe'),
+  plan: lambdaArn(HUB_REGION, 'plan'),
+  act: lambdaArn(HUB_REGION, 'act'),
 };
 
 export const workerFunctions = (region: string) => ({
@@ -27,29 +28,17 @@ export const workerFunctions = (region: string) => ({
 });
 
 export interface OrchestratorSettings {
-  workerRegions: string[];
-  onDemandFallback?: boolean;
   maxCycles?: number;
-  launchTimeoutSeconds?: number;
-  launchHeartbeatSeconds?: number;
-  lossCheckSeconds?: number;
-  revertCheckSeconds?: number;
+  errorPauseSeconds?: number;
 }
 
-export function orchestratorSubstitutions(s: OrchestratorSettings): Substitutions {
+export function orchestratorSubstitutions(s: OrchestratorSettings = {}): Substitutions {
   return {
-    StateStoreArn: hubFunctions.stateStore,
-    RegionFinderArn: hubFunctions.regionFinder,
-    HubBusName: `${PREFIX}-hub`,
-    Prefix: PREFIX,
-    TargetCapacity: 1,
-    LaunchTimeoutSeconds: s.launchTimeoutSeconds ?? 900,
-    LaunchHeartbeatSeconds: s.launchHeartbeatSeconds ?? 300,
-    LossCheckSeconds: s.lossCheckSeconds ?? 3600,
-    RevertCheckSeconds: s.revertCheckSeconds ?? 900,
-    MaxCycles: s.maxCycles ?? 50,
-    OnDemandFallback: s.onDemandFallback ?? false,
-    WorkerRegions: s.workerRegions,
+    ObserveArn: hubFunctions.observe,
+    PlanArn: hubFunctions.plan,
+    ActArn: hubFunctions.act,
+    MaxCycles: s.maxCycles ?? 500,
+    ErrorPauseSeconds: s.errorPauseSeconds ?? 30,
   };
 }
 
@@ -76,6 +65,6 @@ export function loadWorkerMachine(machine: Exclude<StateMachineKey, 'orchestrato
   return loadDefinition(STATE_MACHINE_FILES[machine], workerSubstitutions(region), { allowUnused: true });
 }
 
-export function loadOrchestrator(settings: OrchestratorSettings) {
+export function loadOrchestrator(settings: OrchestratorSettings = {}) {
   return loadDefinition(STATE_MACHINE_FILES.orchestrator, orchestratorSubstitutions(settings));
 }

@@ -1,0 +1,7 @@
+export {
+  BACKSTOP_SCHEDULE,
+  type BackstopResult,
+  backstop,
+  makeHandler,
+  wantsOrchestrator,
+} from './backstop.ts';

@@ -1,0 +1,2 @@
+export { PlanInputError } from './errors.ts';
+export { decide, makeHandler, type Observed, type PlanOutput } from './plan.ts';

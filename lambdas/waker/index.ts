@@ -1,0 +1,1 @@
+export { handleReport, makeHandler, type WakerResult } from './waker.ts';
