@@ -172,7 +172,10 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
   if (!home || badReason) {
     const leaving = home?.region ?? null;
     const target = chooseTarget({ ...input, memory }, leaving);
-    if (target && home && target.region !== home.region) {
+    const leavingObserved = leaving === null ? undefined : regions.get(leaving);
+    // A region that never got anything (a first launch that failed) is simply replaced: there is nothing to move.
+    const hadSomething = move !== null || !seen(leavingObserved) || standingCount(leavingObserved) > 0;
+    if (target && home && target.region !== home.region && hadSomething) {
       // Make-before-break: the first region of a chain of moves keeps serving until the last target is ready.
       move = {
         from: move?.from ?? home.region,
@@ -184,8 +187,15 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
     if (target) home = target;
     else if (home) {
       const observed = regions.get(home.region);
-      // Nowhere better: keep a region that still has something, give up one that has nothing.
-      if (seen(observed) && standingCount(observed) === 0) home = null;
+      // Nowhere better: keep a region that still has something. A target that has nothing falls back to
+      // the region being left while anything still stands there (a doomed replica serves until it goes).
+      if (seen(observed) && standingCount(observed) === 0) {
+        const source = move ? regions.get(move.from) : undefined;
+        if (move && seen(source) && standingCount(source) > 0) {
+          home = { region: move.from, lifecycle: lifecycleOf(source) };
+          move = null;
+        } else home = null;
+      }
     }
   } else {
     const elective = electiveMove(input, home, memory);

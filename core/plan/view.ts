@@ -78,8 +78,14 @@ export function publicView(input: ViewInput): View {
     const best = region === null ? 0 : readyBy.get(region)!;
     if (n > best || (n === best && r === memory.home?.region)) region = r;
   }
+  // Nothing ready (a failover between the old replica's end and the new one's readiness): the region the
+  // plan serves from while something runs or the status says it serves, so RUNNING / FAILING_OVER name one.
+  const status = statusOf(input);
+  const serving = status === 'RUNNING' || status === 'FAILING_OVER';
+  if (region === null && input.spec.enabled && memory.home && (instances.length > 0 || serving))
+    region = memory.home.region;
   return {
-    status: statusOf(input),
+    status,
     region,
     instances,
     excluded_regions: [...activeExclusions(memory.exclusions, now).values()],

@@ -31,7 +31,7 @@ export const nextSpec = (
 function describe(spec: Spec): string {
   if (spec.enabled) return 'Provisioning enabled';
   return spec.teardown
-    ? 'Provisioning disabled; every worker region is being torn down (status TEARING_DOWN until each is observed empty)'
+    ? 'Provisioning disabled, teardown requested: every worker region is being torn down (status TEARING_DOWN until each is observed empty)'
     : 'Provisioning disabled; instances already running are left running (use "teardown": true to remove them)';
 }
 

@@ -379,7 +379,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
         expect(await text('#region')).toBe('us-west-2');
         expect(await page.locator('#instances-body tr').allInnerTexts()).toEqual([
           expect.stringMatching(
-            /^i-0abc\s+us-west-2\s+g6\.xlarge\s+us-west-2b\s+spot\s+–\s+54\.1\.2\.3\s+2026-11-24 10:00:00$/,
+            /^i-0abc\s+us-west-2\s+g6\.xlarge\s+us-west-2b\s+spot\s+ready\s+54\.1\.2\.3\s+2026-11-24 10:00:00$/,
           ),
         ]);
         // 25 minutes left: until 10:30, the state says it is 10:05.
@@ -902,7 +902,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
     });
 
     /** What the product API answers now (the Orchestrator's view in the state table). */
-    const hubStatus = async (): Promise<{ status?: string; region?: string | null }> => {
+    const hubStatus = async (): Promise<{ status?: string; region?: string | null; regions?: string[] }> => {
       const answer = await plane.handleApi({
         rawPath: '/spot-instances',
         requestContext: { http: { method: 'GET', path: '/spot-instances' } },
@@ -985,6 +985,7 @@ describe(`local dashboard in Chromium${SKIP_REASON}`, () => {
           return (
             now.status === 'RUNNING' &&
             now.region === 'eu-west-1' &&
+            (now.regions ?? []).every((r) => r === 'eu-west-1') &&
             plane.cloud.region('us-west-2').ecs.liveTasks().length === 0
           );
         });

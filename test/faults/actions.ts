@@ -85,7 +85,10 @@ export function usedActions(root = ROOT): UsedAction[] {
     for (const iam of actionsIn(readFileSync(file, 'utf8'))) {
       const [prefix, action] = iam.split(':') as [string, string];
       const service = SERVICE_OF_PREFIX[prefix];
-      if (service) add(service, action, file.slice(root.length + 1));
+      // IAM authorizes a TransactWriteItems per action it holds; ConditionCheckItem only comes from one, and
+      // the API action a caller sees throttled is the transaction itself.
+      const api = iam === 'dynamodb:ConditionCheckItem' ? 'TransactWriteItems' : action;
+      if (service) add(service, api, file.slice(root.length + 1));
     }
   }
   for (const file of files(join(root, 'statemachines'), '.asl.json')) {

@@ -12,7 +12,6 @@ const IAM_PREFIX: Record<string, string> = {
   'client-global-accelerator': 'globalaccelerator',
   'client-s3': 's3',
   'client-lambda': 'lambda',
-  'client-dynamodb': 'dynamodb',
   'lib-dynamodb': 'dynamodb',
 };
 

@@ -152,6 +152,27 @@ describe('choosePlacement', () => {
     expect(empty.desired).toEqual({ 'us-east-1': NONE, 'us-west-2': NONE, 'eu-west-1': NONE });
   });
 
+  it('when the move target fails and nowhere else qualifies, falls back to the region it was leaving while its doomed replica still stands', () => {
+    const strict = parseConfig({ ...config, onDemandFallback: false });
+    const all = ['us-east-1', 'us-west-2', 'eu-west-1'].map((r) => excluded(r));
+    const m = memory({
+      home: { region: 'eu-west-1', lifecycle: 'spot' },
+      move: { from: 'us-west-2', to: 'eu-west-1', reason: 'SpotInterruption', started_at: at(-5) },
+      exclusions: all,
+      regions: { 'us-west-2': request(), 'eu-west-1': request({ ready_at: null, since: at(-5) }) },
+    });
+    const out = choosePlacement(
+      input({
+        config: strict,
+        memory: m,
+        regions: regionMap(region('us-west-2', { instances: [instance()] })),
+      }),
+    );
+    expect(out.memory.home).toEqual({ region: 'us-west-2', lifecycle: 'spot' });
+    expect(out.memory.move).toBeNull();
+    expect(out.desired).toEqual({ 'us-east-1': NONE, 'us-west-2': ONE, 'eu-west-1': NONE });
+  });
+
   it('goes back to Spot when the revert check falls due and a Spot region qualifies', () => {
     const m = memory({
       home: { region: 'eu-west-1', lifecycle: 'on-demand' },

@@ -103,6 +103,13 @@ describe('publicView', () => {
     expect(view.regions).toEqual(['us-west-2', 'eu-west-1']);
     expect(view.instances).toHaveLength(3);
   });
+
+  it('names the region it serves from while nothing is ready but something runs, and none when nothing runs', () => {
+    const booting = region('us-west-2', { instances: [instance({ instance_id: 'i-2', ready: false })] });
+    const failingOver = publicView(input({ memory: memory({ home }), regions: regionMap(booting) }));
+    expect(failingOver.region).toBe('us-west-2');
+    expect(publicView(input({ memory: memory({ home }) })).region).toBeNull();
+  });
 });
 
 describe('forget', () => {
