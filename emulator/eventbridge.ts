@@ -114,6 +114,8 @@ const MAX_ENTRIES = 10;
 const DELIVERY_LOG_LIMIT = 500;
 
 export class EventBridgeService {
+  /** Custom events ingested, for the control plane's bill (AWS events on the default bus are free). */
+  private customEvents = 0;
   private readonly buses = new Map<string, Map<string, LocalRule>>([['default', new Map()]]);
   private readonly deliveries: Delivery[] = [];
   private pending = 0;
@@ -165,7 +167,14 @@ export class EventBridgeService {
     if (!this.buses.has(busName)) {
       throw awsError('eventbridge', 'ResourceNotFoundException', `Event bus ${busName} does not exist.`);
     }
+    // A cross-Region bus target is billed as a custom event in the receiving Region (EventBridge pricing).
+    this.customEvents++;
     this.publish(busName, event);
+  }
+
+  /** Custom events this region's buses took in (PutEvents entries and events from another region's bus). */
+  billedEvents(): number {
+    return this.customEvents;
   }
 
   async putEvents(input: PutEventsCommandInput): Promise<Output<PutEventsCommandOutput>> {
@@ -214,6 +223,7 @@ export class EventBridgeService {
         resources: entry.Resources ?? [],
         detail: detail as Record<string, unknown>,
       };
+      this.customEvents++;
       this.publish(busName, event);
       return { EventId: event.id };
     });

@@ -8,6 +8,10 @@
  * - EventBridge: $1.00 per 1M custom events (events from AWS services on the default bus are free;
  *   a cross-region forward is billed again in the receiving region, and is counted as its own event).
  * - SSM Parameter Store: standard parameters at standard throughput cost nothing.
+ * - DynamoDB on-demand (the hub's state table): $0.125 per 1M read request units, $0.625 per 1M write request
+ *   units (aws.amazon.com/dynamodb/pricing/on-demand, us-east-1); units as LocalCloud estimates them.
+ * - CloudWatch Logs: $0.50 per GB ingested, for the execution history the state machines log (level ALL with
+ *   execution data) and about 1 KB of Lambda log lines per invocation.
  * - API Gateway HTTP API: $1.00 per 1M requests.
  * - Global Accelerator (endpoint "global-accelerator"): $0.025 for every full or partial hour the accelerator
  *   exists (core/endpoint-cost.ts). Its Data Transfer-Premium depends on the workload's traffic, which the
@@ -23,7 +27,13 @@ export const UNIT_PRICES_USD = {
   eventBridgeCustomEvent: 1 / 1_000_000,
   ssmApiCall: 0,
   httpApiRequest: 1 / 1_000_000,
+  dynamodbReadUnit: 0.125 / 1_000_000,
+  dynamodbWriteUnit: 0.625 / 1_000_000,
+  logIngestedGb: 0.5,
 } as const;
+
+/** Lambda log lines per invocation (a start line, the handler's one or two lines, the report line). */
+export const LAMBDA_LOG_BYTES_PER_INVOCATION = 1024;
 
 export interface BillOptions {
   lambdaMemoryMb?: number;
@@ -35,6 +45,8 @@ export interface ControlPlaneBill {
   lambdaUsd: number;
   eventBridgeUsd: number;
   ssmUsd: number;
+  dynamodbUsd: number;
+  logsUsd: number;
   apiUsd: number;
   /** The stable endpoint's fixed fee (0 with endpoint "none"). */
   endpointUsd: number;
@@ -53,6 +65,12 @@ export function controlPlaneBill(usage: ControlPlaneUsage, options: BillOptions 
       usage.lambdaInvocations * UNIT_PRICES_USD.lambdaRequest + gbSeconds * UNIT_PRICES_USD.lambdaGbSecond,
     eventBridgeUsd: usage.customEvents * UNIT_PRICES_USD.eventBridgeCustomEvent,
     ssmUsd: (usage.ssmApiCalls ?? 0) * UNIT_PRICES_USD.ssmApiCall,
+    dynamodbUsd:
+      (usage.dynamodbReadUnits ?? 0) * UNIT_PRICES_USD.dynamodbReadUnit +
+      (usage.dynamodbWriteUnits ?? 0) * UNIT_PRICES_USD.dynamodbWriteUnit,
+    logsUsd:
+      (((usage.executionLogBytes ?? 0) + usage.lambdaInvocations * LAMBDA_LOG_BYTES_PER_INVOCATION) / 1e9) *
+      UNIT_PRICES_USD.logIngestedGb,
     apiUsd: usage.apiRequests * UNIT_PRICES_USD.httpApiRequest,
     endpointUsd: acceleratorFixedUsd(usage.acceleratorHours ?? 0),
   };
@@ -67,6 +85,8 @@ export function perMonth(bill: ControlPlaneBill, days: number): ControlPlaneBill
     lambdaUsd: bill.lambdaUsd * k,
     eventBridgeUsd: bill.eventBridgeUsd * k,
     ssmUsd: bill.ssmUsd * k,
+    dynamodbUsd: bill.dynamodbUsd * k,
+    logsUsd: bill.logsUsd * k,
     apiUsd: bill.apiUsd * k,
     endpointUsd: bill.endpointUsd * k,
     totalUsd: bill.totalUsd * k,

@@ -69,34 +69,37 @@ interface HistoryLike {
 }
 
 /** Counts what AWS would bill the control plane for, from LocalCloud's own records. */
-function usageOf(plane: LocalControlPlane, apiRequests: number, hours: number): ControlPlaneUsage {
+export function usageOf(plane: LocalControlPlane, apiRequests: number, hours: number): ControlPlaneUsage {
   let stateTransitions = 0;
-  let putEventEntries = 0;
+  let executionLogBytes = 0;
+  let customEvents = 0;
   for (const region of plane.regions()) {
-    const executions = plane.cloud.region(region).sfn.runtime.executions() as {
-      events: readonly HistoryLike[];
-    }[];
+    const cloud = plane.cloud.region(region);
+    const executions = cloud.sfn.runtime.executions() as { events: readonly HistoryLike[] }[];
     for (const execution of executions) {
       for (const event of execution.events) {
         // Step Functions bills one transition per state entered (retries re-enter the state).
         if (event.type.endsWith('StateEntered')) stateTransitions++;
-        if (event.type === 'TaskScheduled' && event.resource?.includes(':events:putEvents')) {
-          const entries = (event.input as { Entries?: unknown[] } | undefined)?.Entries;
-          putEventEntries += Array.isArray(entries) ? entries.length : 1;
-        }
+        // Logging level ALL with execution data: every history event, data included, is a log line.
+        executionLogBytes += JSON.stringify(event).length;
       }
     }
+    // Entries put on any bus, by the state machines or the Lambdas, plus forwards another region received.
+    customEvents += cloud.events.billedEvents();
   }
+  const units = plane.cloud.region(plane.config.hubRegion).dynamodb.requestUnits();
   const lambdaInvocations = plane.cloud.lambdas.stats().reduce((n, s) => n + s.invocations, 0);
   return {
     stateTransitions,
     lambdaInvocations,
-    // Every hub<->worker event is put on one bus and forwarded to the other region's bus (billed again).
-    customEvents: putEventEntries * 2,
+    customEvents,
     ssmApiCalls: null,
     apiRequests,
     // The stack creates the accelerator with the deployment: it exists (and bills) the whole run.
     acceleratorHours: plane.config.endpoint === 'global-accelerator' ? hours : 0,
+    dynamodbReadUnits: units.read,
+    dynamodbWriteUnits: units.write,
+    executionLogBytes,
   };
 }
 

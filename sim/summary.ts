@@ -122,7 +122,8 @@ export function formatSummary(result: SimulationResult, wallSeconds?: number): s
         `${cp.usage.lambdaInvocations} Lambda invocations (${cp.lambdaInvocationsPerDay.toFixed(1)} per day), ` +
         `${cp.usage.customEvents} custom events`,
       `control plane AWS bill: ${usd(b.totalUsd)} per month (Step Functions ${usd(b.stepFunctionsUsd)}, ` +
-        `Lambda ${usd(b.lambdaUsd)}, EventBridge ${usd(b.eventBridgeUsd)}, SSM ${usd(b.ssmUsd)}, API ${usd(b.apiUsd)}, ` +
+        `Lambda ${usd(b.lambdaUsd)}, EventBridge ${usd(b.eventBridgeUsd)}, DynamoDB ${usd(b.dynamodbUsd)}, ` +
+        `logs ${usd(b.logsUsd)}, API ${usd(b.apiUsd)}, ` +
         `Global Accelerator ${usd(b.endpointUsd)} fixed fee)`,
     );
   }

@@ -47,6 +47,11 @@ export interface ControlPlaneUsage {
   apiRequests: number;
   /** Hours a Global Accelerator existed (endpoint "global-accelerator"); absent or 0 without one. */
   acceleratorHours?: number;
+  /** The hub state table's request units (absent when not counted). */
+  dynamodbReadUnits?: number;
+  dynamodbWriteUnits?: number;
+  /** Bytes of execution history the state machines log (CloudWatch Logs ingestion). */
+  executionLogBytes?: number;
 }
 
 export interface RunTimeline {

@@ -60,6 +60,8 @@ export class DynamoDbService {
   private closed = false;
   /** Requests being answered now: they span several event-loop turns, so a virtual clock waits for them. */
   private inFlight = 0;
+  /** Request units consumed, estimated from wire sizes (for the control plane's bill). */
+  private readonly units = { read: 0, write: 0 };
 
   constructor(
     private readonly ctx: RegionContext,
@@ -124,6 +126,27 @@ export class DynamoDbService {
     };
     await putTable(this.store, active);
     return active as TableDescription;
+  }
+
+  /**
+   * Read and write request units the answered requests consumed, estimated from the wire: a write is one WRU
+   * per KB of its request, a read one RRU per 4 KB of its answer (strongly consistent, as the hub reads), and a
+   * transaction twice that (DynamoDB Developer Guide, "Read/write capacity mode"). The wire form carries type
+   * tags and names, so this slightly overstates DynamoDB's own item sizes: an upper bound.
+   */
+  requestUnits(): { read: number; write: number } {
+    return { ...this.units };
+  }
+
+  private account(operation: string, requestBytes: number, responseBytes: number): void {
+    const writes = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+    const reads = ['GetItem', 'Query', 'Scan', 'BatchGetItem'];
+    if (writes.includes(operation)) this.units.write += Math.max(1, Math.ceil(requestBytes / 1024));
+    else if (reads.includes(operation)) this.units.read += Math.max(1, Math.ceil(responseBytes / 4096));
+    else if (operation === 'TransactWriteItems')
+      this.units.write += 2 * Math.max(1, Math.ceil(requestBytes / 1024));
+    else if (operation === 'TransactGetItems')
+      this.units.read += 2 * Math.max(1, Math.ceil(responseBytes / 4096));
   }
 
   /** Whether a request is being answered at this moment. */
@@ -238,6 +261,11 @@ export class DynamoDbService {
         this.inFlight--;
       }
       const { status, body } = answered;
+      const text = JSON.stringify(body);
+      // A write whose condition fails still consumes write units (Developer Guide, "Condition expressions").
+      const type = String((body as { __type?: unknown }).__type ?? '');
+      if (status === 200 || type.endsWith('#ConditionalCheckFailedException'))
+        this.account(operation, bodyText(request.body).length, text.length);
       return {
         response: {
           statusCode: status,
@@ -245,7 +273,7 @@ export class DynamoDbService {
             'content-type': 'application/x-amz-json-1.0',
             'x-amzn-requestid': this.ctx.ids.hex(52).toUpperCase(),
           },
-          body: Buffer.from(JSON.stringify(body), 'utf8'),
+          body: Buffer.from(text, 'utf8'),
         },
       };
     };

@@ -322,6 +322,22 @@ describe('controlPlaneBill', () => {
     expect(perMonth(bill, 15).totalUsd).toBeCloseTo(2 * bill.totalUsd, 10);
   });
 
+  it('bills DynamoDB request units at the on-demand prices and logs by the GB ingested', () => {
+    const bill = controlPlaneBill({
+      stateTransitions: 0,
+      lambdaInvocations: 1_000_000,
+      customEvents: 0,
+      ssmApiCalls: null,
+      apiRequests: 0,
+      dynamodbReadUnits: 2_000_000,
+      dynamodbWriteUnits: 1_000_000,
+      executionLogBytes: 1e9,
+    });
+    expect(bill.dynamodbUsd).toBeCloseTo(2 * 0.125 + 0.625, 12);
+    // 1 GB of execution history plus about 1 KB of Lambda log lines per invocation (1.024 GB).
+    expect(bill.logsUsd).toBeCloseTo((1 + 1.024) * 0.5, 12);
+  });
+
   it("bills the accelerator's fixed fee for every started hour it exists", () => {
     const usage = {
       stateTransitions: 0,
