@@ -86,7 +86,8 @@ describe('observeRegion', () => {
       .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: n.autoScalingGroup, DesiredCapacity: 1 }));
     await clock.advance(1000);
     const pending = await observeRegion(clients, target('us-west-2'), clock.now());
-    await clock.advance(90_000);
+    // Boot (60-90 s), then the ECS agent registers the instance (20-90 s): only then can a task be placed.
+    await clock.advance(180_000);
     await clients
       .ecs('us-west-2')
       .send(
