@@ -10,12 +10,9 @@ import { GlobalacceleratorEndpointGroup } from '@cdktn/provider-aws/lib/globalac
 import { GlobalacceleratorListener } from '@cdktn/provider-aws/lib/globalaccelerator-listener/index.js';
 import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { Construct } from 'constructs';
+import { endpointGroupSettings } from '../core/endpoint.ts';
 
-/** Where Global Accelerator's API answers (Global Accelerator API Reference). */
-export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
-/** Health checks every 10 s, 3 in a row: a new replica takes traffic ~30 s after it serves. */
-export const ENDPOINT_HEALTH_INTERVAL_SECONDS = 10;
-export const ENDPOINT_HEALTH_THRESHOLD = 3;
+export { GLOBAL_ACCELERATOR_REGION } from '../core/endpoint.ts';
 
 export interface StableEndpointProps {
   /** A provider for us-west-2 (the hub's own when the hub is there). */
@@ -50,17 +47,18 @@ export class StableEndpoint extends Construct {
       portRange: [{ fromPort: port, toPort: port }],
     });
     this.endpointGroups = {};
+    const settings = endpointGroupSettings(props);
     for (const region of props.workerRegions) {
       const group = new GlobalacceleratorEndpointGroup(this, `group-${region}`, {
         provider,
         listenerArn: listener.id,
         endpointGroupRegion: region,
-        trafficDialPercentage: 100,
-        healthCheckProtocol: 'HTTP',
-        healthCheckPort: port,
-        healthCheckPath: props.healthCheckPath,
-        healthCheckIntervalSeconds: ENDPOINT_HEALTH_INTERVAL_SECONDS,
-        thresholdCount: ENDPOINT_HEALTH_THRESHOLD,
+        trafficDialPercentage: settings.TrafficDialPercentage,
+        healthCheckProtocol: settings.HealthCheckProtocol,
+        healthCheckPort: settings.HealthCheckPort,
+        healthCheckPath: settings.HealthCheckPath,
+        healthCheckIntervalSeconds: settings.HealthCheckIntervalSeconds,
+        thresholdCount: settings.ThresholdCount,
         // The hub's plan owns the endpoints (instances come and go with Spot).
         lifecycle: { ignoreChanges: ['endpoint_configuration'] },
       });

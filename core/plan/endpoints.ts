@@ -3,8 +3,10 @@
  * the AddEndpoints / UpdateEndpointGroup (weight) / RemoveEndpoints calls that get it there from what
  * was observed. Make-before-break at the traffic level: an endpoint leaving service is drained (weight
  * 0) only once another serving endpoint is HEALTHY (or its own instance is already gone), and removed
- * only after a drain period. Not yet called by `plan` (docs/DESIGN.md, "Endpoint actions in the hub's plan").
+ * only after a drain period. `plan` calls it once the level-triggered loop lands (docs/DESIGN.md, "Endpoint
+ * actions in the hub's plan").
  */
+import { z } from 'zod';
 import type { RegionObservation } from './types.ts';
 
 /** New connections stop at weight 0; requests in flight get this long before the endpoint is removed. */
@@ -12,28 +14,53 @@ export const ENDPOINT_DRAIN_SECONDS = 60;
 /** Global Accelerator's default weight. */
 export const ENDPOINT_WEIGHT = 128;
 
-export interface ObservedEndpoint {
-  id: string;
-  weight: number;
-  health: 'INITIAL' | 'HEALTHY' | 'UNHEALTHY';
-}
+export const observedEndpointSchema = z.object({
+  id: z.string(),
+  weight: z.int().min(0),
+  health: z.enum(['INITIAL', 'HEALTHY', 'UNHEALTHY']),
+});
+export type ObservedEndpoint = z.infer<typeof observedEndpointSchema>;
 
-export interface ObservedEndpointGroup {
-  region: string;
-  arn: string;
-  endpoints: ObservedEndpoint[];
-}
+export const observedEndpointGroupSchema = z.object({
+  region: z.string(),
+  arn: z.string(),
+  endpoints: z.array(observedEndpointSchema),
+});
+export type ObservedEndpointGroup = z.infer<typeof observedEndpointGroupSchema>;
 
-export type EndpointAction =
-  | { kind: 'endpoint-add'; region: string; group_arn: string; instance_ids: string[]; why: string }
-  | {
-      kind: 'endpoint-weight';
-      region: string;
-      group_arn: string;
-      endpoints: { id: string; weight: number }[];
-      why: string;
-    }
-  | { kind: 'endpoint-remove'; region: string; group_arn: string; instance_ids: string[]; why: string };
+/** Every worker region's endpoint group as Observe read it, or unknown this cycle (no endpoint action). */
+export const endpointsObservationSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), groups: z.array(observedEndpointGroupSchema) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type EndpointsObservation = z.infer<typeof endpointsObservationSchema>;
+
+const endpointIds = z.array(z.string()).min(1);
+export const endpointActionSchemas = [
+  z.object({
+    kind: z.literal('endpoint-add'),
+    region: z.string(),
+    group_arn: z.string(),
+    instance_ids: endpointIds,
+    why: z.string(),
+  }),
+  z.object({
+    kind: z.literal('endpoint-weight'),
+    region: z.string(),
+    group_arn: z.string(),
+    /** The group's whole endpoint list after the call (UpdateEndpointGroup replaces it). */
+    endpoints: z.array(z.object({ id: z.string(), weight: z.int().min(0).max(255) })),
+    why: z.string(),
+  }),
+  z.object({
+    kind: z.literal('endpoint-remove'),
+    region: z.string(),
+    group_arn: z.string(),
+    instance_ids: endpointIds,
+    why: z.string(),
+  }),
+] as const;
+export type EndpointAction = z.infer<(typeof endpointActionSchemas)[number]>;
 
 export interface EndpointInput {
   /** Every worker region's endpoint group as observed; null when GA could not be read this cycle. */
@@ -140,4 +167,41 @@ export function endpointActions(input: EndpointInput): {
     }
   }
   return { actions, drainedAt };
+}
+
+/**
+ * The regions as the placement policy should see them when the plan manages the endpoint: an instance
+ * counts as ready only once Global Accelerator routes to it (registered, weight > 0, HEALTHY), so a
+ * move completes, and the old region is released, only after clients can reach the new replicas
+ * (make-before-break at the traffic level). Unchanged when the endpoint is not observed this cycle.
+ *
+ * @example
+ * routedRegions(regions, { ok: true, groups }).get('us-west-2'); // instances[i].ready false until GA says HEALTHY
+ */
+export function routedRegions(
+  regions: ReadonlyMap<string, RegionObservation>,
+  endpoints: EndpointsObservation | undefined,
+): ReadonlyMap<string, RegionObservation> {
+  if (!endpoints?.ok) return regions;
+  const routed = new Set(
+    endpoints.groups.flatMap((g) =>
+      g.endpoints.filter((e) => e.weight > 0 && e.health === 'HEALTHY').map((e) => `${g.region}/${e.id}`),
+    ),
+  );
+  const out = new Map<string, RegionObservation>();
+  for (const [name, r] of regions) {
+    out.set(
+      name,
+      r.ok
+        ? {
+            ...r,
+            instances: r.instances.map((i) => ({
+              ...i,
+              ready: i.ready && routed.has(`${name}/${i.instance_id}`),
+            })),
+          }
+        : r,
+    );
+  }
+  return out;
 }

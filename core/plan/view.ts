@@ -132,6 +132,8 @@ export function publicStatus(input: {
   status: StatusItem | null;
   now: Date;
   config: Config;
+  /** The stable endpoint's URL (issue 14), when one is deployed. */
+  endpoint?: string | null;
 }): PublicStatus {
   const { spec, status, now, config } = input;
   const view = status?.view ?? emptyView(now, config);
@@ -146,6 +148,7 @@ export function publicStatus(input: {
     provisioning: enabled ? 'enabled' : 'disabled',
     ...rest,
     status: word,
+    endpoint: config.endpoint === 'none' ? null : (input.endpoint ?? rest.endpoint),
     excluded_regions: [...activeExclusions(view.excluded_regions, now).values()],
     updated_at: spec && Date.parse(spec.updated_at) > Date.parse(updated_at) ? spec.updated_at : updated_at,
   };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ENDPOINT_DRAIN_SECONDS, endpointActions, type ObservedEndpoint } from '../../core/plan/endpoints.ts';
+import {
+  ENDPOINT_DRAIN_SECONDS,
+  endpointActions,
+  type ObservedEndpoint,
+  routedRegions,
+} from '../../core/plan/endpoints.ts';
 import type { ObservedInstance, RegionObservation } from '../../core/plan/types.ts';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -170,5 +175,19 @@ describe('endpointActions (the endpoint as plan actions)', () => {
     });
     expect(unknown.actions).toEqual([]);
     expect(unknown.drainedAt).toEqual({ 'i-1': '2026-11-24T09:00:00Z' });
+  });
+
+  it('counts a replica as ready for placement only once the accelerator routes to it', () => {
+    const regions = new Map([['us-west-2', seen('us-west-2', [instance('i-a'), instance('i-b')])]]);
+    const routed = routedRegions(regions, {
+      ok: true,
+      groups: [group('us-west-2', [ep('i-a'), ep('i-b', 128, 'INITIAL')])],
+    });
+    const got = routed.get('us-west-2');
+    expect(got?.ok && got.instances.map((i) => [i.instance_id, i.ready])).toEqual([
+      ['i-a', true],
+      ['i-b', false],
+    ]);
+    expect(routedRegions(regions, { ok: false, error: 'ThrottlingException' })).toBe(regions);
   });
 });
