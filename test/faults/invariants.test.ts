@@ -137,6 +137,17 @@ describe('the fault suite invariants', () => {
     expect(await s.run(0)).toEqual(['status-matches']);
   });
 
+  it('count the teardown bound from the end of an outage of the worker that must tear down', async () => {
+    const s = stub();
+    s.toggle({ op: 'enable' });
+    s.serve('us-west-2');
+    const minutes = (2 * s.bounds.teardownMs) / 60_000;
+    s.checker.noteOp({ op: 'mute-worker', region: 'us-west-2', minutes }, { statusCode: 200, body: {} });
+    s.toggle({ op: 'disable', teardown: true }, { status: 'TEARING_DOWN' });
+    expect(await s.run(minutes * 60_000 + s.bounds.teardownMs - 60_000)).toEqual([]);
+    expect(await s.run(120_000)).toEqual(['teardown-empties']);
+  });
+
   it('flag RUNNING with no ready replica only after the documented lag', async () => {
     const s = stub();
     s.toggle({ op: 'enable' });

@@ -47,6 +47,11 @@ export class InvariantChecker {
   private emptied = false;
   private handChangeSinceTeardown = false;
   private handChangeWhileDisabled = false;
+  /**
+   * Until when a worker's state machines are down (mute-worker): a teardown there cannot run, whatever the
+   * hub does, so the teardown bound counts from the moment the worker can answer again.
+   */
+  private workerOutageUntil = Number.NEGATIVE_INFINITY;
   /** The last toggle was answered 5xx: until one is accepted, the API may show either state. */
   private toggleInDoubt = false;
   /** The last API answer, for the report. */
@@ -83,6 +88,9 @@ export class InvariantChecker {
       this.handChangeSinceTeardown = true;
       // Told to keep its hands off (a plain disable), spotplane is not to blame for what a person adds.
       if (!this.intent.enabled) this.handChangeWhileDisabled = true;
+    }
+    if (op.op === 'mute-worker') {
+      this.workerOutageUntil = Math.max(this.workerOutageUntil, now + op.minutes * 60_000);
     }
     if (op.op === 'interrupt') {
       const hit = op.region === 'serving' ? ((answer.body.interrupted as string[]) ?? []) : [op.region];
@@ -129,7 +137,7 @@ export class InvariantChecker {
           now,
           `capacity came back after teardown: ${this.describe(regions)}`,
         );
-      } else if (now - this.intent.at > this.bounds.teardownMs) {
+      } else if (now - Math.max(this.intent.at, this.workerOutageUntil) > this.bounds.teardownMs) {
         this.violate(
           'teardown-empties',
           now,

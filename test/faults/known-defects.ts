@@ -5,12 +5,10 @@
  * without naming the product defect the scenario exposes.
  */
 export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
-  'a worker that never answers a teardown':
-    'teardown is reported, not observed: a teardown machine that dies leaves the region running, DISABLED',
   'the hub restarts mid-cycle: Orchestrator stopped, then started again with its last input':
-    'the Orchestrator trusts its input, not what runs: restarted, it re-provisions beside a serving replica',
+    'two Orchestrators with the same run number (a start by hand with the last input) both pass the run fence of StateTable.writeStatus and take turns for ever: none is Superseded',
+  'plain disable during a failover (hands off must not freeze a move with both regions up)':
+    "a plain disable freezes a make-before-break move: the target's launch goes on, the region being left is never torn down (its ASG replaces the interrupted instance), two regions run for ever",
   'random sequences of operations keep every invariant':
-    'after a plain disable nothing updates the status: the API lists an interrupted instance long after it died',
-  'sfn:StopExecution throttled (ThrottlingException) while enabling, failing over and tearing down':
-    'disable + teardown answered 5xx after stopping part of the executions: the teardown is never finished',
+    'a plain disable during a failover leaves two regions running for ever (shrinks to enable, interrupt at 120 s, plain disable at 150 s)',
 };

@@ -99,6 +99,10 @@ export const INTERRUPTIONS: NamedScenario[] = [
     steps: [at(0, enable), at(100, { op: 'interrupt', region: 'us-west-2' })],
   },
   {
+    name: 'plain disable during a failover (hands off must not freeze a move with both regions up)',
+    steps: [at(0, enable), at(SETTLED, { op: 'interrupt', region: 'serving' }), at(SETTLED + 30, disable)],
+  },
+  {
     name: 'interruption during teardown',
     steps: [at(0, enable), at(SETTLED, teardown), at(SETTLED + 5, { op: 'interrupt', region: 'serving' })],
   },
