@@ -29,7 +29,10 @@ export interface PlacementInput {
 
 export interface PlacementResult {
   memory: Memory;
-  /** Desired state per worker region; null = hands off (a plain disable: request nothing, remove nothing). */
+  /**
+   * Desired state per worker region; null = hands off (a plain disable: request nothing, remove nothing).
+   * A region missing from the record is hands off too (a plain disable that finishes a move names one).
+   */
   desired: Record<string, Desired> | null;
 }
 
@@ -161,8 +164,13 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
   const none = Object.fromEntries(config.workerRegions.map((r) => [r, NONE]));
   if (!spec.enabled) {
     // Forget the placement: an enable later adopts what it finds instead of trusting old memory.
+    const move = memory.move;
     memory = { ...memory, home: null, move: null };
-    return { memory, desired: spec.teardown ? none : null };
+    if (spec.teardown) return { memory, desired: none };
+    // Hands off, except that a move in progress is finished on its breaking side: the region being left
+    // (lost, failing or elected away) is torn down, so a plain disable never leaves two regions up. The
+    // teardown, once requested, is carried through by `requests` like any other.
+    return { memory, desired: move ? { [move.from]: NONE } : null };
   }
   const want = replicasWanted(config);
 

@@ -31,10 +31,11 @@ export function requestReason(
   handsOff: boolean,
 ): string | null {
   if (handsOff) {
-    // Disabled without teardown: nothing is removed, but a launch that has not started yet is fenced off.
+    // Disabled without teardown: nothing is removed, but a launch that has not started yet is fenced off,
+    // and a teardown already requested is carried through (resent, drift corrected) until the region is empty.
     if (last && total(last.desired) > 0 && !acknowledged(last, region) && isEmpty(region))
       return 'disabled before the launch started';
-    return null;
+    if (!last || total(last.desired) > 0) return null;
   }
   if (!last) {
     if (total(want) > 0) return 'launch';
@@ -79,8 +80,9 @@ export function requests(
     const observed = regions.get(region);
     if (!seen(observed)) continue;
     const last = remembered[region];
-    const handsOff = desired === null;
-    const want = handsOff ? NONE : (desired[region] ?? NONE);
+    const asked = desired?.[region];
+    const handsOff = asked === undefined;
+    const want = asked ?? NONE;
     const why = requestReason(want, last, observed, now, handsOff);
     if (why === null) continue;
     const intent = nextIntent++;

@@ -233,4 +233,15 @@ describe('choosePlacement', () => {
   it('a plain disable is hands off', () => {
     expect(choosePlacement(input({ spec: spec({ enabled: false }) })).desired).toBeNull();
   });
+
+  it('a plain disable during a move tears down the region being left and leaves every other region alone', () => {
+    const m = memory({
+      home: { region: 'eu-west-1', lifecycle: 'spot' },
+      move: { from: 'us-west-2', to: 'eu-west-1', reason: 'InterruptionWarning', started_at: at(-30) },
+    });
+    const out = choosePlacement(input({ spec: spec({ enabled: false }), memory: m }));
+    expect(out.desired).toEqual({ 'us-west-2': NONE });
+    expect(out.memory.move).toBeNull();
+    expect(out.memory.home).toBeNull();
+  });
 });

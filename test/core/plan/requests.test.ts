@@ -133,6 +133,18 @@ describe('requestReason (per-region rule)', () => {
       r: region('us-west-2', { instances: [instance()], asg: { intent: 0 } }),
       why: null,
     },
+    {
+      name: 'hands off: carries a requested teardown through (the region being left by a move)',
+      last: request({ desired: NONE, ready_at: null, sent_at: at(-601) }),
+      r: region('us-west-2', { instances: [instance()], asg: { intent: 1, desired: 0 } }),
+      why: 'still not empty after 600 s',
+    },
+    {
+      name: 'hands off: corrects an ASG set by hand where a teardown was requested',
+      last: request({ desired: NONE, ready_at: null }),
+      r: region('us-west-2', { asg: { intent: 1, desired: 1 } }),
+      why: 'Auto Scaling group desired 1 in a region not wanted',
+    },
   ])('$name', ({ last, r, why }) => {
     expect(requestReason(NONE, last, r, NOW, true)).toBe(why);
   });
