@@ -191,7 +191,9 @@ export const statusItemSchema = z.object({
    * The execution writing it (its run number `n` decides between two live runs: a later run takes over,
    * an earlier one that finds a later run's status stops); null once the Orchestrator exited.
    */
-  orchestrator: z.object({ execution: z.string(), run: z.int().min(0), cycle: z.int() }).nullable(),
+  orchestrator: z
+    .object({ execution: z.string(), run: z.int().min(0), k: z.int().min(0).optional(), cycle: z.int() })
+    .nullable(),
   view: viewSchema,
   memory: memorySchema,
   observed_at: iso,

@@ -61,7 +61,9 @@ function statusItem(input: ActInput, plan: Plan, now: Date, version: number): St
   return {
     version,
     generation: plan.generation,
-    orchestrator: plan.exit ? null : { execution: input.execution, run: input.run.n, cycle: input.cycle },
+    orchestrator: plan.exit
+      ? null
+      : { execution: input.execution, run: input.run.n, k: input.run.k, cycle: input.cycle },
     view: plan.view,
     memory: plan.memory,
     observed_at: isoUtc(now),
@@ -86,8 +88,9 @@ export async function act(deps: ActDeps, obs: Observability, raw: unknown): Prom
   const version = (observed.status_version ?? 0) + 1;
   const item = statusItem(input, plan, deps.clock.now(), version);
 
+  const fence = { run: input.run.n, execution: { k: input.run.k, name: input.execution } };
   const written = await table.writeStatus(item, observed.status_version, {
-    run: input.run.n,
+    ...fence,
     consumed: plan.consumed,
     ...(plan.exit && { exitGeneration: observed.generation }),
   });
@@ -130,7 +133,7 @@ export async function act(deps: ActDeps, obs: Observability, raw: unknown): Prom
       const again = await table.writeStatus(
         { ...item, version: version + 1, memory: { ...plan.memory, regions } },
         version,
-        { run: input.run.n },
+        fence,
       );
       if (again === 'superseded')
         throw new SupersededError(`status version ${version} was replaced by another writer`);

@@ -213,15 +213,31 @@ export class StateTable {
   async writeStatus(
     item: StatusItem,
     expectedVersion: number | null,
-    options: { consumed?: readonly string[]; exitGeneration?: number; run?: number } = {},
+    options: {
+      consumed?: readonly string[];
+      exitGeneration?: number;
+      run?: number;
+      /** The writer's continuation count and execution: orders executions of one run (see below). */
+      execution?: { k: number; name: string };
+    } = {},
   ): Promise<StatusWriteResult> {
     const consumed = (options.consumed ?? []).slice(0, MAX_CONSUMED_PER_WRITE);
     // Two live runs would otherwise take turns without ever conflicting: a status written by a later run
-    // (a higher run number) refuses an earlier one, so the older Orchestrator stops.
+    // (a higher run number) refuses an earlier one, so the older Orchestrator stops. Within one run, a later
+    // continuation (higher k) follows an earlier one; two executions with the same run and k (a start by
+    // hand or a retried start with the same input) are told apart by name: the one that wrote last keeps
+    // the status, the other is superseded at its next write.
+    const sameRun =
+      options.execution === undefined
+        ? ''
+        : ' AND (orchestrator.#run < :run OR attribute_not_exists(orchestrator.#k) OR orchestrator.#k < :k' +
+          ' OR (orchestrator.#k = :k AND orchestrator.#execution = :execution))';
     const byRun =
       options.run === undefined
         ? {}
-        : { condition: ' AND (attribute_not_exists(orchestrator.#run) OR orchestrator.#run <= :run)' };
+        : {
+            condition: ` AND (attribute_not_exists(orchestrator.#run) OR (orchestrator.#run <= :run${sameRun}))`,
+          };
     const put = {
       TableName: this.tableName,
       Item: { ...this.key('status'), ...item },
@@ -232,8 +248,15 @@ export class StateTable {
             ExpressionAttributeValues: {
               ':version': expectedVersion,
               ...(options.run !== undefined && { ':run': options.run }),
+              ...(options.run !== undefined &&
+                options.execution && { ':k': options.execution.k, ':execution': options.execution.name }),
             },
-            ...(options.run !== undefined && { ExpressionAttributeNames: { '#run': 'run' } }),
+            ...(options.run !== undefined && {
+              ExpressionAttributeNames: {
+                '#run': 'run',
+                ...(options.execution && { '#k': 'k', '#execution': 'execution' }),
+              },
+            }),
           }),
     };
     if (consumed.length === 0 && options.exitGeneration === undefined) {

@@ -115,6 +115,21 @@ describe('StateTable', () => {
     expect(await t.writeStatus(by(1, 5), 4, { run: 1 })).toBe('written');
   });
 
+  it('status: within one run a later continuation follows, and a second execution with the same run and continuation (a start by hand with the same input) is superseded', async () => {
+    const { table: t } = await table();
+    const by = (name: string, run: number, k: number, version: number) => ({
+      ...status(version),
+      orchestrator: { execution: name, run, k, cycle: 0 },
+    });
+    const as = (name: string, run: number, k: number) => ({ run, execution: { k, name } });
+    expect(await t.writeStatus(by('r2-0', 2, 0, 1), null)).toBe('written');
+    expect(await t.writeStatus(by('by-hand', 2, 0, 2), 1, as('by-hand', 2, 0))).toBe('superseded');
+    expect(await t.writeStatus(by('r2-0', 2, 0, 2), 1, as('r2-0', 2, 0))).toBe('written');
+    expect(await t.writeStatus(by('r2-1', 2, 1, 3), 2, as('r2-1', 2, 1))).toBe('written');
+    expect(await t.writeStatus(by('r2-0', 2, 0, 4), 3, as('r2-0', 2, 0))).toBe('superseded');
+    expect(await t.writeStatus(by('r3-0', 3, 0, 4), 3, as('r3-0', 3, 0))).toBe('written');
+  });
+
   it('status: deletes the absorbed signals in the same transaction, or not at all', async () => {
     const { table: t } = await table();
     await t.writeStatus(status(1), null);
