@@ -17,6 +17,8 @@ export interface HubPermissionContext {
   tableArn: string;
   /** The worker regions Observe reads, with the ARN builder of each. */
   workers: { region: string; arns: ReturnType<typeof arns> }[];
+  /** The stable endpoint's group ARNs (none with endpoint "none"). */
+  endpointGroups?: readonly string[];
 }
 
 export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda, Statement[]> {
@@ -31,6 +33,13 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
     actions: ['states:SendTaskSuccess'],
     resources: ['*'],
   };
+  // Global Accelerator authorizes these per endpoint group (Service Authorization Reference, "Actions,
+  // resources, and condition keys for AWS Global Accelerator": resource type endpointgroup).
+  const groups = ctx.endpointGroups ?? [];
+  const endpoint = (...actions: string[]): Statement[] =>
+    groups.length > 0
+      ? [{ actions: actions.map((a) => `globalaccelerator:${a}`), resources: [...groups] }]
+      : [];
   const start: Statement = {
     actions: ['states:StartExecution', 'states:ListExecutions'],
     resources: [orchestrator],
@@ -59,6 +68,7 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
         resources: ctx.workers.map((w) => w.arns.ecsContainerInstances(n.ecsCluster)),
       },
       { actions: ['ecs:DescribeTasks'], resources: ctx.workers.map((w) => w.arns.ecsTasks(n.ecsCluster)) },
+      ...endpoint('DescribeEndpointGroup'),
     ],
     plan: [],
     act: [
@@ -66,6 +76,7 @@ export function hubLambdaStatements(ctx: HubPermissionContext): Record<HubLambda
       table('PutItem', 'DeleteItem', 'ConditionCheckItem', 'UpdateItem'),
       { actions: ['events:PutEvents'], resources: [hub.eventBus(n.hubBus)] },
       sendTask,
+      ...endpoint('AddEndpoints', 'UpdateEndpointGroup', 'RemoveEndpoints'),
     ],
     waker: [table('PutItem', 'UpdateItem'), sendTask],
     backstop: [table('GetItem', 'UpdateItem'), start],

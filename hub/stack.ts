@@ -9,9 +9,10 @@ import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity/index.js';
 import { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
-import { TerraformOutput, TerraformStack } from 'cdktn';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/config.ts';
+import { ENDPOINT_GROUPS_ENV, ENDPOINT_URL_ENV } from '../core/endpoint.ts';
 import { workerEventsPattern } from '../core/event-patterns.ts';
 import { names } from '../core/naming.ts';
 import { LAMBDAS, lambdaPlaceholders } from '../core/registry.ts';
@@ -80,11 +81,28 @@ export class HubStack extends TerraformStack {
     // One token per attribute: each `bus.arn` read is a new token string, which would defeat de-duplication.
     const busArn = bus.arn;
 
+    // The stable endpoint (endpoint "global-accelerator"): its resources need us-west-2's provider.
+    const endpoint =
+      config.endpoint === 'global-accelerator'
+        ? new StableEndpoint(this, 'endpoint', {
+            provider:
+              region === GLOBAL_ACCELERATOR_REGION
+                ? provider
+                : regionProvider(this, GLOBAL_ACCELERATOR_REGION, prefix),
+            prefix,
+            port: config.container.port,
+            healthCheckPath: config.container.healthCheckPath,
+            workerRegions: config.workerRegions,
+          })
+        : undefined;
+    const endpointUrl = endpoint && `http://${endpoint.dnsName}:${config.container.port}/`;
+
     const statements = hubLambdaStatements({
       names: n,
       hub,
       tableArn: table.arn,
       workers: config.workerRegions.map((r) => ({ region: r, arns: arns({ region: r, account }) })),
+      endpointGroups: endpoint ? Object.values(endpoint.endpointGroups) : [],
     });
     const functions = nodeFunctions(this, HUB_LAMBDAS, {
       provider,
@@ -94,7 +112,14 @@ export class HubStack extends TerraformStack {
       region,
       config,
       statements,
-      environment: { ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine) },
+      environment: {
+        ORCHESTRATOR_ARN: hub.stateMachine(n.orchestratorStateMachine),
+        // The hub's plan registers the replicas in these groups; the API shows the URL.
+        ...(endpoint && {
+          [ENDPOINT_URL_ENV]: endpointUrl as string,
+          [ENDPOINT_GROUPS_ENV]: Fn.jsonencode(endpoint.endpointGroups),
+        }),
+      },
       timeoutSeconds: HUB_LAMBDA_TIMEOUT_SECONDS,
       logRetentionDays: LOG_RETENTION_DAYS,
     });
@@ -204,21 +229,6 @@ export class HubStack extends TerraformStack {
       forceDestroy: props.deleteCheckpointsOnDestroy ?? false,
     });
 
-    // The stable endpoint (endpoint "global-accelerator"): its resources need us-west-2's provider.
-    const endpoint =
-      config.endpoint === 'global-accelerator'
-        ? new StableEndpoint(this, 'endpoint', {
-            provider:
-              region === GLOBAL_ACCELERATOR_REGION
-                ? provider
-                : regionProvider(this, GLOBAL_ACCELERATOR_REGION, prefix),
-            prefix,
-            port: config.container.port,
-            healthCheckPath: config.container.healthCheckPath,
-            workerRegions: config.workerRegions,
-          })
-        : undefined;
-
     this.apiUrl = api.url;
     this.orchestratorArn = orchestratorArn;
     this.checkpointBucket = bucket.bucketName;
@@ -230,9 +240,7 @@ export class HubStack extends TerraformStack {
     new TerraformOutput(this, 'toggle_function', { value: n.lambda('toggle-provisioning') });
     new TerraformOutput(this, 'state_table', { value: table.name });
     if (endpoint) {
-      new TerraformOutput(this, 'endpoint_url', {
-        value: `http://${endpoint.dnsName}:${config.container.port}/`,
-      });
+      new TerraformOutput(this, 'endpoint_url', { value: endpointUrl });
       new TerraformOutput(this, 'endpoint_groups', { value: endpoint.endpointGroups });
     }
   }

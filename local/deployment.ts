@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
+import { endpointGroupSettings, type StableEndpointRef } from '../core/endpoint.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
 import { INTENT_TAG, names } from '../core/naming.ts';
+import { ENDPOINT_WEIGHT } from '../core/plan/endpoints.ts';
 import {
   HUB_LAMBDAS,
   type LambdaName,
@@ -74,6 +76,11 @@ export interface ControlPlaneOptions {
    * default, since the simulator would start thousands of them.
    */
   workloadServers?: boolean;
+  /**
+   * The URL `GET /spot-instances` shows as `endpoint` (`npm start`: its local endpoint); default the
+   * emulated accelerator's DNS name on the container port, as on AWS.
+   */
+  endpointUrl?: string;
 }
 
 export class LocalControlPlane {
@@ -83,6 +90,8 @@ export class LocalControlPlane {
   readonly orchestratorArn: string;
   /** State machines not wired because their file is missing or does not load. */
   readonly missing: string[] = [];
+  /** The stable endpoint the hub manages (endpoint "global-accelerator"), as the hub stack creates it. */
+  endpoint: StableEndpointRef | undefined;
 
   private constructor(
     private readonly opts: ControlPlaneOptions,
@@ -124,9 +133,9 @@ export class LocalControlPlane {
   }
 
   /**
-   * Where the local endpoint sends requests: the replicas Global Accelerator routes to (registered,
-   * weight > 0, HEALTHY), or, while nothing is registered with it (the hub's plan does not register
-   * endpoints yet; endpoint "none"), every replica whose task is HEALTHY. Each maps to its stand-in server.
+   * Where the local endpoint sends requests, each mapped to its stand-in server: with endpoint
+   * "global-accelerator", exactly what Global Accelerator routes to (registered by the hub's plan,
+   * weight > 0, HEALTHY); with "none" (no accelerator), every replica whose task is HEALTHY.
    */
   async endpointTargets(): Promise<EndpointTarget[]> {
     const servers = new Map<string, { url: string; healthStatus: string }>();
@@ -135,21 +144,48 @@ export class LocalControlPlane {
         if (w.instanceId) servers.set(`${region}/${w.instanceId}`, w);
       }
     }
-    const routes = this.config.endpoint === 'global-accelerator' ? this.cloud.globalAccelerator.routes() : [];
-    const registered =
-      this.config.endpoint === 'global-accelerator' && this.cloud.globalAccelerator.hasEndpoints();
-    const candidates = registered
-      ? routes.map((r) => ({ region: r.region, instanceId: r.endpointId, weight: r.weight }))
+    const candidates = this.endpoint
+      ? this.cloud.globalAccelerator
+          .routes()
+          .map((r) => ({ region: r.region, instanceId: r.endpointId, weight: r.weight }))
       : [...servers]
           .filter(([, w]) => w.healthStatus === 'HEALTHY')
           .map(([key]) => {
             const [region = '', instanceId = ''] = key.split('/');
-            return { region, instanceId, weight: 128 };
+            return { region, instanceId, weight: ENDPOINT_WEIGHT };
           });
     return candidates.flatMap((c) => {
       const server = servers.get(`${c.region}/${c.instanceId}`);
       return server ? [{ ...c, url: server.url }] : [];
     });
+  }
+
+  /** The accelerator, its listener on the container port and one endpoint group per worker region (hub/endpoint.ts). */
+  private async createEndpoint(): Promise<StableEndpointRef> {
+    const ga = this.cloud.globalAccelerator;
+    const { config } = this;
+    const { Accelerator } = await ga.createAccelerator({
+      Name: `${config.prefix}-endpoint`,
+      IpAddressType: 'IPV4',
+      Enabled: true,
+    });
+    const { Listener } = await ga.createListener({
+      AcceleratorArn: Accelerator?.AcceleratorArn,
+      Protocol: 'TCP',
+      ClientAffinity: 'NONE',
+      PortRanges: [{ FromPort: config.container.port, ToPort: config.container.port }],
+    });
+    const groups: Record<string, string> = {};
+    for (const region of config.workerRegions) {
+      const { EndpointGroup } = await ga.createEndpointGroup({
+        ListenerArn: Listener?.ListenerArn,
+        EndpointGroupRegion: region,
+        ...endpointGroupSettings(config.container),
+      });
+      groups[region] = EndpointGroup?.EndpointGroupArn ?? '';
+    }
+    const url = this.opts.endpointUrl ?? `http://${Accelerator?.DnsName}:${config.container.port}/`;
+    return { url, groups };
   }
 
   /** The product API, as API Gateway routes it: `/spot-provisioning` to ToggleProvisioning, the rest to GetInstanceDetails. */
@@ -170,6 +206,7 @@ export class LocalControlPlane {
 
     hub.events.createEventBus(n.hubBus);
     await hub.dynamodb.createTable(createStateTableInput(n.stateTable));
+    if (config.endpoint === 'global-accelerator') this.endpoint = await this.createEndpoint();
     for (const fn of HUB_LAMBDAS) this.registerLambda(config.hubRegion, fn);
 
     for (const region of config.workerRegions) {
@@ -360,6 +397,7 @@ export class LocalControlPlane {
       orchestratorArn: this.orchestratorArn,
       asgName: this.names.autoScalingGroup,
       sleep: (ms) => this.opts.clock.sleep(ms),
+      ...(this.endpoint && { endpoint: this.endpoint }),
     });
     this.cloud.lambdas.register(region, this.names.lambda(fn), handler as LocalFunction);
   }

@@ -28,18 +28,10 @@ async function main(argv: string[]): Promise<void> {
   // EMF metrics are for CloudWatch; locally they would only flood the console.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const clock = scaledClock(settings.scale);
-  const plane = await LocalControlPlane.create({
-    config: settings.config,
-    clock,
-    logLevel: settings.logLevel,
-    // Every local task runs a real stand-in server behind the endpoint.
-    workloadServers: true,
-  });
-  // The market and where capacity ran, sampled for the dashboard's charts (bounded memory).
-  const history = new HistoryRecorder(plane, clock).start();
-  const server = createLocalServer(plane, (line) => console.error(line), { history });
+  // The endpoint listens first, so the API can show its URL; it asks the plane for targets per request.
+  let plane: LocalControlPlane | undefined;
   const endpoint = createLocalEndpoint({
-    targets: () => plane.endpointTargets(),
+    targets: async () => (plane ? plane.endpointTargets() : []),
     log: settings.logLevel === 'SILENT' ? undefined : (line) => console.error(line),
   });
   const listen = (s: Server, port: number, name: string) =>
@@ -53,10 +45,21 @@ async function main(argv: string[]): Promise<void> {
       );
       s.listen(port, '127.0.0.1', () => resolve((s.address() as AddressInfo).port));
     });
-  const port = await listen(server, settings.port, 'PORT');
   const endpointPort = await listen(endpoint, settings.endpointPort, 'ENDPOINT_PORT');
-  const url = `http://127.0.0.1:${port}`;
   const endpointUrl = `http://127.0.0.1:${endpointPort}/`;
+  plane = await LocalControlPlane.create({
+    config: settings.config,
+    clock,
+    logLevel: settings.logLevel,
+    // Every local task runs a real stand-in server behind the endpoint.
+    workloadServers: true,
+    endpointUrl,
+  });
+  // The market and where capacity ran, sampled for the dashboard's charts (bounded memory).
+  const history = new HistoryRecorder(plane, clock).start();
+  const server = createLocalServer(plane, (line) => console.error(line), { history });
+  const port = await listen(server, settings.port, 'PORT');
+  const url = `http://127.0.0.1:${port}`;
   console.log(`spotplane local control plane on ${url}  (dashboard: ${url}/)`);
   console.log(
     `  workload endpoint on ${endpointUrl}  (OpenAI-compatible; 503 with Retry-After until a replica is ready)`,

@@ -3,8 +3,7 @@
  * the AddEndpoints / UpdateEndpointGroup (weight) / RemoveEndpoints calls that get it there from what
  * was observed. Make-before-break at the traffic level: an endpoint leaving service is drained (weight
  * 0) only once another serving endpoint is HEALTHY (or its own instance is already gone), and removed
- * only after a drain period. `plan` calls it once the level-triggered loop lands (docs/DESIGN.md, "Endpoint
- * actions in the hub's plan").
+ * only after a drain period. `plan` calls it (docs/DESIGN.md, "Endpoint actions in the hub's plan").
  */
 import { z } from 'zod';
 import type { RegionObservation } from './types.ts';

@@ -1,4 +1,5 @@
 /** The hub's control loop, pure: observation -> plan (docs/DESIGN.md "The hub's control loop"). */
+export * from './endpoints.ts';
 export * from './failures.ts';
 export * from './memory.ts';
 export * from './placement.ts';

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
+import { type EndpointAction, endpointActions, routedRegions } from './endpoints.ts';
 import { detectFailures } from './failures.ts';
 import { initialMemory, isEmpty, seconds, seen, total } from './memory.ts';
 import { choosePlacement } from './placement.ts';
@@ -16,7 +17,7 @@ import {
   nextBackoffSeconds,
   STEADY_LOOK_SECONDS,
 } from './timing.ts';
-import type { Memory, Observation, Plan, RegionObservation, View } from './types.ts';
+import type { Desired, Memory, Observation, Plan, RegionObservation, View } from './types.ts';
 import { publicView } from './view.ts';
 
 /** Drops what time or observation has settled: expired exclusions, doomed instances that are gone. */
@@ -57,7 +58,7 @@ export function canExit(
 }
 
 function nextLook(
-  plan: { actions: unknown[]; memory: Memory; view: View },
+  plan: { actions: unknown[]; memory: Memory; view: View; endpointsSettling: boolean },
   regions: ReadonlyMap<string, RegionObservation>,
   now: Date,
   config: Config,
@@ -67,6 +68,7 @@ function nextLook(
   let look = STEADY_LOOK_SECONDS;
   const busy =
     plan.actions.length > 0 ||
+    plan.endpointsSettling ||
     memory.move !== null ||
     ['PROVISIONING', 'FAILING_OVER', 'TEARING_DOWN'].includes(view.status) ||
     config.workerRegions.some((r) => {
@@ -99,6 +101,38 @@ function nextLook(
 }
 
 /**
+ * The stable endpoint's actions (`endpointActions`): replicas serve from the regions that want any (this
+ * cycle's desired state, or the last request's while hands off), never a doomed instance. Settling = an
+ * endpoint still INITIAL or a drain running, so the next look comes soon.
+ */
+export function planEndpoints(
+  observation: Observation,
+  desired: Record<string, Desired> | null,
+  memory: Memory,
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+): { actions: EndpointAction[]; memory: Memory; settling: boolean } {
+  const observed = observation.endpoints;
+  if (!observed) return { actions: [], memory, settling: false };
+  const wantOf = (r: string) => desired?.[r] ?? memory.regions[r]?.desired;
+  const wanted = new Set(
+    [...regions.keys()].filter((r) => total(wantOf(r) ?? { spot: 0, on_demand: 0 }) > 0),
+  );
+  const result = endpointActions({
+    groups: observed.ok ? observed.groups : null,
+    regions,
+    wanted,
+    doomed: new Set(memory.doomed.map((d) => d.instance_id)),
+    drainedAt: memory.endpoint_drains ?? {},
+    now,
+  });
+  const settling =
+    Object.keys(result.drainedAt).length > 0 ||
+    (observed.ok && observed.groups.some((g) => g.endpoints.some((e) => e.health === 'INITIAL')));
+  return { actions: result.actions, memory: { ...memory, endpoint_drains: result.drainedAt }, settling };
+}
+
+/**
  * One cycle's decision.
  *
  * @example
@@ -114,14 +148,18 @@ export function plan(observation: Observation, config: Config): Plan {
   const placement = choosePlacement({
     spec: observation.spec,
     memory,
-    regions,
+    // A replica counts for placement once clients can reach it (issue 14: make-before-break for traffic).
+    regions: routedRegions(regions, observation.endpoints),
     market: observation.market,
     now,
     config,
   });
   const requested = requests(placement.desired, placement.memory, regions, now, config);
   memory = requested.memory;
-  const exit = requested.actions.length === 0 && canExit(observation, memory, regions, config);
+  const endpoints = planEndpoints(observation, placement.desired, memory, regions, now);
+  memory = endpoints.memory;
+  const actions = [...requested.actions, ...endpoints.actions];
+  const exit = actions.length === 0 && canExit(observation, memory, regions, config);
   const view = publicView({
     spec: observation.spec,
     memory,
@@ -131,9 +169,14 @@ export function plan(observation: Observation, config: Config): Plan {
     now,
     config,
   });
-  const look = nextLook({ actions: requested.actions, memory, view }, regions, now, config);
+  const look = nextLook(
+    { actions, memory, view, endpointsSettling: endpoints.settling },
+    regions,
+    now,
+    config,
+  );
   return {
-    actions: requested.actions,
+    actions,
     memory: look.memory,
     view,
     generation: observation.spec.generation,

@@ -12,6 +12,7 @@ import {
   STATUSES,
   TEARDOWN_REQUESTED,
 } from '../messages.ts';
+import { endpointActionSchemas, endpointsObservationSchema } from './endpoints.ts';
 
 const iso = z.string();
 
@@ -161,6 +162,8 @@ export const memorySchema = z.object({
   backoff: z.object({ attempt: z.int().min(0) }),
   /** When the next price-rebalance / revert-to-Spot checks are due. */
   checks: z.object({ rebalance_at: iso.nullable(), revert_at: iso.nullable() }),
+  /** When each endpoint drained (weight 0) by the plan went to 0, by instance id (issue 14). */
+  endpoint_drains: z.record(z.string(), iso).optional(),
 });
 export type Memory = z.infer<typeof memorySchema>;
 
@@ -210,10 +213,12 @@ export const observationSchema = z.object({
   wakes: z.int().min(0),
   market: marketSchema,
   regions: z.array(regionObservationSchema),
+  /** The stable endpoint's groups (issue 14); absent with endpoint "none". */
+  endpoints: endpointsObservationSchema.optional(),
 });
 export type Observation = z.infer<typeof observationSchema>;
 
-/** What Act carries out. A discriminated union on `kind`, so later kinds (endpoint updates) add members. */
+/** What Act carries out: hub -> worker requests, and the stable endpoint's updates (`core/plan/endpoints.ts`). */
 export const actionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('request'),
@@ -223,9 +228,14 @@ export const actionSchema = z.discriminatedUnion('kind', [
     detail_type: z.enum([LAUNCH_REQUESTED, TEARDOWN_REQUESTED]),
     why: z.string(),
   }),
+  ...endpointActionSchemas,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 export type RequestAction = Extract<Action, { kind: 'request' }>;
+export type EndpointUpdate = Exclude<Action, RequestAction>;
+/** The hub -> worker requests among a plan's actions. */
+export const requestsOf = (actions: readonly Action[]): RequestAction[] =>
+  actions.filter((a): a is RequestAction => a.kind === 'request');
 
 /** Plan's answer for one cycle. */
 export const planSchema = z.object({

@@ -1,7 +1,7 @@
 /**
  * Act (hub, last step of every cycle, invoked with `.waitForTaskToken`): writes the cycle's status and
  * memory conditionally (the absorbed signals deleted in the same transaction), puts the requests on the
- * hub bus, then registers its own task token as the wake token — or answers it at once when a wake came
+ * hub bus, updates the stable endpoint (Global Accelerator), then registers its own task token as the wake token — or answers it at once when a wake came
  * in since Observe, or when the run exits. The task then waits for a wake or its timeout (the next look).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -11,12 +11,20 @@ import { isoUtc } from '../../core/clock.ts';
 import { describeIssues } from '../../core/config.ts';
 import { HUB_SOURCE } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
-import { type Plan, planSchema, type RequestAction, type StatusItem, total } from '../../core/plan/index.ts';
+import {
+  type EndpointUpdate,
+  type Plan,
+  planSchema,
+  type RequestAction,
+  type StatusItem,
+  total,
+} from '../../core/plan/index.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { putEventsReliably, type Sleep } from '../shared/put-events.ts';
 import { StateTable } from '../shared/state-table.ts';
 import { sendSuccess } from '../shared/task-tokens.ts';
+import { applyEndpointUpdates } from './endpoints.ts';
 import { ActInputError, SupersededError } from './errors.ts';
 
 const inputSchema = z.object({
@@ -139,6 +147,9 @@ export async function act(deps: ActDeps, obs: Observability, raw: unknown): Prom
         throw new SupersededError(`status version ${version} was replaced by another writer`);
     }
   }
+
+  const endpointUpdates = plan.actions.filter((a): a is EndpointUpdate => a.kind !== 'request');
+  if (endpointUpdates.length > 0) await applyEndpointUpdates(clients, obs, endpointUpdates);
 
   if (plan.exit) {
     await sendSuccess(sfn, input.token, { exit: true });

@@ -20,7 +20,15 @@ export function detailsRoutes(deps: HandlerDeps): Route[] {
       path: '/spot-instances',
       handle: async () => {
         const [spec, status] = await Promise.all([table.spec(), table.status()]);
-        return { body: publicStatus({ spec, status, now: deps.clock.now(), config: deps.config }) };
+        return {
+          body: publicStatus({
+            spec,
+            status,
+            now: deps.clock.now(),
+            config: deps.config,
+            endpoint: deps.endpoint?.url ?? null,
+          }),
+        };
       },
     },
   ];

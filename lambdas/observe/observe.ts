@@ -10,6 +10,7 @@ import type { Observation, Spec } from '../../core/plan/index.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
 import { StateTable } from '../shared/state-table.ts';
+import { observeEndpoints } from './endpoints.ts';
 import { marketIsStale, refreshMarket } from './market.ts';
 import { observeRegion } from './region.ts';
 
@@ -38,6 +39,7 @@ export async function observeAll(deps: HandlerDeps, obs: Observability): Promise
       observeRegion(clients, { region, asgName: n.autoScalingGroup, clusterName: n.ecsCluster }, now),
     ),
   );
+  const endpointsTask = deps.endpoint ? observeEndpoints(clients, deps.endpoint) : undefined;
   const snapshot = await table.snapshot();
   let market = snapshot.market;
   if (marketIsStale(market, now)) {
@@ -52,6 +54,8 @@ export async function observeAll(deps: HandlerDeps, obs: Observability): Promise
   const regions = await regionsTask;
   for (const r of regions)
     if (!r.ok) obs.logger.warn('region unknown this cycle', { worker_region: r.region, error: r.error });
+  const endpoints = await endpointsTask;
+  if (endpoints && !endpoints.ok) obs.logger.warn('endpoint unknown this cycle', { error: endpoints.error });
   return {
     at: isoUtc(now),
     spec: snapshot.spec ?? NO_SPEC,
@@ -60,6 +64,7 @@ export async function observeAll(deps: HandlerDeps, obs: Observability): Promise
     wakes: snapshot.wakes,
     market: market ?? { scores: null, scores_at: null, prices: {}, prices_at: null },
     regions,
+    ...(endpoints && { endpoints }),
   };
 }
 

@@ -61,8 +61,10 @@ export function makeHandler(deps: HandlerDeps) {
       const out = decide(deps.config, event);
       obs.logger.info('planned', {
         status: out.plan.view.status,
-        actions: out.plan.actions.map(
-          (a) => `${a.region}#${a.intent}:${a.desired.spot}/${a.desired.on_demand}`,
+        actions: out.plan.actions.map((a) =>
+          a.kind === 'request'
+            ? `${a.region}#${a.intent}:${a.desired.spot}/${a.desired.on_demand}`
+            : `${a.region}:${a.kind}`,
         ),
         next_look_seconds: out.plan.next_look_seconds,
         exit: out.plan.exit,

@@ -218,6 +218,49 @@ describe('hub', () => {
     );
   });
 
+  it("hands the hub's Lambdas the endpoint groups and URL, and lets only Observe / Act touch the groups", () => {
+    const hub = fx.stacks[HUB] as TfJson;
+    const groupIds = resources(hub, 'aws_globalaccelerator_endpoint_group').map(([id]) => id);
+    const observe = resources(hub, 'aws_lambda_function').find(([, f]) =>
+      String(f.function_name).endsWith('-observe'),
+    )?.[1];
+    const env = observe?.environment.variables;
+    expect(env.ENDPOINT_URL).toBe(hub.output.endpoint_url.value);
+    for (const id of groupIds)
+      expect(env.ENDPOINT_GROUPS).toContain(`aws_globalaccelerator_endpoint_group.${id}.id`);
+    const policy = (name: string) => {
+      const [fnId] =
+        resources(hub, 'aws_lambda_function').find(([, f]) => String(f.function_name).endsWith(`-${name}`)) ??
+        [];
+      const construct = String(fnId).replace(/_function_[0-9A-F]+$/, '');
+      const [, p] =
+        resources(hub, 'aws_iam_role_policy').find(([id]) => id.startsWith(`${construct}_role_policy`)) ?? [];
+      return (
+        JSON.parse(p?.policy as string).Statement as {
+          Action: string[] | string;
+          Resource: string[] | string;
+        }[]
+      )
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('globalaccelerator:')))
+        .map((st) => ({ actions: [st.Action].flat().sort(), resources: [st.Resource].flat().length }));
+    };
+    expect(policy('observe')).toEqual([
+      { actions: ['globalaccelerator:DescribeEndpointGroup'], resources: groupIds.length },
+    ]);
+    expect(policy('act')).toEqual([
+      {
+        actions: [
+          'globalaccelerator:AddEndpoints',
+          'globalaccelerator:RemoveEndpoints',
+          'globalaccelerator:UpdateEndpointGroup',
+        ],
+        resources: groupIds.length,
+      },
+    ]);
+    expect(policy('plan')).toEqual([]);
+    expect(policy('waker')).toEqual([]);
+  });
+
   it('routes the API with AWS_IAM authorization on every route', () => {
     const routes = resources(fx.stacks[HUB] as TfJson, 'aws_apigatewayv2_route').map(([, r]) => r);
     for (const r of routes) expect(r.authorization_type).toBe('AWS_IAM');

@@ -5,7 +5,7 @@ import type { PublicStatus, StatusItem } from '../../core/plan/index.ts';
 import { virtualClock } from '../../emulator/clock.ts';
 import type { MarketInputs } from '../../emulator/market.ts';
 import { StateTable } from '../../lambdas/shared/state-table.ts';
-import { LocalControlPlane } from '../../local/deployment.ts';
+import { type ControlPlaneOptions, LocalControlPlane } from '../../local/deployment.ts';
 import { localState } from '../../local/views.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -19,7 +19,10 @@ export const MARKETS: Record<string, Partial<MarketInputs>> = {
   'us-east-1': { placementScore: 6, spotPrice: 0.31 },
 };
 
-export async function deployment(config: ConfigInput = {}) {
+export async function deployment(
+  config: ConfigInput = {},
+  options: Partial<Omit<ControlPlaneOptions, 'config' | 'clock'>> = {},
+) {
   const clock = virtualClock('2026-11-24T10:00:00Z');
   const plane = await LocalControlPlane.create({
     config: parseConfig({ hubRegion: 'us-east-1', workerRegions: [...WORKERS], ...config }),
@@ -27,6 +30,7 @@ export async function deployment(config: ConfigInput = {}) {
     seed: 'e2e',
     markets: MARKETS,
     logLevel: 'SILENT',
+    ...options,
   });
   const table = new StateTable({ clients: plane.cloud.clients(), config: plane.config, clock });
   const api = async (method: string, path: string, body?: unknown) => {

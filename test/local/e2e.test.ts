@@ -41,7 +41,8 @@ describe('spotplane on LocalCloud (end to end)', () => {
       replicas: { target: 1, spare: 0, ready: 1 },
       regions: ['us-west-2'],
       last_move: null,
-      endpoint: null,
+      // The stable endpoint's URL: the (emulated) accelerator's DNS name on the container port.
+      endpoint: d.plane.endpoint?.url,
     });
     expect(status.body.instances).toHaveLength(1);
     expect(status.body.instances[0]).toMatchObject({

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Observation, plan, publicStatus, type StatusItem } from '../../../core/plan/index.ts';
+import {
+  type Observation,
+  plan,
+  publicStatus,
+  requestsOf,
+  type StatusItem,
+} from '../../../core/plan/index.ts';
 import {
   at,
   config,
@@ -99,7 +105,7 @@ describe('plan', () => {
       },
     });
     const { decision } = cycle(obs);
-    expect(decision.actions.map((a) => [a.region, a.detail_type])).toEqual([
+    expect(requestsOf(decision.actions).map((a) => [a.region, a.detail_type])).toEqual([
       ['eu-west-1', 'Launch Requested'],
     ]);
     expect(decision.view.status).toBe('FAILING_OVER');
@@ -158,7 +164,7 @@ describe('plan', () => {
       }),
     );
     // The one request restates what runs there (absolute desired state, a new fence); nothing goes elsewhere.
-    expect(decision.actions.map((a) => [a.region, a.desired])).toEqual([
+    expect(requestsOf(decision.actions).map((a) => [a.region, a.desired])).toEqual([
       ['eu-west-1', { spot: 1, on_demand: 0 }],
     ]);
     expect(decision.view).toMatchObject({ status: 'RUNNING', region: 'eu-west-1' });
