@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Lifecycle } from '../messages.ts';
 import { type PriceLookup, type Ranking, rankRegions } from '../ranking/rank.ts';
 import { shouldRebalance } from '../ranking/rebalance.ts';
+import { chooseFleetPlacement, isFleet } from './fleet.ts';
 import { after, isExcluded, NONE, readyCount, seen, standingCount, total } from './memory.ts';
 import { REBALANCE_CHECK_SECONDS } from './timing.ts';
 import type { Desired, Market, Memory, Placement, RegionObservation, Spec } from './types.ts';
@@ -172,6 +173,8 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
     // teardown, once requested, is carried through by `requests` like any other.
     return { memory, desired: move ? { [move.from]: NONE } : null };
   }
+  // A fleet (issue 13) is placed by the fleet policy; one replica keeps the one-region policy below.
+  if (isFleet(config)) return chooseFleetPlacement({ ...input, memory });
   const want = replicasWanted(config);
 
   let home = memory.home ?? adoptable(input);

@@ -164,6 +164,17 @@ export const memorySchema = z.object({
   checks: z.object({ rebalance_at: iso.nullable(), revert_at: iso.nullable() }),
   /** When each endpoint drained (weight 0) by the plan went to 0, by instance id (issue 14). */
   endpoint_drains: z.record(z.string(), iso).optional(),
+  /** A fleet's risk memory (issue 13, `core/plan/fleet.ts`): capacity losses and failed launches of the last 24 h. */
+  capacity_events: z
+    .array(
+      z.object({
+        at: z.number(),
+        region: z.string(),
+        zone: z.string().nullable(),
+        kind: z.enum(['interrupted', 'launch_failed']),
+      }),
+    )
+    .optional(),
 });
 export type Memory = z.infer<typeof memorySchema>;
 

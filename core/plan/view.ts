@@ -6,6 +6,7 @@ import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Status } from '../messages.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
+import { isFleet } from './fleet.ts';
 import { isLive, readyCount, seen } from './memory.ts';
 import { ELECTIVE_MOVES, replicasWanted } from './placement.ts';
 import type { Memory, RegionObservation, Spec, StatusItem, View, ViewInstance } from './types.ts';
@@ -32,12 +33,21 @@ export function statusOf(input: ViewInput): Status {
     return seen(observed) && readyCount(observed, memory) > 0;
   });
   if (!home) return anyReady ? 'FAILING_OVER' : 'NOT_AVAILABLE';
+  const wasServing = previous?.status === 'RUNNING' || previous?.status === 'FAILING_OVER';
+  if (isFleet(config)) {
+    // A fleet serves from several regions: the target counts over all of them.
+    const ready = config.workerRegions.reduce((n, r) => {
+      const observed = regions.get(r);
+      return n + (seen(observed) ? readyCount(observed, memory) : 0);
+    }, 0);
+    if (ready >= config.targetCapacity) return 'RUNNING';
+    return wasServing || anyReady ? 'FAILING_OVER' : 'PROVISIONING';
+  }
   const observed = regions.get(home.region);
   const homeReady = seen(observed) && readyCount(observed, memory) >= replicasWanted(config);
   if (memory.move && !ELECTIVE_MOVES.includes(memory.move.reason)) return 'FAILING_OVER';
   if (homeReady || memory.move) return 'RUNNING';
   // Not ready where we want to be: a first launch, or a region that lost what it ran.
-  const wasServing = previous?.status === 'RUNNING' || previous?.status === 'FAILING_OVER';
   return wasServing ? 'FAILING_OVER' : 'PROVISIONING';
 }
 
@@ -91,7 +101,7 @@ export function publicView(input: ViewInput): View {
     excluded_regions: [...activeExclusions(memory.exclusions, now).values()],
     replicas: {
       target: config.targetCapacity,
-      spare: 0,
+      spare: config.spareCapacity,
       ready: instances.filter((i) => i.ready).length,
     },
     regions: [...new Set(instances.map((i) => i.region))],
@@ -113,7 +123,7 @@ export const emptyView = (now: Date, config: Config): View => ({
   region: null,
   instances: [],
   excluded_regions: [],
-  replicas: { target: config.targetCapacity, spare: 0, ready: 0 },
+  replicas: { target: config.targetCapacity, spare: config.spareCapacity, ready: 0 },
   regions: [],
   last_move: null,
   endpoint: null,

@@ -1,0 +1,165 @@
+/**
+ * The planner's placement step for a fleet (issue 13): when more than one replica is wanted (target + spare),
+ * `chooseFleetPlacement` replaces the one-region policy of `placement.ts` and asks the fleet placement policy
+ * (`core/placement`, `placeFleet`) for the desired replicas per region. It only translates: what Observe saw and
+ * memory holds becomes the policy's input, the policy's answer becomes the desired state and memory's home and
+ * last move. Requests, the fence and make-before-break sequencing stay the planner's (docs/DESIGN.md "Fleets
+ * in the planner").
+ */
+import { isoUtc } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Lifecycle } from '../messages.ts';
+import { onDemandPrices } from '../placement/on-demand.ts';
+import { placeFleet } from '../placement/place.ts';
+import { recordCapacityEvents } from '../placement/risk.ts';
+import type { CapacityEvent, RegionInput, RunningCount } from '../placement/types.ts';
+import { activeExclusions } from '../ranking/exclusions.ts';
+import { isLive, NONE, readyCount, seen, total } from './memory.ts';
+import type { PlacementInput, PlacementResult } from './placement.ts';
+import type { Desired, Memory, RegionObservation } from './types.ts';
+
+/** GPU instances boot in one to two minutes (`core/launch-budget.ts`); the image pull comes on top. */
+const BOOT_SECONDS = 120;
+
+/** A fleet: more than one replica wanted, so placement may spread them over regions. */
+export const isFleet = (config: Config): boolean => config.targetCapacity + config.spareCapacity > 1;
+
+/** Expected cold start of one replacement, seconds: boot plus the image pull the configuration states. */
+export const coldStartSeconds = (config: Config): number => BOOT_SECONDS + config.container.imagePullSeconds;
+
+/**
+ * The capacity events of this cycle (interruption warnings absorbed as doomed instances, failed scaling
+ * activities) added to the remembered ones.
+ */
+export function capacityHistory(
+  memory: Memory,
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+): CapacityEvent[] {
+  const fresh: CapacityEvent[] = [];
+  for (const d of memory.doomed) {
+    const observed = regions.get(d.region);
+    const zone = seen(observed)
+      ? (observed.instances.find((i) => i.instance_id === d.instance_id)?.availability_zone ?? null)
+      : null;
+    fresh.push({ at: Date.parse(d.at), region: d.region, zone, kind: 'interrupted' });
+  }
+  for (const observed of regions.values()) {
+    if (!seen(observed)) continue;
+    for (const f of observed.failures) {
+      fresh.push({ at: Date.parse(f.at), region: observed.region, zone: null, kind: 'launch_failed' });
+    }
+  }
+  return recordCapacityEvents(memory.capacity_events ?? [], fresh, now.getTime());
+}
+
+function running(observed: RegionObservation, memory: Memory, lifecycle: Lifecycle): RunningCount {
+  if (!seen(observed)) return { ready: 0, pending: 0 };
+  const doomed = new Set(memory.doomed.map((d) => d.instance_id));
+  const mine = observed.instances.filter(
+    (i) =>
+      i.lifecycle === lifecycle && isLive(i) && i.state !== 'shutting-down' && !doomed.has(i.instance_id),
+  );
+  const ready = mine.filter((i) => i.ready).length;
+  return { ready, pending: mine.length - ready };
+}
+
+/** What the policy needs to know of one worker region. */
+export function regionInput(region: string, input: PlacementInput, memory: Memory): RegionInput {
+  const { regions, market, now, config } = input;
+  const observed = regions.get(region);
+  const exclusion = activeExclusions(memory.exclusions, now).get(region);
+  const price = market.prices[region] ?? null;
+  const last = memory.regions[region]?.desired ?? NONE;
+  return {
+    region,
+    known: seen(observed),
+    excludedUntil: exclusion ? Date.parse(exclusion.until) : null,
+    score: market.scores?.[region] ?? null,
+    // The market item keeps each region's cheapest Spot price over its zones and types (Observe's lookup).
+    zones: price === null ? [] : [{ zone: region, spotPrices: { cheapest: price } }],
+    onDemandPrices: onDemandPrices(region, config.instanceTypes),
+    running: observed
+      ? seen(observed)
+        ? { spot: running(observed, memory, 'spot'), onDemand: running(observed, memory, 'on-demand') }
+        : // Unseen this cycle: what was last asked there stands (the policy leaves it as it is).
+          { spot: { ready: last.spot, pending: 0 }, onDemand: { ready: last.on_demand, pending: 0 } }
+      : { spot: { ready: 0, pending: 0 }, onDemand: { ready: 0, pending: 0 } },
+  };
+}
+
+/** The lifecycle most of a desired state runs on. */
+const lifecycleOf = (d: Desired): Lifecycle => (d.on_demand > d.spot ? 'on-demand' : 'spot');
+
+/**
+ * The fleet's placement for this cycle: desired replicas per worker region from `placeFleet`, memory's home
+ * (the region with most replicas wanted), its risk memory and the last move (a region that gave up replicas while
+ * another gained some).
+ *
+ * @example
+ * chooseFleetPlacement({ spec, memory, regions, market, now, config }).desired;
+ * // { 'us-east-1': { spot: 1, on_demand: 0 }, 'us-west-2': { spot: 1, on_demand: 0 }, 'eu-west-1': { spot: 0, on_demand: 0 } }
+ */
+export function chooseFleetPlacement(input: PlacementInput): PlacementResult {
+  const { now, config } = input;
+  const history = capacityHistory(input.memory, input.regions, now);
+  let memory: Memory = { ...input.memory, capacity_events: history, move: null };
+  const decision = placeFleet({
+    now: now.getTime(),
+    fleet: {
+      targetCapacity: config.targetCapacity,
+      spareCapacity: config.spareCapacity,
+      maxPerRegion: config.maxPerRegion,
+      onDemandFallback: config.onDemandFallback,
+      minPlacementScore: config.minPlacementScore,
+      maxSpotPrice: config.maxSpotPrice,
+      rebalanceMinSavings: config.rebalanceMinSavings,
+    },
+    coldStartSeconds: coldStartSeconds(config),
+    regions: config.workerRegions.map((r) => regionInput(r, input, memory)),
+    history,
+  });
+  const desired: Record<string, Desired> = {};
+  for (const r of config.workerRegions) desired[r] = decision.desired[r] ?? NONE;
+  // A doomed replica still serves until it goes: while the fleet has fewer ready replicas than the target, its
+  // region keeps it (make-before-break, as the one-region policy keeps a move's source).
+  const ready = config.workerRegions.reduce((n, r) => {
+    const observed = input.regions.get(r);
+    return n + (seen(observed) ? readyCount(observed, memory) : 0);
+  }, 0);
+  let short = Math.max(0, config.targetCapacity - ready);
+  for (const r of config.workerRegions) {
+    const observed = input.regions.get(r);
+    if (!seen(observed) || short === 0) continue;
+    const doomed = new Set(memory.doomed.filter((d) => d.region === r).map((d) => d.instance_id));
+    const serving = observed.instances.filter((i) => i.ready && doomed.has(i.instance_id));
+    const keep = Math.min(short, serving.length);
+    const spotKept = serving.slice(0, keep).filter((i) => i.lifecycle === 'spot').length;
+    desired[r] = { spot: desired[r]!.spot + spotKept, on_demand: desired[r]!.on_demand + keep - spotKept };
+    short -= keep;
+  }
+
+  let home: Memory['home'] = null;
+  for (const r of config.workerRegions) {
+    const d = desired[r]!;
+    if (total(d) > 0 && (!home || total(d) > total(desired[home.region]!)))
+      home = { region: r, lifecycle: lifecycleOf(d) };
+  }
+  const before = (r: string) => total(memory.regions[r]?.desired ?? NONE);
+  const from = config.workerRegions.find((r) => before(r) > total(desired[r]!));
+  // The replicas a region gives up went where the fleet grew: this cycle, or (make-before-break) the region whose
+  // latest request raised it while the leaving one kept serving.
+  const latest = (r: string) => Date.parse(memory.regions[r]?.since ?? '') || 0;
+  const to =
+    config.workerRegions.find((r) => total(desired[r]!) > before(r)) ??
+    config.workerRegions
+      .filter((r) => r !== from && total(desired[r]!) > 0)
+      .sort((a, b) => latest(b) - latest(a))[0];
+  let lastMove = memory.last_move;
+  if (from && to && from !== to) {
+    const exclusion = activeExclusions(memory.exclusions, now).get(from);
+    lastMove = { from, to, reason: exclusion?.reason ?? 'Rebalance', at: isoUtc(now) };
+  }
+  memory = { ...memory, home, last_move: lastMove };
+  return { memory, desired };
+}
