@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
-import { type EndpointAction, endpointActions, routedRegions } from './endpoints.ts';
+import { ENDPOINT_DRAIN_SECONDS, type EndpointAction, endpointActions, routedRegions } from './endpoints.ts';
 import { detectFailures } from './failures.ts';
 import { initialMemory, isEmpty, seconds, seen, total } from './memory.ts';
 import { choosePlacement } from './placement.ts';
@@ -133,6 +133,57 @@ export function planEndpoints(
 }
 
 /**
+ * A region leaving service keeps what it was asked for while the accelerator may still send it requests:
+ * its teardown waits until every endpoint of a live, non-doomed instance there has been at weight 0 for
+ * `ENDPOINT_DRAIN_SECONDS`, so requests in flight finish (make-before-break at the traffic level). Only while
+ * another region's endpoint carries traffic; a doomed instance is not waited for (it goes anyway); hands off
+ * (null) and an unknown endpoint state change nothing.
+ *
+ * @example
+ * holdWhileDraining({ 'us-west-2': NONE }, memory, observation, regions, now); // { 'us-west-2': { spot: 1, on_demand: 0 } } while draining
+ */
+export function holdWhileDraining(
+  desired: Record<string, Desired> | null,
+  memory: Memory,
+  observation: Observation,
+  regions: ReadonlyMap<string, RegionObservation>,
+  now: Date,
+): Record<string, Desired> | null {
+  const observed = observation.endpoints;
+  if (!desired || !observed?.ok) return desired;
+  // Only a move drains (traffic has somewhere to go: a HEALTHY endpoint in a region that wants replicas);
+  // a teardown of everything or a region lost with nowhere to go is not held up.
+  const carrying = observed.groups.some(
+    (g) =>
+      total(desired[g.region] ?? { spot: 0, on_demand: 0 }) > 0 &&
+      g.endpoints.some((e) => e.weight > 0 && e.health === 'HEALTHY'),
+  );
+  if (!carrying) return desired;
+  const doomed = new Set(memory.doomed.map((d) => d.instance_id));
+  const drains = memory.endpoint_drains ?? {};
+  const drained = (id: string) => {
+    const since = drains[id];
+    return since !== undefined && seconds(since, now) >= ENDPOINT_DRAIN_SECONDS;
+  };
+  let held = desired;
+  for (const group of observed.groups) {
+    const want = desired[group.region];
+    const before = memory.regions[group.region]?.desired;
+    if (!want || total(want) > 0 || !before || total(before) === 0) continue;
+    const region = regions.get(group.region);
+    if (!seen(region)) continue;
+    const live = new Set(
+      region.instances
+        .filter((i) => i.state === 'running' && !doomed.has(i.instance_id))
+        .map((i) => i.instance_id),
+    );
+    if (group.endpoints.some((e) => live.has(e.id) && (e.weight > 0 || !drained(e.id))))
+      held = { ...held, [group.region]: before };
+  }
+  return held;
+}
+
+/**
  * One cycle's decision.
  *
  * @example
@@ -154,7 +205,13 @@ export function plan(observation: Observation, config: Config): Plan {
     now,
     config,
   });
-  const requested = requests(placement.desired, placement.memory, regions, now, config);
+  const requested = requests(
+    holdWhileDraining(placement.desired, placement.memory, observation, regions, now),
+    placement.memory,
+    regions,
+    now,
+    config,
+  );
   memory = requested.memory;
   const endpoints = planEndpoints(observation, placement.desired, memory, regions, now);
   memory = endpoints.memory;

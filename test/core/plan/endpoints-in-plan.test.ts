@@ -71,16 +71,15 @@ describe('endpoint actions in the plan', () => {
     expect(initial.next_look_seconds).toBe(20);
   });
 
-  it('once the new replica is HEALTHY: the move completes, the old region is released and its endpoint drained', () => {
+  it('once the new replica is HEALTHY: the move completes and the old endpoint is drained; the old region is torn down only after the drain', () => {
     const decision = plan(
       moving(groups({ 'eu-west-1': [{ id: 'i-old' }], 'us-west-2': [{ id: 'i-new' }] })),
       config,
     );
     expect(decision.memory.move).toBeNull();
     expect(decision.memory.last_move).toMatchObject({ from: 'eu-west-1', to: 'us-west-2' });
-    expect(requestsOf(decision.actions).map((a) => [a.region, a.desired])).toEqual([
-      ['eu-west-1', { spot: 0, on_demand: 0 }],
-    ]);
+    // Requests in flight on the old replica get the drain: no teardown yet.
+    expect(requestsOf(decision.actions)).toEqual([]);
     expect(decision.actions.filter((a) => a.kind !== 'request')).toEqual([
       {
         kind: 'endpoint-weight',
@@ -93,6 +92,29 @@ describe('endpoint actions in the plan', () => {
     expect(decision.memory.endpoint_drains).toEqual({
       'i-old': new Date(decision.view.updated_at).toISOString(),
     });
+  });
+
+  it('tears the old region down once its endpoint has been drained for 60 s, or at once when its instance is doomed', () => {
+    const after = (drainedSecondsAgo: number, doomed: boolean) => {
+      const o = moving(groups({ 'eu-west-1': [{ id: 'i-old', weight: 0 }], 'us-west-2': [{ id: 'i-new' }] }));
+      const m = o.status?.memory;
+      if (!o.status || !m) throw new Error('fixture has a status');
+      const status = {
+        ...o.status,
+        memory: {
+          ...m,
+          move: null,
+          endpoint_drains: { 'i-old': at(-drainedSecondsAgo) },
+          doomed: doomed
+            ? [{ instance_id: 'i-old', region: 'eu-west-1', reason: 'SpotInterruption', at: at(-30) }]
+            : [],
+        },
+      };
+      return requestsOf(plan({ ...o, status }, config).actions).map((a) => [a.region, a.desired]);
+    };
+    expect(after(30, false)).toEqual([]);
+    expect(after(61, false)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
+    expect(after(0, true)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
   });
 
   it('changes nothing about the endpoint when its groups could not be read, nor without an endpoint', () => {
