@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
 import { ENDPOINT_DRAIN_SECONDS, type EndpointAction, endpointActions, routedRegions } from './endpoints.ts';
 import { detectFailures } from './failures.ts';
-import { initialMemory, isEmpty, seconds, seen, total } from './memory.ts';
+import { initialMemory, isEmpty, NONE, seconds, seen, total } from './memory.ts';
 import { choosePlacement } from './placement.ts';
 import { acknowledged, requests } from './requests.ts';
 import { absorbSignals } from './signals.ts';
@@ -115,9 +115,7 @@ export function planEndpoints(
   const observed = observation.endpoints;
   if (!observed) return { actions: [], memory, settling: false };
   const wantOf = (r: string) => desired?.[r] ?? memory.regions[r]?.desired;
-  const wanted = new Set(
-    [...regions.keys()].filter((r) => total(wantOf(r) ?? { spot: 0, on_demand: 0 }) > 0),
-  );
+  const wanted = new Set([...regions.keys()].filter((r) => total(wantOf(r) ?? NONE) > 0));
   const result = endpointActions({
     groups: observed.ok ? observed.groups : null,
     regions,
@@ -155,8 +153,7 @@ export function holdWhileDraining(
   // a teardown of everything or a region lost with nowhere to go is not held up.
   const carrying = observed.groups.some(
     (g) =>
-      total(desired[g.region] ?? { spot: 0, on_demand: 0 }) > 0 &&
-      g.endpoints.some((e) => e.weight > 0 && e.health === 'HEALTHY'),
+      total(desired[g.region] ?? NONE) > 0 && g.endpoints.some((e) => e.weight > 0 && e.health === 'HEALTHY'),
   );
   if (!carrying) return desired;
   const doomed = new Set(memory.doomed.map((d) => d.instance_id));
