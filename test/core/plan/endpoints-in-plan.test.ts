@@ -95,7 +95,7 @@ describe('endpoint actions in the plan', () => {
   });
 
   it('tears the old region down once its endpoint has been drained for 60 s, or at once when its instance is doomed', () => {
-    const after = (drainedSecondsAgo: number, doomed: boolean) => {
+    const teardownsAfter = (drainedSecondsAgo: number, doomed: boolean) => {
       const o = moving(groups({ 'eu-west-1': [{ id: 'i-old', weight: 0 }], 'us-west-2': [{ id: 'i-new' }] }));
       const m = o.status?.memory;
       if (!o.status || !m) throw new Error('fixture has a status');
@@ -112,9 +112,9 @@ describe('endpoint actions in the plan', () => {
       };
       return requestsOf(plan({ ...o, status }, config).actions).map((a) => [a.region, a.desired]);
     };
-    expect(after(30, false)).toEqual([]);
-    expect(after(61, false)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
-    expect(after(0, true)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
+    expect(teardownsAfter(30, false)).toEqual([]);
+    expect(teardownsAfter(61, false)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
+    expect(teardownsAfter(0, true)).toEqual([['eu-west-1', { spot: 0, on_demand: 0 }]]);
   });
 
   it('changes nothing about the endpoint when its groups could not be read, nor without an endpoint', () => {
