@@ -3,7 +3,7 @@
  * have cost on on-demand, what an oracle would have paid, each failover's reaction and serving gap,
  * and the control plane's own bill.
  *
- * Definitions (the simulator's JSON contract, `../shared/ARCHITECTURE.md` "Simulator"):
+ * Definitions (the simulator's JSON contract, docs/CONTRACTS.md "Simulator"):
  * - availability: the fraction of time with at least `targetCapacity` ready (healthy) replicas, from the
  *   first moment the target was ready to the end of the run (start-up is not an outage).
  * - cost: every instance billed per second (60 s minimum) from launch to termination, Spot at the

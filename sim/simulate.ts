@@ -238,7 +238,7 @@ export function runComparisons(trace: Trace, options: SimulateOptions): Comparis
   };
 }
 
-/** The simulator's contract figures of one run (`../shared/ARCHITECTURE.md`, "Simulator"). */
+/** The simulator's contract figures of one run (docs/CONTRACTS.md, "Simulator"). */
 export function contractFigures(report: RunReport): PolicyFigures {
   return {
     availability: report.availability,

@@ -1,5 +1,5 @@
 /**
- * The public HTTP API bodies exactly as ../shared/ARCHITECTURE.md shows them, as strict schemas: an extra
+ * The public HTTP API bodies exactly as docs/CONTRACTS.md shows them, as strict schemas: an extra
  * field, a wrong type or a time in another format than `2026-11-24T10:00:00Z` fails the parse.
  */
 import { z } from 'zod';
