@@ -227,17 +227,23 @@ export class StateTable {
     // continuation (higher k) follows an earlier one; two executions with the same run and k (a start by
     // hand or a retried start with the same input) are told apart by name: the one that wrote last keeps
     // the status, the other is superseded at its next write.
-    const sameRun =
+    // The same order, written as one OR list of AND terms (AND binds tighter than OR in DynamoDB's condition
+    // grammar): each level of parentheses doubles the work of a backtracking expression parser such as the
+    // one LocalCloud's DynamoDB (dynalite) uses, and this condition is parsed on every status write (24 ms
+    // nested three deep, under 1 ms flat).
+    const later =
       options.execution === undefined
-        ? ''
-        : ' AND (orchestrator.#run < :run OR attribute_not_exists(orchestrator.#k) OR orchestrator.#k < :k' +
-          ' OR (orchestrator.#k = :k AND orchestrator.#execution = :execution))';
+        ? ['orchestrator.#run <= :run']
+        : [
+            'orchestrator.#run < :run',
+            'orchestrator.#run = :run AND attribute_not_exists(orchestrator.#k)',
+            'orchestrator.#run = :run AND orchestrator.#k < :k',
+            'orchestrator.#run = :run AND orchestrator.#k = :k AND orchestrator.#execution = :execution',
+          ];
     const byRun =
       options.run === undefined
         ? {}
-        : {
-            condition: ` AND (attribute_not_exists(orchestrator.#run) OR (orchestrator.#run <= :run${sameRun}))`,
-          };
+        : { condition: ` AND (${['attribute_not_exists(orchestrator.#run)', ...later].join(' OR ')})` };
     const put = {
       TableName: this.tableName,
       Item: { ...this.key('status'), ...item },
