@@ -33,6 +33,8 @@ break-before-make baseline, round robin over zones and SpotHedge (SkyServe, Euro
   --target-capacity N      replicas that must be ready (default 1; at most 30)
   --spare-capacity N       extra Spot replicas kept as a hedge (default 0)
   --max-per-region N       at most N replicas in one region (default target + spare, at most 10)
+  --on-demand-fallback     run on-demand for the shortfall while Spot cannot supply it (default off,
+                           as in the configuration)
   --instance-types T,T     instance types (default g6.xlarge,g5.xlarge,g6e.xlarge)
   --interruption-scale X   multiply every region's interruption rate (default 1)
   --drought-scale X        multiply every region's drought rate (default 1)
@@ -109,6 +111,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
         'target-capacity': { type: 'string' },
         'spare-capacity': { type: 'string' },
         'max-per-region': { type: 'string' },
+        'on-demand-fallback': { type: 'boolean' },
         'instance-types': { type: 'string' },
         'interruption-scale': { type: 'string' },
         'drought-scale': { type: 'string' },
@@ -183,6 +186,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
     options.spareCapacity = integer('--spare-capacity', str('spare-capacity')!, 0, MAX_PER_REGION);
   if (str('max-per-region') !== undefined)
     options.maxPerRegion = integer('--max-per-region', str('max-per-region')!, 1, MAX_PER_REGION);
+  if (values['on-demand-fallback'] === true) options.onDemandFallback = true;
   const availabilityTracePath = str('availability-trace');
   if (availabilityTracePath !== undefined && availabilityTracePath.trim() === '')
     throw new UsageError('--availability-trace must name a file');

@@ -215,6 +215,7 @@ export async function startLocalCloudPlane(
     | 'spareCapacity'
     | 'maxPerRegion'
     | 'minPlacementScore'
+    | 'onDemandFallback'
     | 'warningSeconds'
     | 'launchSeconds'
   >,
@@ -231,6 +232,7 @@ export async function startLocalCloudPlane(
     spareCapacity: options.spareCapacity ?? 0,
     ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
     minPlacementScore: options.minPlacementScore ?? 3,
+    onDemandFallback: options.onDemandFallback ?? false,
   });
   // Markets are set by the driver's first change; here only what LocalCloud must know before it starts.
   const markets = Object.fromEntries(

@@ -35,6 +35,8 @@ export interface SimulateOptions {
   spareCapacity?: number;
   maxPerRegion?: number;
   minPlacementScore?: number;
+  /** The configuration's `onDemandFallback`: on-demand for the shortfall while Spot cannot supply it. */
+  onDemandFallback?: boolean;
   /** Text of a measured availability trace (`timestamp,region,zone,available_instances`). */
   availabilityTrace?: string;
   /** Interruption warning to termination, seconds (default 120; 0 = no warning). */

@@ -56,6 +56,7 @@ describe('parseSimulateArgs', () => {
       '1',
       '--max-per-region',
       '2',
+      '--on-demand-fallback',
     ]);
     expect(cmd?.availabilityTracePath).toBe('a.csv');
     expect(cmd?.options).toEqual({
@@ -66,6 +67,7 @@ describe('parseSimulateArgs', () => {
       targetCapacity: 3,
       spareCapacity: 1,
       maxPerRegion: 2,
+      onDemandFallback: true,
     });
   });
 

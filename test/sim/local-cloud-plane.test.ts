@@ -4,6 +4,7 @@ import { launchTimingOf, localCloudControlPlane, startLocalCloudPlane } from '..
 import { accountRun } from '../../sim/report.ts';
 import { scenarioTrace } from '../../sim/scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
+import type { Trace } from '../../sim/trace.ts';
 import { HOUR, T0 } from './fixtures.ts';
 
 /** 90 s from launch to healthy, the ECS agent's registration included (LocalCloud models it since issue 12). */
@@ -63,6 +64,38 @@ describe('spotplane on LocalCloud under the simulator', () => {
     expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
     // Two simulated days through the level-triggered loop take ~50 s of wall time on a loaded machine.
   }, 240_000);
+});
+
+describe('--on-demand-fallback', () => {
+  /** Two regions, neither with Spot capacity for the whole run. */
+  const drySpot = (): Trace => {
+    const trace = scenarioTrace({
+      start: new Date(T0),
+      durationMs: 2 * HOUR,
+      regions: {
+        'us-east-1': { placementScore: 9, spotPrice: 0.3 },
+        'us-west-2': { placementScore: 8, spotPrice: 0.31 },
+      },
+    });
+    return {
+      ...trace,
+      regions: trace.regions.map((r) => ({ ...r, capacityAvailable: [{ at: T0, value: false }] })),
+    };
+  };
+
+  it('serves on on-demand while no region has Spot capacity, and serves nothing without it', async () => {
+    const run = async (onDemandFallback: boolean) => {
+      const trace = drySpot();
+      const plane = await startLocalCloudPlane(trace, { onDemandFallback }, { launchTiming: FAST_LAUNCH });
+      return runSpotplane(trace, plane);
+    };
+    const withFallback = await run(true);
+    expect(withFallback.healthy.length).toBeGreaterThan(0);
+    expect(new Set(withFallback.instances.map((i) => i.lifecycle))).toEqual(new Set(['on-demand']));
+    const without = await run(false);
+    expect(without.healthy).toEqual([]);
+    expect(without.instances.filter((i) => i.lifecycle === 'on-demand')).toEqual([]);
+  });
 });
 
 describe('launchTimingOf', () => {

@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
+import { performance } from 'node:perf_hooks';
+import { runSpotplane } from '/work/lead/sim/driver.ts';
+import { startLocalCloudPlane } from '/work/lead/sim/local-cloud-plane.ts';
+import { runComparisons } from '/work/lead/sim/simulate.ts';
+import { syntheticAvailability } from '/work/lead/sim/synthetic-availability.ts';
+import { traceFromZones } from '/work/lead/sim/zone-trace.ts';
+const days = Number(process.argv[2] ?? 5);
+const target = Number(process.argv[3] ?? 1);
+const a = syntheticAvailability({ seed: 1, regions: ['us-east-1', 'us-east-2', 'us-west-2'], start: new Date('2026-11-01T00:00:00Z'), days });
+const trace = traceFromZones({ zones: a.zones, firstMs: a.startMs, endMs: a.endMs }, { seed: 1, source: 'availability', instanceTypes: ['g6.xlarge'], flatSpotRatio: 1/3 });
+const options = { seed: 1, targetCapacity: target, warningSeconds: 0, launchSeconds: 120, flatSpotRatio: 1/3 };
+let t = performance.now();
+runComparisons(trace, options);
+console.error('comparisons', ((performance.now() - t) / 1000).toFixed(1), 's');
+t = performance.now();
+const plane = await startLocalCloudPlane(trace, options);
+let timers = 0; const st = plane.clock.setTimer; const hist = new Map<string, number>(); (plane.clock as any).setTimer = (ms: number, fn: () => void) => { timers++; const where = (new Error().stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/file:\/\/\/work\/lead\//, '').replace(/\(.*\/work\/lead\//, '(')).join(' < '); const k = `${ms === 0 ? '0' : ms < 1000 ? '<1s' : ms < 60000 ? '<1m' : '>=1m'} ${where}`; hist.set(k, (hist.get(k) ?? 0) + 1); return st(ms, fn); }; process.on('exit', () => require('node:fs').writeFileSync('/tmp/prof/hist.txt', [...hist].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `${n} ${k}`).join('\n'))); process.on('exit', () => require('node:fs').writeFileSync('/tmp/prof/timers.txt', String(timers)));
+console.error('startup', ((performance.now() - t) / 1000).toFixed(1), 's');
+let lastDay = -1; const t0 = performance.now(); const tl = await runSpotplane(trace, plane, { targetCapacity: target, onProgress: (ms) => { const d = Math.floor((ms - trace.startMs) / 86400000); if (d !== lastDay) { lastDay = d; console.error('day', d, ((performance.now() - t0) / 1000).toFixed(1)); } } });
+console.error('spotplane', ((performance.now() - t) / 1000).toFixed(1), 's', 'mem', (process.memoryUsage().rss/1e6).toFixed(0), 'MB');
+const inner = (plane as any).plane;
+console.error(JSON.stringify(inner.cloud.lambdas.stats().map((s: any) => [s.name ?? s.functionName ?? s.arn, s.invocations])));
+for (const region of inner.regions()) {
+  const ex = inner.cloud.region(region).sfn.runtime.executions() as any[];
+  const byMachine: Record<string, number> = {};
+  for (const e of ex) byMachine[String(e.stateMachineArn).split(':').pop()!] = (byMachine[String(e.stateMachineArn).split(':').pop()!] ?? 0) + 1;
+  console.error(region, JSON.stringify(byMachine), 'events', ex.reduce((n, e) => n + e.events.length, 0));
+}
+console.error('usage', JSON.stringify(plane.usage()));
