@@ -8,7 +8,7 @@
  * flat 1/3 of its on-demand price. Each figure is the mean over `SEEDS`.
  *
  * - avail_t{1,3}, cost_t{1,3}: spotplane itself, the real control plane (state machines and handlers on
- *   LocalCloud, `sim/driver.ts`), target 1 and 3 replicas, no spare.
+ *   LocalCloud, `sim/driver.ts`), target 1 and 3 replicas, no spare, on-demand fallback on (as SpotHedge's).
  * - placement_avail_t{1,3}, placement_cost_t{1,3}: spotplane's fleet placement policy (`core/placement`) on
  *   the fleet model, the way the planner will drive it once it is plugged in (`sim/policies/placement-model.ts`).
  * - spothedge_*, round_robin_*: the re-implemented published policies on the same model and traces.
@@ -54,7 +54,7 @@ async function runPolicy(policy: Policy, trace: Trace, target: number): Promise<
   const fleet = { targetCapacity: target, spareCapacity: 0 };
   switch (policy) {
     case 'spotplane': {
-      const plane = await startLocalCloudPlane(trace, options);
+      const plane = await startLocalCloudPlane(trace, { ...options, onDemandFallback: true });
       return accountRun(trace, await runSpotplane(trace, plane, { targetCapacity: target }));
     }
     case 'placement':
