@@ -4,7 +4,7 @@
  * `SimulatedControlPlane` view of it, on a virtual clock that starts at the trace's start.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parseConfig } from '../core/config.ts';
+import { type Config, parseConfig } from '../core/config.ts';
 import { type VirtualClock, virtualClock } from '../emulator/clock.ts';
 import type { LaunchTiming, MarketInputs } from '../emulator/index.ts';
 import { LocalControlPlane } from '../local/deployment.ts';
@@ -203,27 +203,38 @@ class LocalCloudPlane implements SimulatedControlPlane {
   }
 }
 
-/**
- * Starts spotplane on LocalCloud for `trace`.
- * @throws {SimRunError} listing the parts of the control plane that are not built yet.
- */
-export async function startLocalCloudPlane(
+type PlaneSettings = Pick<
+  SimulateOptions,
+  | 'targetCapacity'
+  | 'spareCapacity'
+  | 'maxPerRegion'
+  | 'minPlacementScore'
+  | 'onDemandFallback'
+  | 'warningSeconds'
+  | 'launchSeconds'
+>;
+
+/** The launch phases LocalCloud runs: the plane's fixed ones, else those of `--launch-seconds`, else its own. */
+const launchTimingFor = (options: PlaneSettings, planeOptions: LocalCloudPlaneOptions) =>
+  planeOptions.launchTiming ??
+  (options.launchSeconds === undefined ? undefined : launchTimingOf(options.launchSeconds));
+
+/** The configuration spotplane runs with on `trace`: the simulation's fleet settings on the trace's regions. */
+export function simulatedConfig(
   trace: Trace,
-  options: Pick<
-    SimulateOptions,
-    | 'targetCapacity'
-    | 'spareCapacity'
-    | 'maxPerRegion'
-    | 'minPlacementScore'
-    | 'onDemandFallback'
-    | 'warningSeconds'
-    | 'launchSeconds'
-  >,
+  options: PlaneSettings,
   planeOptions: LocalCloudPlaneOptions = {},
-): Promise<SimulatedControlPlane> {
-  const clock = virtualClock(new Date(trace.startMs));
+): Config {
   const workerRegions = trace.regions.map((r) => r.region);
-  const config = parseConfig({
+  // The workload's image pull as the configuration states it is what the planner expects a replacement to cost
+  // (`core/plan/fleet.ts` coldStartSeconds); with a fixed launch it is that launch's container start, not the
+  // 600 s default of a large image, or the planner would price every replacement several times too high.
+  const containerStartMs = launchTimingFor(options, planeOptions)?.containerStartMs;
+  const imagePullSeconds =
+    containerStartMs === undefined
+      ? undefined
+      : Math.min(3600, Math.max(10, Math.round(containerStartMs / 1000)));
+  return parseConfig({
     hubRegion:
       planeOptions.hubRegion ?? (workerRegions.includes('us-east-1') ? 'us-east-1' : workerRegions[0]),
     workerRegions,
@@ -233,7 +244,23 @@ export async function startLocalCloudPlane(
     ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
     minPlacementScore: options.minPlacementScore ?? 3,
     onDemandFallback: options.onDemandFallback ?? false,
+    ...(imagePullSeconds === undefined ? {} : { container: { imagePullSeconds } }),
   });
+}
+
+/**
+ * Starts spotplane on LocalCloud for `trace`.
+ * @throws {SimRunError} listing the parts of the control plane that are not built yet.
+ */
+export async function startLocalCloudPlane(
+  trace: Trace,
+  options: PlaneSettings,
+  planeOptions: LocalCloudPlaneOptions = {},
+): Promise<SimulatedControlPlane> {
+  const clock = virtualClock(new Date(trace.startMs));
+  const workerRegions = trace.regions.map((r) => r.region);
+  const launchTiming = launchTimingFor(options, planeOptions);
+  const config = simulatedConfig(trace, options, planeOptions);
   // Markets are set by the driver's first change; here only what LocalCloud must know before it starts.
   const markets = Object.fromEntries(
     workerRegions.map((r) => {
@@ -253,9 +280,7 @@ export async function startLocalCloudPlane(
     markets,
     // A frozen walk: only the trace moves prices, so the run is billed on what the control plane saw.
     priceStepMs: Number.POSITIVE_INFINITY,
-    launchTiming:
-      planeOptions.launchTiming ??
-      (options.launchSeconds === undefined ? undefined : launchTimingOf(options.launchSeconds)),
+    launchTiming,
     interruptionNoticeMs: options.warningSeconds === undefined ? undefined : options.warningSeconds * 1000,
     zones,
     // Room for a whole fleet in one region (the market's default pool is a handful of instances).

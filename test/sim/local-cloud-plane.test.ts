@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_IMAGE_PULL_SECONDS } from '../../core/launch-budget.ts';
+import { coldStartSeconds } from '../../core/plan/fleet.ts';
 import { runSpotplane } from '../../sim/driver.ts';
-import { launchTimingOf, localCloudControlPlane, startLocalCloudPlane } from '../../sim/local-cloud-plane.ts';
+import {
+  launchTimingOf,
+  localCloudControlPlane,
+  simulatedConfig,
+  startLocalCloudPlane,
+} from '../../sim/local-cloud-plane.ts';
 import { accountRun } from '../../sim/report.ts';
 import { scenarioTrace } from '../../sim/scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
@@ -95,6 +102,20 @@ describe('--on-demand-fallback', () => {
     const without = await run(false);
     expect(without.healthy).toEqual([]);
     expect(without.instances.filter((i) => i.lifecycle === 'on-demand')).toEqual([]);
+  });
+});
+
+describe('simulatedConfig', () => {
+  it("states a fixed launch's container start as the image pull, so the planner prices a replacement at the simulated launch", () => {
+    const trace = interruptedScenario();
+    const fixed = simulatedConfig(trace, { launchSeconds: 120, onDemandFallback: true, targetCapacity: 3 });
+    // 120 s launch: container start 2/9 of it (launchTimingOf) = 26.7 s -> 27 s; cold start = boot 120 s + 27 s.
+    expect(fixed.container.imagePullSeconds).toBe(27);
+    expect(coldStartSeconds(fixed)).toBe(147);
+    expect(fixed.onDemandFallback).toBe(true);
+    expect(fixed.targetCapacity).toBe(3);
+    // LocalCloud's own launch timings: the configuration's default stands.
+    expect(simulatedConfig(trace, {}).container.imagePullSeconds).toBe(DEFAULT_IMAGE_PULL_SECONDS);
   });
 });
 
