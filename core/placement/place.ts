@@ -223,14 +223,20 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
     if (saving > threshold && saving > 0 && (!move || saving > move.saving))
       move = { alloc: candidate, saving };
   };
-  const inFlight = [...states.values()].some((s) => s.input.running.spot.pending > 0);
+  // No elective move while a launch is in flight (either kind): a replica just asked for is not replaced before it
+  // has even started serving.
+  const inFlight = [...states.values()].some(
+    (s) => s.input.running.spot.pending > 0 || s.input.running.onDemand.pending > 0,
+  );
   if (!inFlight) {
     for (const [from, n] of current.onDemand) {
       if (n <= 0) continue;
-      for (const opt of options(current, false)) {
-        const next = clone(opt.alloc);
-        bump(next.onDemand, from, -1);
-        consider(next, base - expected(next) - moveCost(opt.region), 0);
+      // The on-demand replica's place is free for its Spot replacement: the same region is a candidate even when
+      // it is full under maxPerRegion (the replica being replaced keeps serving until the new one is ready, step 5).
+      const without = clone(current);
+      bump(without.onDemand, from, -1);
+      for (const opt of options(without, false)) {
+        consider(opt.alloc, base - expected(opt.alloc) - moveCost(opt.region), 0);
       }
     }
     if (fleet.rebalanceMinSavings > 0) {

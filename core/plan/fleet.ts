@@ -36,13 +36,25 @@ export function capacityHistory(
   regions: ReadonlyMap<string, RegionObservation>,
   now: Date,
 ): CapacityEvent[] {
+  const remembered = memory.capacity_events ?? [];
   const fresh: CapacityEvent[] = [];
   for (const d of memory.doomed) {
+    const at = Date.parse(d.at);
     const observed = regions.get(d.region);
     const zone = seen(observed)
       ? (observed.instances.find((i) => i.instance_id === d.instance_id)?.availability_zone ?? null)
       : null;
-    fresh.push({ at: Date.parse(d.at), region: d.region, zone, kind: 'interrupted' });
+    // A doomed instance stays in memory for up to an hour, and is absorbed again every cycle: once it has gone
+    // from what Observe sees, its zone reads unknown, and a second event (same loss, no zone) would count the
+    // loss twice. The loss remembered with its zone stands.
+    const already = remembered.some(
+      (e) =>
+        e.at === at &&
+        e.region === d.region &&
+        e.kind === 'interrupted' &&
+        (zone === null || e.zone === zone),
+    );
+    if (!already) fresh.push({ at, region: d.region, zone, kind: 'interrupted' });
   }
   for (const observed of regions.values()) {
     if (!seen(observed)) continue;
@@ -50,7 +62,7 @@ export function capacityHistory(
       fresh.push({ at: Date.parse(f.at), region: observed.region, zone: null, kind: 'launch_failed' });
     }
   }
-  return recordCapacityEvents(memory.capacity_events ?? [], fresh, now.getTime());
+  return recordCapacityEvents(remembered, fresh, now.getTime());
 }
 
 function running(observed: RegionObservation, memory: Memory, lifecycle: Lifecycle): RunningCount {
@@ -137,6 +149,23 @@ export function chooseFleetPlacement(input: PlacementInput): PlacementResult {
     const spotKept = serving.slice(0, keep).filter((i) => i.lifecycle === 'spot').length;
     desired[r] = { spot: desired[r]!.spot + spotKept, on_demand: desired[r]!.on_demand + keep - spotKept };
     short -= keep;
+  }
+
+  // An Auto Scaling group replaces no instance when only its on-demand / Spot split changes (a new instances
+  // distribution applies to launches and scale-ins), so a region asked for more of one kind without room to grow
+  // would never launch them. The ready replicas of the other kind stay asked for until the new ones are ready
+  // (make-before-break); then the policy releases them, and the group's scale-in takes the kind above its share.
+  for (const r of config.workerRegions) {
+    const observed = input.regions.get(r);
+    if (!seen(observed)) continue;
+    const spot = running(observed, memory, 'spot');
+    const onDemand = running(observed, memory, 'on-demand');
+    const d = desired[r]!;
+    if (d.spot > spot.ready + spot.pending && d.on_demand < onDemand.ready) {
+      desired[r] = { spot: d.spot, on_demand: onDemand.ready };
+    } else if (d.on_demand > onDemand.ready + onDemand.pending && d.spot < spot.ready) {
+      desired[r] = { spot: spot.ready, on_demand: d.on_demand };
+    }
   }
 
   let home: Memory['home'] = null;

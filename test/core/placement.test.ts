@@ -220,6 +220,23 @@ describe('placeFleet: fleets over regions', () => {
     expect(where(spotReady)).toEqual({ 'us-east-2': [2, 1] });
   });
 
+  it("reverts in a region full of on-demand: the replica's place is its Spot replacement's", () => {
+    // maxPerRegion 2, two on-demand replicas there, Spot available only there.
+    const full = place([region('us-east-2', { od: 2 })], { fleet: { targetCapacity: 2, maxPerRegion: 2 } });
+    expect(where(full)).toEqual({ 'us-east-2': [1, 2] });
+    // Not while an on-demand replica is still starting: it is not replaced before it has served.
+    const starting = place(
+      [
+        region('us-east-2', {
+          od: 1,
+          running: { spot: { ready: 0, pending: 0 }, onDemand: { ready: 1, pending: 1 } },
+        }),
+      ],
+      { fleet: { targetCapacity: 2, maxPerRegion: 2 } },
+    );
+    expect(where(starting)).toEqual({ 'us-east-2': [0, 2] });
+  });
+
   it('moves a replica to a region cheaper by at least rebalanceMinSavings, and not for less', () => {
     const much = place([region('us-east-2', { ready: 1, price: 0.4 }), region('eu-west-1', { price: 0.25 })]);
     expect(where(much)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });

@@ -149,6 +149,61 @@ describe('fleet placement in the planner', () => {
     expect(out.desired).toEqual({ 'us-east-1': spot(1), 'us-west-2': spot(1), 'eu-west-1': NONE });
   });
 
+  it('keeps the on-demand replicas a region swaps for Spot until the Spot ones are ready (the group would not grow)', () => {
+    // Target 3: Spot ready in us-west-2 and eu-west-1, us-east-1 on two on-demand replicas (one surplus). The policy
+    // releases one and turns the other into Spot in us-east-1, i.e. {spot 1, on-demand 1} there: the same size as
+    // what runs, so the group would launch nothing. The on-demand pair stays asked for until the Spot one is ready.
+    const onDemand = () => instance({ ...zone('us-east-1'), lifecycle: 'on-demand' });
+    const regions = seenRegions(
+      region('us-east-1', { instances: [onDemand(), onDemand()] }),
+      region('us-west-2', { instances: [instance(zone('us-west-2'))] }),
+      region('eu-west-1', { instances: [instance(zone('eu-west-1'))] }),
+    );
+    const m = memory({ regions: { 'us-east-1': request(), 'us-west-2': request(), 'eu-west-1': request() } });
+    const out = choosePlacement(
+      input({
+        memory: m,
+        regions,
+        // us-east-1 is the cheapest Spot region, so the on-demand replica's Spot replacement goes there.
+        market: { ...MARKET, prices: { ...MARKET.prices, 'us-east-1': 0.2 } },
+        config: fleetConfig({ targetCapacity: 3, maxPerRegion: 2 }),
+      }),
+    );
+    expect(out.desired).toEqual({
+      'us-east-1': { spot: 1, on_demand: 2 },
+      'us-west-2': spot(1),
+      'eu-west-1': spot(1),
+    });
+  });
+
+  it('counts a lost replica once, also after it has gone from view and its zone reads unknown', () => {
+    const lost = instance({ ...zone('us-west-2'), ready: true });
+    const doomed = [
+      { instance_id: lost.instance_id, region: 'us-west-2', reason: 'SpotInterruption', at: at(-5) },
+    ];
+    const once = capacityHistory(
+      memory({ doomed }),
+      seenRegions(region('us-west-2', { instances: [lost] })),
+      NOW,
+    );
+    const event = { at: Date.parse(at(-5)), region: 'us-west-2', zone: 'us-west-2a', kind: 'interrupted' };
+    expect(once).toEqual([event]);
+    // Next cycles: the instance is gone (terminated and no longer listed), the doomed entry still in memory.
+    const again = capacityHistory(memory({ doomed, capacity_events: once }), seenRegions(), NOW);
+    expect(again).toEqual([event]);
+    // Two replicas lost in two zones at the same moment are two losses.
+    const other = instance({ availability_zone: 'us-west-2b', ready: true });
+    const both = capacityHistory(
+      memory({
+        doomed: [...doomed, { ...doomed[0]!, instance_id: other.instance_id }],
+        capacity_events: once,
+      }),
+      seenRegions(region('us-west-2', { instances: [other] })),
+      NOW,
+    );
+    expect(both).toHaveLength(2);
+  });
+
   it('remembers failed launches as risk, at most 24 h', () => {
     const failures = [{ at: at(-30), code: 'InsufficientInstanceCapacity', message: 'no capacity' }];
     const old = {
