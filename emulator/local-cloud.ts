@@ -53,6 +53,8 @@ export interface LocalCloudOptions {
   /** Zone names per region where they differ from AWS's list (`core/zones.ts`), e.g. a trace's zones. */
   zones?: Record<string, readonly string[]>;
   stepFunctions: StepFunctionsRuntimeFactory;
+  /** false: closed executions keep their bill, not their history (`emulator/sfn/runtime.ts`). */
+  keepClosedHistory?: boolean;
   lambdas?: LambdaRegistry;
   /**
    * AWS's latencies (`emulator/latency.ts`), applied on the clock; none by default, so a test that calls
@@ -454,6 +456,7 @@ export class LocalCloud {
       region,
       accountId: this.accountId,
       clock: this.clock,
+      keepClosedHistory: this.opts.keepClosedHistory ?? true,
       // A state transition and the Task's dispatch take time; the integration's own call then pays API latency.
       dispatch: (call) =>
         this.onClock.run(true, async () => {

@@ -20,7 +20,7 @@ import type {
   StopExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import type { TimerClock } from './clock.ts';
-import type { LocalExecution, TaskDispatcher } from './sfn/runtime.ts';
+import type { ExecutionBill, LocalExecution, TaskDispatcher } from './sfn/runtime.ts';
 
 export type { TaskCall, TaskDispatcher } from './sfn/runtime.ts';
 
@@ -47,6 +47,8 @@ export interface StepFunctionsRuntime {
   sendTaskFailure(i: { taskToken: string; error?: string; cause?: string }): unknown;
   sendTaskHeartbeat(i: { taskToken: string }): unknown;
   executions(): LocalExecution[];
+  /** What AWS bills every execution so far for. */
+  bill(): ExecutionBill;
   /** Aborts every running execution (LocalCloud's `close`). */
   close?(): void;
 }
@@ -56,6 +58,7 @@ export type StepFunctionsRuntimeFactory = (opts: {
   accountId: string;
   clock: TimerClock;
   dispatch: TaskDispatcher;
+  keepClosedHistory?: boolean;
 }) => StepFunctionsRuntime;
 
 const SFN_ERRORS = new Set([

@@ -65,6 +65,8 @@ export interface ControlPlaneOptions {
   interruptionNoticeMs?: number;
   /** Zone names per region where they differ from AWS's list (a trace's zones). */
   zones?: Record<string, readonly string[]>;
+  /** false: closed executions keep their bill and drop their history (the simulator's long runs). */
+  keepClosedHistory?: boolean;
   /** AWS's modelled latencies (`emulator/latency.ts`, seeded like the rest) unless `'none'`. */
   latency?: LatencyModel | 'none';
   /** Lambda log level; SILENT keeps tests and the server's console quiet. */
@@ -112,6 +114,7 @@ export class LocalControlPlane {
       launchTiming: opts.launchTiming,
       interruptionNoticeMs: opts.interruptionNoticeMs,
       zones: opts.zones,
+      keepClosedHistory: opts.keepClosedHistory ?? true,
       latency: opts.latency === 'none' ? noLatency() : (opts.latency ?? new LatencyModel(opts.seed ?? 1)),
       ...(opts.workloadServers && {
         workloadServers: { model: DEFAULT_MODEL, healthPath: opts.config.container.healthCheckPath },

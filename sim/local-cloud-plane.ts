@@ -62,12 +62,6 @@ function apiEvent(method: string, path: string, body: unknown): APIGatewayProxyE
   };
 }
 
-interface HistoryLike {
-  type: string;
-  resource?: string;
-  input?: unknown;
-}
-
 /** Counts what AWS would bill the control plane for, from LocalCloud's own records. */
 export function usageOf(plane: LocalControlPlane, apiRequests: number, hours: number): ControlPlaneUsage {
   let stateTransitions = 0;
@@ -75,15 +69,9 @@ export function usageOf(plane: LocalControlPlane, apiRequests: number, hours: nu
   let customEvents = 0;
   for (const region of plane.regions()) {
     const cloud = plane.cloud.region(region);
-    const executions = cloud.sfn.runtime.executions() as { events: readonly HistoryLike[] }[];
-    for (const execution of executions) {
-      for (const event of execution.events) {
-        // Step Functions bills one transition per state entered (retries re-enter the state).
-        if (event.type.endsWith('StateEntered')) stateTransitions++;
-        // Logging level ALL with execution data: every history event, data included, is a log line.
-        executionLogBytes += JSON.stringify(event).length;
-      }
-    }
+    const bill = cloud.sfn.runtime.bill();
+    stateTransitions += bill.stateTransitions;
+    executionLogBytes += bill.logBytes;
     // Entries put on any bus, by the state machines or the Lambdas, plus forwards another region received.
     customEvents += cloud.events.billedEvents();
   }
@@ -286,6 +274,8 @@ export async function startLocalCloudPlane(
     // Room for a whole fleet in one region (the market's default pool is a handful of instances).
     capacityPool: Math.max(4, 2 * config.maxPerRegion),
     logLevel: 'SILENT',
+    // Nothing reads a closed execution's history here, and 45 days of it outgrow the heap; its bill stays.
+    keepClosedHistory: false,
   });
   if (plane.missing.length > 0) {
     throw new SimRunError(

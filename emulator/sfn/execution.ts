@@ -5,7 +5,7 @@ import { TaskError } from './errors.ts';
 import { nextRetry } from './retry.ts';
 import type { ExecutionScope, NewHistoryEvent, TaskRunner } from './task-runner.ts';
 import { CLOCK_START_TIME_FIELD, type PreparedDefinition, type RetryingSpec } from './transform.ts';
-import type { ExecutionStatus, HistoryEvent, LocalExecution } from './types.ts';
+import type { ExecutionBill, ExecutionStatus, HistoryEvent, LocalExecution } from './types.ts';
 
 type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
 type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -32,10 +32,22 @@ export interface ExecutionInit {
   prepared: PreparedDefinition;
   clock: TimerClock;
   runner: TaskRunner;
+  /** false: a closed execution keeps its bill and drops its history (long simulations). */
+  keepClosedHistory: boolean;
 }
 
 const causeText = (cause: unknown): string =>
   typeof cause === 'string' ? cause : JSON.stringify(cause ?? null);
+
+function billOf(events: readonly HistoryEvent[]): ExecutionBill {
+  let stateTransitions = 0;
+  let logBytes = 0;
+  for (const event of events) {
+    if (event.type.endsWith('StateEntered')) stateTransitions++;
+    logBytes += JSON.stringify(event).length;
+  }
+  return { stateTransitions, logBytes };
+}
 
 export class Execution {
   readonly executionArn: string;
@@ -54,6 +66,9 @@ export class Execution {
 
   private readonly clock: TimerClock;
   private readonly prepared: PreparedDefinition;
+  private readonly keepClosedHistory: boolean;
+  /** Set when the execution closes. */
+  private closedBill: ExecutionBill | undefined;
   private readonly controller = new AbortController();
   private resolveDone!: () => void;
   private abortLibrary: () => void = () => {};
@@ -73,6 +88,7 @@ export class Execution {
     this.input = init.input;
     this.clock = init.clock;
     this.prepared = init.prepared;
+    this.keepClosedHistory = init.keepClosedHistory;
     this.startDate = init.clock.now();
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -96,6 +112,11 @@ export class Execution {
     if (this.error !== undefined) view.error = this.error;
     if (this.cause !== undefined) view.cause = this.cause;
     return view;
+  }
+
+  /** What AWS bills this execution for so far (all of it once it has closed). */
+  bill(): ExecutionBill {
+    return this.closedBill ?? billOf(this.events);
   }
 
   /** Stops the run (StopExecution, or the execution's own TimeoutSeconds); waiting tasks are cancelled. */
@@ -237,6 +258,8 @@ export class Execution {
     if (details.error !== undefined) this.error = details.error;
     if (details.cause !== undefined) this.cause = details.cause;
     this.cancelTimeout();
+    this.closedBill = billOf(this.events);
+    if (!this.keepClosedHistory) this.events.length = 0;
     this.resolveDone();
   }
 

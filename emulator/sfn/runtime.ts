@@ -15,6 +15,7 @@ import { type JsonObject, type PreparedDefinition, prepareDefinition } from './t
 import {
   type DescribeExecutionOutput,
   EXECUTION_STATUSES,
+  type ExecutionBill,
   type ExecutionListItem,
   type ExecutionStatus,
   type ListExecutionsOutput,
@@ -91,6 +92,12 @@ export interface LocalStepFunctionsOptions {
   accountId?: string;
   clock: TimerClock;
   dispatch: TaskDispatcher;
+  /**
+   * Whether a closed execution keeps its event history (default true, as AWS keeps it 90 days). A long
+   * simulation, which reads only the bill, sets false: a closed execution then keeps its status, output
+   * and bill, and its history reads empty.
+   */
+  keepClosedHistory?: boolean;
 }
 
 /** One region's Step Functions. */
@@ -98,6 +105,7 @@ export class LocalStepFunctions {
   readonly region: string;
   readonly accountId: string;
   private readonly clock: TimerClock;
+  private readonly keepClosedHistory: boolean;
   private readonly tokens = new TokenRegistry();
   private readonly runner: TaskRunner;
   private readonly machines = new Map<string, RegisteredMachine>();
@@ -107,6 +115,7 @@ export class LocalStepFunctions {
     this.region = opts.region;
     this.accountId = opts.accountId ?? '000000000000';
     this.clock = opts.clock;
+    this.keepClosedHistory = opts.keepClosedHistory ?? true;
     this.runner = new TaskRunner({
       clock: opts.clock,
       dispatch: opts.dispatch,
@@ -169,6 +178,7 @@ export class LocalStepFunctions {
       prepared: registered.prepared,
       clock: this.clock,
       runner: this.runner,
+      keepClosedHistory: this.keepClosedHistory,
     });
     this.runs.set(executionArn, execution);
     registered.executions.push(executionArn);
@@ -276,6 +286,17 @@ export class LocalStepFunctions {
   /** Every execution in start order, with its event history (for `/_local/executions`). */
   executions(): LocalExecution[] {
     return [...this.runs.values()].map((e) => e.snapshot());
+  }
+
+  /** What AWS bills every execution so far for, summed. */
+  bill(): ExecutionBill {
+    const total: ExecutionBill = { stateTransitions: 0, logBytes: 0 };
+    for (const execution of this.runs.values()) {
+      const bill = execution.bill();
+      total.stateTransitions += bill.stateTransitions;
+      total.logBytes += bill.logBytes;
+    }
+    return total;
   }
 
   /** Resolves with the execution once it has a final status. */

@@ -64,6 +64,14 @@ export interface ExecutionListItem {
 }
 
 /** An execution as the run-history view shows it. */
+/** What AWS bills an execution for: state transitions (Standard) and its log (level ALL, data included). */
+export interface ExecutionBill {
+  /** One per state entered; a retry re-enters the state. */
+  stateTransitions: number;
+  /** Every history event, data included, written as one JSON log line. */
+  logBytes: number;
+}
+
 export interface LocalExecution extends ExecutionListItem {
   /** JSON text, as the API returns it. */
   input: string;

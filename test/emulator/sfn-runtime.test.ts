@@ -20,13 +20,17 @@ interface Harness {
   history(executionArn: string): HistoryEvent[];
 }
 
-function harness(answer: TaskDispatcher = async (call) => ({ from: call.stateName })): Harness {
+function harness(
+  answer: TaskDispatcher = async (call) => ({ from: call.stateName }),
+  keepClosedHistory?: boolean,
+): Harness {
   const clock = virtualClock('2026-11-24T10:00:00Z');
   const calls: TaskCall[] = [];
   const sfn = new LocalStepFunctions({
     region: 'eu-west-1',
     accountId: '123456789012',
     clock,
+    ...(keepClosedHistory === undefined ? {} : { keepClosedHistory }),
     dispatch: (call) => {
       calls.push(call);
       return answer(call);
@@ -67,6 +71,37 @@ const failing = (name: string, message = 'boom') => Object.assign(new Error(mess
 
 describe('LocalStepFunctions', () => {
   describe('executions', () => {
+    it('bills a closed execution the same whether it keeps its history or drops it', async () => {
+      const definition = {
+        StartAt: 'Call',
+        States: {
+          Call: { Type: 'Task', Resource: INVOKE, Next: 'Pause' },
+          Pause: { Type: 'Wait', Seconds: 30, Next: 'Again' },
+          Again: { Type: 'Task', Resource: INVOKE, End: true },
+        },
+      };
+      const kept = harness(undefined, true);
+      const dropped = harness(undefined, false);
+      const runs = [];
+      for (const h of [kept, dropped]) {
+        const { executionArn } = await h.run(definition, { n: 1 });
+        // A running execution is billed as it goes: Call and Pause entered, Again not yet.
+        expect(h.sfn.bill().stateTransitions).toBe(2);
+        runs.push({ h, executionArn, described: await h.finish(executionArn) });
+      }
+      const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
+      expect(b.described.status).toBe('SUCCEEDED');
+      expect(b.described.output).toBe(a.described.output);
+      expect(a.h.history(a.executionArn).length).toBeGreaterThan(6);
+      expect(b.h.history(b.executionArn)).toEqual([]);
+      // Entered Call, Pause, Again; the log counts every event with its data.
+      expect(b.h.sfn.bill()).toEqual(a.h.sfn.bill());
+      expect(a.h.sfn.bill()).toEqual({
+        stateTransitions: 3,
+        logBytes: a.h.history(a.executionArn).reduce((n, e) => n + JSON.stringify(e).length, 0),
+      });
+    });
+
     it('runs a machine to SUCCEEDED and records AWS-named history events in order', async () => {
       const h = harness();
       const { executionArn } = await h.run(
