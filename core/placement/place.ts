@@ -133,19 +133,15 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
   const room = (a: Alloc, region: string) =>
     states.get(region)!.maxRoom - get(a.spot, region) - get(a.onDemand, region);
 
-  // 1. Keep what runs where it may stay: no move without a reason (partial failover).
+  // 1. Keep what runs where it runs: no move without a reason (partial failover). An excluded region takes no new
+  //    replica, and its launches in flight are called off, but the replicas serving there stay: its loss moved only
+  //    the replica it took, and its risk (lambda) already buys the hedge that covers the next one.
   const alloc: Alloc = { spot: new Map(), onDemand: new Map() };
-  const leaving = new Map<string, number>();
   for (const s of states.values()) {
     const r = s.input;
-    const spot = r.running.spot.ready + r.running.spot.pending;
     const excluded = r.known && r.excludedUntil !== null && r.excludedUntil > now;
-    if (excluded) {
-      // Its ready replicas keep serving until their replacements are ready (make-before-break).
-      leaving.set(r.region, r.running.spot.ready);
-    } else if (spot > 0) {
-      alloc.spot.set(r.region, Math.min(spot, s.maxRoom));
-    }
+    const spot = r.running.spot.ready + (excluded ? 0 : r.running.spot.pending);
+    if (spot > 0) alloc.spot.set(r.region, Math.min(spot, s.maxRoom));
     const onDemand = r.running.onDemand.ready + r.running.onDemand.pending;
     if (onDemand > 0) alloc.onDemand.set(r.region, onDemand);
   }
@@ -269,8 +265,8 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
   for (const s of states.values()) {
     const r = s.input;
     const spotWanted = get(chosen.spot, r.region);
-    // A Spot replica leaving (excluded region, elective move) stays while the fleet is short of ready ones.
-    const extraReadySpot = Math.max(0, (leaving.get(r.region) ?? r.running.spot.ready) - spotWanted);
+    // A Spot replica leaving (elective move, surplus) stays while the fleet is short of ready ones.
+    const extraReadySpot = Math.max(0, r.running.spot.ready - spotWanted);
     const keepSpot = Math.min(extraReadySpot, shortfallReady);
     shortfallReady -= keepSpot;
     const onDemandWanted = get(chosen.onDemand, r.region);

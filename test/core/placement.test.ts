@@ -198,12 +198,20 @@ describe('placeFleet: fleets over regions', () => {
     expect(d.desired['eu-west-1']).toEqual({ spot: 1 + d.hedge.replicas, on_demand: 0 });
   });
 
-  it('keeps a leaving region serving until its replacement is ready (make-before-break)', () => {
-    const excluded = { excludedUntil: NOW + HOUR, ready: 1 };
-    const before = place([region('us-east-2', excluded), region('eu-west-1')]);
-    expect(where(before)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
-    const replacementReady = place([region('us-east-2', excluded), region('eu-west-1', { ready: 1 })]);
-    expect(where(replacementReady)).toEqual({ 'eu-west-1': [1, 0] });
+  it('keeps the replicas serving in an excluded region and places only the lost one elsewhere', () => {
+    const fleet = { targetCapacity: 2, maxPerRegion: 2 };
+    // One replica serves in us-east-2, its lost partner's replacement was launching there when the region was excluded.
+    const excluded = { excludedUntil: NOW + HOUR, ready: 1, pending: 1 };
+    const first = place([region('us-east-2', excluded), region('eu-west-1')], { fleet });
+    expect(where(first)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
+    // Once the replacement serves, nothing else moves: the survivor is not evicted from the excluded region.
+    const settled = place(
+      [region('us-east-2', { ...excluded, pending: 0 }), region('eu-west-1', { ready: 1 })],
+      {
+        fleet,
+      },
+    );
+    expect(where(settled)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
   });
 
   it('reverts from on-demand one replica at a time, keeping on-demand until Spot is ready', () => {
