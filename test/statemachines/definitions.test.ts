@@ -207,7 +207,7 @@ describe('state machine files', () => {
     const { States: states } = machines.orchestrator() as Machine;
     expect(states.Act).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      TimeoutSecondsPath: '$.decision.plan.next_look_seconds',
+      TimeoutSecondsPath: '$.step.plan.next_look_seconds',
       Catch: [
         { ErrorEquals: ['States.Timeout'], Next: 'Loop' },
         { ErrorEquals: ['Superseded'], Next: 'Superseded' },
