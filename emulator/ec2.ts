@@ -43,6 +43,12 @@ type StateListener = (instance: LocalInstance) => void;
 
 /** How long `shutting-down` lasts before `terminated`. */
 const SHUTDOWN_MS = 20_000;
+/**
+ * How long a terminated instance stays visible before EC2 deletes its entry: "Terminated instances remain visible
+ * after termination (for approximately one hour)" (EC2 API Reference, TerminateInstances). Kept forever, each
+ * Observe's DescribeInstances would list every instance a long simulation ever ran.
+ */
+export const TERMINATED_VISIBLE_MS = 3_600_000;
 /** How long an interruption warning precedes the termination (AWS: two minutes). */
 export const INTERRUPTION_NOTICE_MS = 120_000;
 
@@ -50,6 +56,8 @@ const EC2_DESCRIBE_MAX = 1000;
 
 export class Ec2Service {
   private readonly instances = new Map<string, LocalInstance>();
+  /** When each terminated instance's entry goes (TERMINATED_VISIBLE_MS after it terminated). */
+  private readonly forgetAt = new Map<string, number>();
   private readonly listeners: StateListener[] = [];
   private readonly rebalanceListeners: StateListener[] = [];
 
@@ -92,11 +100,23 @@ export class Ec2Service {
   }
 
   all(): LocalInstance[] {
+    this.forgetTerminated();
     return [...this.instances.values()];
   }
 
   get(instanceId: string): LocalInstance | undefined {
+    this.forgetTerminated();
     return this.instances.get(instanceId);
+  }
+
+  /** Deletes the entries of instances terminated longer than TERMINATED_VISIBLE_MS ago. */
+  private forgetTerminated(): void {
+    const now = this.ctx.clock.now().getTime();
+    for (const [id, at] of this.forgetAt) {
+      if (at > now) continue;
+      this.forgetAt.delete(id);
+      this.instances.delete(id);
+    }
   }
 
   /** Starts an instance in `pending`; the caller (Auto Scaling) decides when it is running. */
@@ -192,6 +212,7 @@ export class Ec2Service {
   async describeInstances(
     input: DescribeInstancesCommandInput,
   ): Promise<Output<DescribeInstancesCommandOutput>> {
+    this.forgetTerminated();
     const ids = input.InstanceIds ?? [];
     const missing = ids.filter((id) => !this.instances.has(id));
     if (missing.length > 0) {
@@ -318,6 +339,9 @@ export class Ec2Service {
 
   private setState(instance: LocalInstance, state: InstanceStateName): void {
     instance.state = state;
+    if (state === 'terminated') {
+      this.forgetAt.set(instance.instanceId, this.ctx.clock.now().getTime() + TERMINATED_VISIBLE_MS);
+    }
     this.ctx.emitAwsEvent({
       source: 'aws.ec2',
       detailType: 'EC2 Instance State-change Notification',

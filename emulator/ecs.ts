@@ -165,6 +165,8 @@ export function gpusOf(instanceType: string): number {
 
 /** Deregistered container instances stay describable (INACTIVE) for about an hour, then are forgotten. */
 const INACTIVE_RETENTION_MS = 60 * 60_000;
+/** Stopped tasks stay listed and describable for an hour (`forgetStopped`). */
+const STOPPED_VISIBLE_MS = 60 * 60_000;
 
 /** A task's state as the change listeners see it. */
 export interface TaskChange {
@@ -184,7 +186,7 @@ export class EcsService {
   private readonly clusters = new Map<string, LocalCluster>();
   private readonly definitions = new Map<string, LocalTaskDefinition>();
   /** Every task, oldest first. */
-  private readonly tasks: LocalTask[] = [];
+  private tasks: LocalTask[] = [];
   private readonly taskListeners: TaskListener[] = [];
   private inFlight = 0;
 
@@ -229,6 +231,7 @@ export class EcsService {
     healthStatus: string;
     instanceId: string | null;
   }[] {
+    this.forgetStopped();
     return this.tasks
       .filter((t) => t.lastStatus !== 'STOPPED')
       .map((t) => ({
@@ -344,6 +347,7 @@ export class EcsService {
   }
 
   async listTasks(input: ListTasksCommandInput): Promise<Output<ListTasksCommandOutput>> {
+    this.forgetStopped();
     const cluster = this.requireCluster(input.cluster);
     if (input.maxResults !== undefined && (input.maxResults < 1 || input.maxResults > 100)) {
       throw awsError('ecs', 'InvalidParameterException', 'maxResults must be between 1 and 100.');
@@ -477,7 +481,19 @@ export class EcsService {
     return latest;
   }
 
+  /**
+   * Forgets tasks stopped more than STOPPED_VISIBLE_MS ago: "stopped tasks appear in the returned results for at
+   * least one hour" (ECS API Reference, DescribeTasks); LocalCloud forgets them as soon as that allows.
+   */
+  private forgetStopped(): void {
+    const cutoff = this.ctx.clock.now().getTime() - STOPPED_VISIBLE_MS;
+    if (this.tasks.some((t) => t.stoppedAt !== undefined && t.stoppedAt.getTime() <= cutoff)) {
+      this.tasks = this.tasks.filter((t) => t.stoppedAt === undefined || t.stoppedAt.getTime() > cutoff);
+    }
+  }
+
   private findTask(cluster: LocalCluster, ref: string): LocalTask | undefined {
+    this.forgetStopped();
     return this.tasks.find((t) => t.cluster === cluster && (t.arn === ref || t.arn.endsWith(`/${ref}`)));
   }
 

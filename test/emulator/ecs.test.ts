@@ -96,3 +96,32 @@ describe('ECS placement with spotplane capacity provider (managed scaling disabl
     ]).toEqual([1, 4, 8, 0]);
   });
 });
+
+describe('what EC2 and ECS forget', () => {
+  it('lists a terminated instance and a stopped task for an hour, then forgets both, as AWS does', async () => {
+    const { clock, r, run, scale } = await cluster();
+    await scale(1);
+    await clock.advance(300_000);
+    const taskArn = (await run()).tasks![0]!.taskArn!;
+    const [instance] = r.ec2.all();
+    const id = instance!.instanceId;
+    r.ec2.terminate(id);
+    await r.ecs.stopTask({ cluster: 'c', task: taskArn });
+    await clock.advance(59 * 60_000);
+    const described = await r.ec2.describeInstances({ InstanceIds: [id] });
+    expect(described.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('terminated');
+    expect((await r.ecs.listTasks({ cluster: 'c', desiredStatus: 'STOPPED' })).taskArns).toEqual([taskArn]);
+    expect((await r.ecs.describeTasks({ cluster: 'c', tasks: [taskArn] })).tasks?.[0]?.lastStatus).toBe(
+      'STOPPED',
+    );
+
+    await clock.advance(2 * 60_000);
+    const gone = await r.ec2.describeInstances({ InstanceIds: [id] }).catch((e: Error) => e);
+    expect((gone as Error).name).toBe('InvalidInstanceID.NotFound');
+    expect(r.ec2.all().map((i) => i.instanceId)).not.toContain(id);
+    expect((await r.ecs.listTasks({ cluster: 'c', desiredStatus: 'STOPPED' })).taskArns).toEqual([]);
+    expect((await r.ecs.describeTasks({ cluster: 'c', tasks: [taskArn] })).failures).toEqual([
+      { arn: taskArn, reason: 'MISSING' },
+    ]);
+  });
+});
