@@ -67,7 +67,7 @@ export class Execution {
   private readonly clock: TimerClock;
   private readonly prepared: PreparedDefinition;
   private readonly keepClosedHistory: boolean;
-  /** Set when the execution closes. */
+  /** Set when a closed execution drops its history; otherwise the bill is read from the history when asked. */
   private closedBill: ExecutionBill | undefined;
   private readonly controller = new AbortController();
   private resolveDone!: () => void;
@@ -258,8 +258,10 @@ export class Execution {
     if (details.error !== undefined) this.error = details.error;
     if (details.cause !== undefined) this.cause = details.cause;
     this.cancelTimeout();
-    this.closedBill = billOf(this.events);
-    if (!this.keepClosedHistory) this.events.length = 0;
+    if (!this.keepClosedHistory) {
+      this.closedBill = billOf(this.events);
+      this.events.length = 0;
+    }
     this.resolveDone();
   }
 

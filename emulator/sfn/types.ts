@@ -63,7 +63,6 @@ export interface ExecutionListItem {
   stopDate?: Date;
 }
 
-/** An execution as the run-history view shows it. */
 /** What AWS bills an execution for: state transitions (Standard) and its log (level ALL, data included). */
 export interface ExecutionBill {
   /** One per state entered; a retry re-enters the state. */
@@ -72,6 +71,7 @@ export interface ExecutionBill {
   logBytes: number;
 }
 
+/** An execution as the run-history view shows it. */
 export interface LocalExecution extends ExecutionListItem {
   /** JSON text, as the API returns it. */
   input: string;
