@@ -114,6 +114,14 @@ export const configSchema = z
       .min(1)
       .max(MAX_PER_REGION, `must be at most ${MAX_PER_REGION} (one ECS RunTask call starts at most 10 tasks)`)
       .optional(),
+    /**
+     * How replicas are placed. `"fleet"`: spread over regions by the expected cost of serving, with Spot hedges
+     * where losses are likely and on-demand for the shortfall (docs/DESIGN.md "Fleets and placement"; the only
+     * policy for more than one replica). `"one-region"`: one replica in one region at a time, moved
+     * make-before-break on a loss (a job that must never run twice at once, e.g. training). Default: `"fleet"` for
+     * more than one replica, `"one-region"` for one.
+     */
+    placementPolicy: z.enum(['one-region', 'fleet']).optional(),
     /** A region scoring below this is not used (scores run 1-10). */
     minPlacementScore: z.int().min(1).max(10).default(3),
     /** USD per instance-hour; a region whose known Spot price is above it is not used. Unset = no cap. */
@@ -211,6 +219,13 @@ export const configSchema = z
       });
       return;
     }
+    if (c.placementPolicy === 'one-region' && replicas > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['placementPolicy'],
+        message: `"one-region" runs one replica; targetCapacity + spareCapacity is ${replicas}, which only "fleet" places`,
+      });
+    }
     const perRegion = c.maxPerRegion ?? Math.min(replicas, MAX_PER_REGION);
     const room = perRegion * c.workerRegions.length;
     if (replicas > room) {
@@ -225,10 +240,11 @@ export const configSchema = z
       });
     }
   })
-  // maxPerRegion's default depends on the other two fields, so it is filled in after validation.
+  // maxPerRegion's and placementPolicy's defaults depend on the fleet's size, so they are filled in after validation.
   .transform((c) => ({
     ...c,
     maxPerRegion: c.maxPerRegion ?? Math.min(c.targetCapacity + c.spareCapacity, MAX_PER_REGION),
+    placementPolicy: c.placementPolicy ?? (c.targetCapacity + c.spareCapacity > 1 ? 'fleet' : 'one-region'),
   }));
 
 export type Config = z.output<typeof configSchema>;

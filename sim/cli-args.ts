@@ -33,6 +33,9 @@ break-before-make baseline, round robin over zones and SpotHedge (SkyServe, Euro
   --target-capacity N      replicas that must be ready (default 1; at most 30)
   --spare-capacity N       extra Spot replicas kept as a hedge (default 0)
   --max-per-region N       at most N replicas in one region (default target + spare, at most 10)
+  --placement-policy P     fleet (spread over regions, Spot hedges, on-demand for the shortfall) or
+                           one-region (one replica in one region at a time); default fleet for more
+                           than one replica, one-region for one, as in the configuration
   --on-demand-fallback     run on-demand for the shortfall while Spot cannot supply it (default off,
                            as in the configuration)
   --instance-types T,T     instance types (default g6.xlarge,g5.xlarge,g6e.xlarge)
@@ -111,6 +114,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
         'target-capacity': { type: 'string' },
         'spare-capacity': { type: 'string' },
         'max-per-region': { type: 'string' },
+        'placement-policy': { type: 'string' },
         'on-demand-fallback': { type: 'boolean' },
         'instance-types': { type: 'string' },
         'interruption-scale': { type: 'string' },
@@ -186,6 +190,12 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand | nu
     options.spareCapacity = integer('--spare-capacity', str('spare-capacity')!, 0, MAX_PER_REGION);
   if (str('max-per-region') !== undefined)
     options.maxPerRegion = integer('--max-per-region', str('max-per-region')!, 1, MAX_PER_REGION);
+  const policy = str('placement-policy');
+  if (policy !== undefined) {
+    if (policy !== 'fleet' && policy !== 'one-region')
+      throw new UsageError(`--placement-policy must be fleet or one-region (got ${JSON.stringify(policy)})`);
+    options.placementPolicy = policy;
+  }
   if (values['on-demand-fallback'] === true) options.onDemandFallback = true;
   const availabilityTracePath = str('availability-trace');
   if (availabilityTracePath !== undefined && availabilityTracePath.trim() === '')

@@ -196,6 +196,7 @@ type PlaneSettings = Pick<
   | 'targetCapacity'
   | 'spareCapacity'
   | 'maxPerRegion'
+  | 'placementPolicy'
   | 'minPlacementScore'
   | 'onDemandFallback'
   | 'warningSeconds'
@@ -230,6 +231,7 @@ export function simulatedConfig(
     targetCapacity: options.targetCapacity ?? 1,
     spareCapacity: options.spareCapacity ?? 0,
     ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
+    ...(options.placementPolicy === undefined ? {} : { placementPolicy: options.placementPolicy }),
     minPlacementScore: options.minPlacementScore ?? 3,
     onDemandFallback: options.onDemandFallback ?? false,
     ...(imagePullSeconds === undefined ? {} : { container: { imagePullSeconds } }),

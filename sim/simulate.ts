@@ -34,6 +34,8 @@ export interface SimulateOptions {
   targetCapacity?: number;
   spareCapacity?: number;
   maxPerRegion?: number;
+  /** The configuration's `placementPolicy` (default: `"fleet"` for more than one replica, else `"one-region"`). */
+  placementPolicy?: 'one-region' | 'fleet';
   minPlacementScore?: number;
   /** The configuration's `onDemandFallback`: on-demand for the shortfall while Spot cannot supply it. */
   onDemandFallback?: boolean;
@@ -188,6 +190,7 @@ const FLEET_FLAGS: Record<string, string> = {
   targetCapacity: '--target-capacity',
   spareCapacity: '--spare-capacity',
   maxPerRegion: '--max-per-region',
+  placementPolicy: '--placement-policy',
 };
 
 /**
@@ -201,11 +204,12 @@ function checkFleet(options: SimulateOptions, trace: Trace): void {
       targetCapacity: options.targetCapacity ?? 1,
       spareCapacity: options.spareCapacity ?? 0,
       ...(options.maxPerRegion === undefined ? {} : { maxPerRegion: options.maxPerRegion }),
+      ...(options.placementPolicy === undefined ? {} : { placementPolicy: options.placementPolicy }),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const named = error.issues.map((issue) =>
-      issue.replace(/^(workerRegions|targetCapacity|spareCapacity|maxPerRegion)\b/, (f) =>
+      issue.replace(/^(workerRegions|targetCapacity|spareCapacity|maxPerRegion|placementPolicy)\b/, (f) =>
         f === 'workerRegions' ? '--regions' : (FLEET_FLAGS[f] ?? f),
       ),
     );

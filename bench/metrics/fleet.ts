@@ -8,9 +8,11 @@
  * flat 1/3 of its on-demand price. Each figure is the mean over `SEEDS`.
  *
  * - avail_t{1,3}, cost_t{1,3}: spotplane itself, the real control plane (state machines and handlers on
- *   LocalCloud, `sim/driver.ts`), target 1 and 3 replicas, no spare, on-demand fallback on (as SpotHedge's).
+ *   LocalCloud, `sim/driver.ts`), target 1 and 3 replicas, no spare, on-demand fallback on (as SpotHedge's), the
+ *   fleet placement policy at both targets (`placementPolicy: "fleet"`; the default for more than one replica,
+ *   asked for at target 1, where the default is one region at a time: docs/DESIGN.md "Fleet figures").
  * - placement_avail_t{1,3}, placement_cost_t{1,3}: spotplane's fleet placement policy (`core/placement`) on
- *   the fleet model, the way the planner will drive it once it is plugged in (`sim/policies/placement-model.ts`).
+ *   the fleet model, driven the way the planner drives it (`sim/policies/placement-model.ts`).
  * - spothedge_*, round_robin_*: the re-implemented published policies on the same model and traces.
  * - oracle_cost_t{1,3}: the clairvoyant optimum's cost (cheapest Spot while any has capacity, else on-demand).
  * - sim_45d_s: wall seconds of one whole `simulate` (spotplane on LocalCloud and every comparison policy) of
@@ -54,7 +56,11 @@ async function runPolicy(policy: Policy, trace: Trace, target: number): Promise<
   const fleet = { targetCapacity: target, spareCapacity: 0 };
   switch (policy) {
     case 'spotplane': {
-      const plane = await startLocalCloudPlane(trace, { ...options, onDemandFallback: true });
+      const plane = await startLocalCloudPlane(trace, {
+        ...options,
+        onDemandFallback: true,
+        placementPolicy: 'fleet',
+      });
       return accountRun(trace, await runSpotplane(trace, plane, { targetCapacity: target }));
     }
     case 'placement':

@@ -21,8 +21,8 @@ import type { Desired, Memory, RegionObservation } from './types.ts';
 /** GPU instances boot in one to two minutes (`core/launch-budget.ts`); the image pull comes on top. */
 const BOOT_SECONDS = 120;
 
-/** A fleet: more than one replica wanted, so placement may spread them over regions. */
-export const isFleet = (config: Config): boolean => config.targetCapacity + config.spareCapacity > 1;
+/** The fleet policy places replicas (the default for more than one replica; `placementPolicy` in the config). */
+export const isFleet = (config: Config): boolean => config.placementPolicy === 'fleet';
 
 /** Expected cold start of one replacement, seconds: boot plus the image pull the configuration states. */
 export const coldStartSeconds = (config: Config): number => BOOT_SECONDS + config.container.imagePullSeconds;

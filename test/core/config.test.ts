@@ -67,6 +67,17 @@ describe('parseConfig', () => {
     );
   });
 
+  it('places one replica in one region by default and a larger fleet with the fleet policy; one replica may ask for the fleet policy', () => {
+    expect(parseConfig({}).placementPolicy).toBe('one-region');
+    expect(parseConfig({ targetCapacity: 3 }).placementPolicy).toBe('fleet');
+    expect(parseConfig({ spareCapacity: 1 }).placementPolicy).toBe('fleet');
+    expect(parseConfig({ placementPolicy: 'fleet' }).placementPolicy).toBe('fleet');
+    expect(() => parseConfig({ targetCapacity: 2, placementPolicy: 'one-region' })).toThrowError(
+      /placementPolicy: "one-region" runs one replica; targetCapacity \+ spareCapacity is 2, which only "fleet" places/,
+    );
+    expect(() => parseConfig({ placementPolicy: 'spread' })).toThrowError(/placementPolicy:/);
+  });
+
   it('refuses a fleet that cannot fit in maxPerRegion x worker regions, naming the fields', () => {
     expect(() =>
       parseConfig({

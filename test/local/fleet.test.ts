@@ -1,6 +1,7 @@
 /**
- * A fleet on LocalCloud (issue 13): two replicas at most one per region, placed by the fleet policy through the
- * real Orchestrator, workers and handlers on a virtual clock, and a region's Spot interruption.
+ * A fleet on LocalCloud (issue 13): two replicas at most one per region, and one replica placed by the fleet policy
+ * (`placementPolicy: "fleet"`), through the real Orchestrator, workers and handlers on a virtual clock, and a
+ * region's Spot interruption.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployment } from './e2e-harness.ts';
@@ -39,5 +40,27 @@ describe('a fleet over regions on LocalCloud', () => {
     expect(readyIn(kept!)).toBe(1);
     expect(after.last_move).toMatchObject({ from: lost });
     // Two launches and a failover of a whole deployment: more wall time than one replica's scenarios.
+  }, 300_000);
+
+  it('one replica with the fleet policy: an interrupted replica is replaced in another region and nothing is left behind', async () => {
+    d = await deployment({ placementPolicy: 'fleet', onDemandFallback: true });
+    await d.api('POST', '/spot-provisioning', { action: 'enable' });
+    await d.until('one replica ready', async () => (await d.status()).replicas.ready === 1);
+    const lost = (await d.status()).region!;
+
+    d.plane.cloud.interrupt(lost);
+    await d.until('one Spot replica serving outside the interrupted region, and only there', async () => {
+      const s = await d.status();
+      return (
+        s.status === 'RUNNING' &&
+        s.instances.length === 1 &&
+        s.instances[0]!.ready &&
+        s.instances[0]!.region !== lost &&
+        d.region(lost).asg_desired === 0
+      );
+    });
+    const after = await d.status();
+    expect(after.instances[0]!.lifecycle).toBe('spot');
+    expect(after.last_move).toMatchObject({ from: lost, to: after.region, reason: 'SpotInterruption' });
   }, 300_000);
 });

@@ -57,6 +57,8 @@ describe('parseSimulateArgs', () => {
       '--max-per-region',
       '2',
       '--on-demand-fallback',
+      '--placement-policy',
+      'fleet',
     ]);
     expect(cmd?.availabilityTracePath).toBe('a.csv');
     expect(cmd?.options).toEqual({
@@ -67,6 +69,7 @@ describe('parseSimulateArgs', () => {
       targetCapacity: 3,
       spareCapacity: 1,
       maxPerRegion: 2,
+      placementPolicy: 'fleet',
       onDemandFallback: true,
     });
   });
@@ -103,6 +106,7 @@ describe('parseSimulateArgs', () => {
     [['--target-capacity', '1.5'], /--target-capacity/],
     [['--spare-capacity=-1'], /--spare-capacity must be a whole number from 0 to 10/],
     [['--max-per-region', '11'], /--max-per-region must be a whole number from 1 to 10/],
+    [['--placement-policy', 'spread'], /--placement-policy must be fleet or one-region \(got "spread"\)/],
     [['--dayz', '3'], /--dayz/],
     [['--days'], /--days/],
     [['extra'], /extra/],

@@ -81,6 +81,14 @@ describe('simulate', () => {
       /--max-per-region: targetCapacity \+ spareCapacity \(5\) cannot fit: maxPerRegion \(1\) x 3/,
     );
   });
+
+  it('refuses the one-region policy for more than one replica, naming the flag', async () => {
+    await expect(
+      simulate({ ...OPTIONS, targetCapacity: 3, placementPolicy: 'one-region' }, unavailable),
+    ).rejects.toThrow(
+      /--placement-policy: "one-region" runs one replica; targetCapacity \+ spareCapacity is 3/,
+    );
+  });
 });
 
 describe('formatSummary and renderHtml', () => {

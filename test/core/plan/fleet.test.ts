@@ -51,10 +51,36 @@ const NONE = spot(0);
 const zone = (r: string) => ({ availability_zone: `${r}a` });
 
 describe('fleet placement in the planner', () => {
-  it('is used for more than one replica wanted; one replica keeps the one-region policy', () => {
+  it('is used for more than one replica wanted; one replica keeps the one-region policy unless it asks for the fleet policy', () => {
     expect(isFleet(config)).toBe(true);
     expect(isFleet(fleetConfig({ targetCapacity: 1, maxPerRegion: 1 }))).toBe(false);
     expect(isFleet(fleetConfig({ targetCapacity: 1, spareCapacity: 1, maxPerRegion: 2 }))).toBe(true);
+    expect(isFleet(fleetConfig({ targetCapacity: 1, maxPerRegion: 1, placementPolicy: 'fleet' }))).toBe(true);
+  });
+
+  it('hedges one replica in another region while its own region has just lost one (placementPolicy "fleet")', () => {
+    const serving = instance(zone('us-west-2'));
+    const m = memory({
+      regions: { 'us-west-2': request() },
+      capacity_events: [
+        { at: NOW.getTime() - 600_000, region: 'us-west-2', zone: 'us-west-2a', kind: 'interrupted' },
+      ],
+    });
+    const regions = seenRegions(region('us-west-2', { instances: [serving] }));
+    const one = (policy: 'fleet' | 'one-region') =>
+      choosePlacement(
+        input({
+          config: fleetConfig({ targetCapacity: 1, maxPerRegion: 1, placementPolicy: policy }),
+          memory: m,
+          regions,
+        }),
+      ).desired;
+    // A loss 10 minutes ago: ~0.33 expected losses an hour there, each worth 35 on-demand hours x a 12-minute cold
+    // start, far above a second Spot replica's price. The hedge covers the loss, so it goes where Spot is cheapest
+    // (us-east-1, 0.31 USD/h).
+    expect(one('fleet')).toEqual({ 'us-east-1': spot(1), 'us-west-2': spot(1), 'eu-west-1': NONE });
+    // The one-region policy keeps its one replica where it serves.
+    expect(one('one-region')).toEqual({ 'us-east-1': NONE, 'us-west-2': spot(1), 'eu-west-1': NONE });
   });
 
   it('spreads the fleet over the cheapest regions when maxPerRegion is below the target', () => {
