@@ -10,6 +10,7 @@ import type {
   GetSpotPlacementScoresCommandInput,
   GetSpotPlacementScoresCommandOutput,
   Instance,
+  StateReason,
 } from '@aws-sdk/client-ec2';
 import type { RegionContext } from './context.ts';
 import { paginate } from './context.ts';
@@ -36,7 +37,24 @@ export interface LocalInstance {
   autoScalingGroupName: string | null;
   /** When an interruption warning was sent: termination follows two minutes later. */
   interruptionAt: Date | null;
+  /** Why it is shutting down or terminated (EC2's `StateReason`); unset while it runs. */
+  stateReason?: StateReason;
 }
+
+/**
+ * EC2's `StateReason` of a termination (EC2 API Reference, StateReason): Spot taking its capacity back, or a call
+ * of the EC2 API (TerminateInstances, which Auto Scaling's scale-in also uses).
+ */
+export const STATE_REASONS = {
+  spot: {
+    Code: 'Server.SpotInstanceTermination',
+    Message: 'Server.SpotInstanceTermination: Spot instance termination',
+  },
+  user: {
+    Code: 'Client.UserInitiatedShutdown',
+    Message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+  },
+} as const satisfies Record<string, StateReason>;
 
 type Output<T> = Omit<T, '$metadata'>;
 type StateListener = (instance: LocalInstance) => void;
@@ -149,10 +167,14 @@ export class Ec2Service {
     if (instance?.state === 'pending') this.setState(instance, 'running');
   }
 
-  /** shutting-down now, terminated shortly after; a no-op for an instance already on its way out. */
-  terminate(instanceId: string): void {
+  /**
+   * shutting-down now, terminated shortly after; a no-op for an instance already on its way out. `by`: an API call
+   * (TerminateInstances, an Auto Scaling scale-in) or Spot reclaiming the capacity, as its `StateReason` says.
+   */
+  terminate(instanceId: string, by: keyof typeof STATE_REASONS = 'user'): void {
     const instance = this.instances.get(instanceId);
     if (!instance || instance.state === 'shutting-down' || instance.state === 'terminated') return;
+    instance.stateReason = STATE_REASONS[by];
     this.setState(instance, 'shutting-down');
     this.ctx.clock.setTimer(SHUTDOWN_MS, () => {
       this.setState(instance, 'terminated');
@@ -195,7 +217,7 @@ export class Ec2Service {
       warned.push(instance.instanceId);
       if (notice <= 0) {
         // No notice: EC2 reclaims the instance at once; only its state change tells anyone.
-        this.terminate(instance.instanceId);
+        this.terminate(instance.instanceId, 'spot');
         continue;
       }
       this.ctx.emitAwsEvent({
@@ -204,7 +226,7 @@ export class Ec2Service {
         detail: { 'instance-id': instance.instanceId, 'instance-action': 'terminate' },
         resources: [`arn:aws:ec2:${instance.zone}:instance/${instance.instanceId}`],
       });
-      this.ctx.clock.setTimer(notice, () => this.terminate(instance.instanceId));
+      this.ctx.clock.setTimer(notice, () => this.terminate(instance.instanceId, 'spot'));
     }
     return warned;
   }
@@ -362,6 +384,7 @@ export class Ec2Service {
       PrivateIpAddress: live ? i.privateIp : undefined,
       PublicIpAddress: i.state === 'running' ? i.publicIp : undefined,
       State: { Code: STATE_CODES[i.state], Name: i.state },
+      ...(i.stateReason ? { StateReason: { ...i.stateReason } } : {}),
       InstanceLifecycle: i.lifecycle === 'spot' ? 'spot' : undefined,
       MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', State: 'applied' },
       Tags: i.autoScalingGroupName

@@ -1,13 +1,19 @@
 /**
  * Signals into memory. A signal is a hint a worker (or AWS) sent; the plan believes it only as far as it
  * can check it against what it asked and what it sees: a launch failure counts for the region's current
- * request only, a loss only for an instance that is still there.
+ * request only, a loss only for an instance that is still there and that nobody terminated on purpose.
  */
 
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isLive, total, withExclusion } from './memory.ts';
 import type { Memory, RegionObservation, Signal } from './types.ts';
+
+/**
+ * EC2 `StateReason.Code` of an instance shut down through the EC2 API (EC2 API Reference, StateReason): the group's
+ * own scale-in when the plan released a replica, or a person. Its state change is not a capacity loss.
+ */
+export const USER_TERMINATION = 'Client.UserInitiatedShutdown';
 
 /** Region Lost reasons that mean "this instance is going away" (the worker's classifier names them). */
 export const LOSS_REASONS = [
@@ -68,6 +74,10 @@ function regionLost(
     : undefined;
   // An instance no longer there is old news; one in a region we cannot see this cycle is believed.
   if (observed?.ok && (!instance || !isLive(instance))) return memory;
+  // A replica the plan released (the group's scale-in terminates it through the EC2 API) is not lost: it neither
+  // excludes its region nor counts as an interruption there. Without this, every release of an on-demand replica
+  // once Spot was back, and of a hedge once the risk had faded, raised its region's risk as a Spot loss.
+  if (instance?.termination_reason === USER_TERMINATION) return memory;
   if (memory.doomed.some((d) => d.instance_id === signal.instance_id)) return memory;
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];

@@ -143,6 +143,36 @@ describe('Spot capacity per zone in LocalCloud', () => {
     ).toBe(true);
   });
 
+  it('says why an instance went in its StateReason: Spot taking it back, or a scale-in through the EC2 API', async () => {
+    const { cloud, clock, r, scale, live } = await region({ interruptionNoticeMs: 0 });
+    await scale(2);
+    const [reclaimed, released] = live();
+    expect(
+      (await r.ec2.describeInstances({})).Reservations?.[0]?.Instances?.[0]?.StateReason,
+    ).toBeUndefined();
+    cloud.setMarket('eu-west-1', { zoneCapacity: { [reclaimed!.zone]: 0 } });
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 0 });
+    await clock.advance(1_000);
+    const reasons = async () => {
+      const out = await r.ec2.describeInstances({
+        InstanceIds: [reclaimed!.instanceId, released!.instanceId],
+      });
+      return out.Reservations?.flatMap((x) => x.Instances ?? []).map((i) => [
+        i.State?.Name,
+        i.StateReason?.Code,
+      ]);
+    };
+    expect(await reasons()).toEqual([
+      ['shutting-down', 'Server.SpotInstanceTermination'],
+      ['shutting-down', 'Client.UserInitiatedShutdown'],
+    ]);
+    await clock.advance(60_000);
+    expect((await reasons())?.map(([state, code]) => [state, code?.split('.')[0]])).toEqual([
+      ['terminated', 'Server'],
+      ['terminated', 'Client'],
+    ]);
+  });
+
   it('refuses a capacity or a price for a zone the region does not have', async () => {
     const { cloud } = await region({}, 'us-west-1');
     expect(() => cloud.setMarket('us-west-1', { zoneCapacity: { 'us-west-1c': 1 } })).toThrow(

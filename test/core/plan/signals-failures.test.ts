@@ -95,6 +95,22 @@ describe('absorbSignals', () => {
     expect(out.on_demand_failures.map((e) => e.region)).toEqual(['us-west-2']);
   });
 
+  it('a state change of an instance shut down through the EC2 API (a scale-in releasing it) is no loss; one Spot took back is', () => {
+    const leaving = (code: string) =>
+      regionMap(
+        region('us-west-2', {
+          instances: [{ ...serving, state: 'shutting-down', ready: false, termination_reason: code }],
+        }),
+      );
+    const lost = [signal({ instance_id: 'i-serving', reason: 'InstanceTerminated' })];
+    const released = absorbSignals(base, lost, leaving('Client.UserInitiatedShutdown'), NOW, config);
+    expect(released.doomed).toEqual([]);
+    expect(released.exclusions).toEqual([]);
+    const reclaimed = absorbSignals(base, lost, leaving('Server.SpotInstanceTermination'), NOW, config);
+    expect(reclaimed.doomed.map((d) => d.instance_id)).toEqual(['i-serving']);
+    expect(reclaimed.exclusions.map((e) => e.region)).toEqual(['us-west-2']);
+  });
+
   it('believes a warning from a region it cannot see this cycle', () => {
     const out = absorbSignals(
       base,
