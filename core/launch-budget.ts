@@ -28,8 +28,13 @@ export const INSTANCE_READY_SECONDS = 300;
 /** RunTask placement failures (an agent not connected yet, GPUs still taken) are retried with backoff within this. */
 export const PLACEMENT_SECONDS = 120;
 
-/** How often a worker launch polls, and so sends its heartbeat. */
-export const LAUNCH_POLL_SECONDS = 15;
+/**
+ * How often a worker launch polls, and so sends its heartbeat (the launch machine's PollWait). RunTask waits for the
+ * next poll after the ECS agent registers, so every replacement's cold start carries half of it on average (7.5 s at
+ * 15 s, 2.5 s at 5 s; docs/DESIGN.md "Fleet figures" has what that did to availability). A poll costs six state
+ * transitions and one heartbeat event.
+ */
+export const LAUNCH_POLL_SECONDS = 5;
 
 /** Default time to pull the workload image onto a fresh instance: inference images are several GB. */
 export const DEFAULT_IMAGE_PULL_SECONDS = 600;

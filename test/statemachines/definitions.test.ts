@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
+import { LAUNCH_POLL_SECONDS } from '../../core/launch-budget.ts';
 import {
   DefinitionError,
   loadDefinition,
@@ -215,6 +216,11 @@ describe('state machine files', () => {
       ],
     });
     expect(states.Superseded).toMatchObject({ Type: 'Succeed' });
+  });
+
+  it('polls a worker launch every LAUNCH_POLL_SECONDS, the interval its poll bound is computed with', () => {
+    const { States: states } = loadWorkerMachine('launch', 'us-west-2') as Machine;
+    expect(states.PollWait).toMatchObject({ Type: 'Wait', Seconds: LAUNCH_POLL_SECONDS, Next: 'CountPoll' });
   });
 
   it('derives the Orchestrator settings from the configuration, as strings a stack can pass', () => {

@@ -217,8 +217,8 @@ describe('LaunchInstance', () => {
 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'HealthCheckTimeout' });
     expect(world.eventsOfType('Launch Failed')[0]!.detail).toMatchObject({ error: 'HealthCheckTimeout' });
-    // The default launch budget (1470 s) bounds it: 90 polls of 15 s plus placement.
-    expect(eventsOf(execution, 'PassStateEntered', 'CountPoll')).toHaveLength(90);
+    // The default launch budget (1470 s) bounds it: 270 polls of LAUNCH_POLL_SECONDS (5 s) plus placement.
+    expect(eventsOf(execution, 'PassStateEntered', 'CountPoll')).toHaveLength(270);
     expect(world.callsOf(':ecs:stopTask').map((c) => (c.input as { Task: string }).Task)).toEqual([
       ...world.tasks.keys(),
     ]);
