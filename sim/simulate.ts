@@ -186,12 +186,14 @@ export interface SimulateHooks {
 
 const DAY = 86_400_000;
 
-const FLEET_FLAGS: Record<string, string> = {
-  targetCapacity: '--target-capacity',
-  spareCapacity: '--spare-capacity',
-  maxPerRegion: '--max-per-region',
-  placementPolicy: '--placement-policy',
-};
+/** The simulator's flag for each configuration field a fleet that does not fit may be blamed on. */
+const FLEET_FLAGS = new Map<string, string>([
+  ['workerRegions', '--regions'],
+  ['targetCapacity', '--target-capacity'],
+  ['spareCapacity', '--spare-capacity'],
+  ['maxPerRegion', '--max-per-region'],
+  ['placementPolicy', '--placement-policy'],
+]);
 
 /**
  * Fails fast when the fleet cannot fit the trace's regions, naming the flags.
@@ -208,11 +210,7 @@ function checkFleet(options: SimulateOptions, trace: Trace): void {
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const named = error.issues.map((issue) =>
-      issue.replace(/^(workerRegions|targetCapacity|spareCapacity|maxPerRegion|placementPolicy)\b/, (f) =>
-        f === 'workerRegions' ? '--regions' : (FLEET_FLAGS[f] ?? f),
-      ),
-    );
+    const named = error.issues.map((issue) => issue.replace(/^\w+/, (f) => FLEET_FLAGS.get(f) ?? f));
     throw new SimConfigError(`the fleet does not fit: ${named.join('; ')}`, { cause: error });
   }
 }

@@ -8,10 +8,7 @@ import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { readyCount, seconds, seen, total, withExclusion } from './memory.ts';
 import { launchBudgetSeconds } from './timing.ts';
-import type { Memory, RegionObservation, SeenRegion } from './types.ts';
-
-/** EC2 `StateReason.Code` of an instance Spot took back. */
-const SPOT_TERMINATION = 'Server.SpotInstanceTermination';
+import { type Memory, type RegionObservation, type SeenRegion, SPOT_TERMINATION } from './types.ts';
 
 function lossReason(region: SeenRegion, memory: Memory): string {
   const doomed = memory.doomed.find((d) => d.region === region.region);

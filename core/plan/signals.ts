@@ -7,13 +7,7 @@
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isLive, total, withExclusion } from './memory.ts';
-import type { Memory, RegionObservation, Signal } from './types.ts';
-
-/**
- * EC2 `StateReason.Code` of an instance shut down through the EC2 API (EC2 API Reference, StateReason): the group's
- * own scale-in when the plan released a replica, or a person. Its state change is not a capacity loss.
- */
-export const USER_TERMINATION = 'Client.UserInitiatedShutdown';
+import { type Memory, type RegionObservation, type Signal, USER_TERMINATION } from './types.ts';
 
 /** Region Lost reasons that mean "this instance is going away" (the worker's classifier names them). */
 export const LOSS_REASONS = [

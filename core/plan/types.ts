@@ -30,6 +30,13 @@ export const specSchema = z.object({
 });
 export type Spec = z.infer<typeof specSchema>;
 
+/**
+ * EC2 `StateReason.Code`s the plan reads (EC2 API Reference, StateReason): Spot took the instance back, or it was shut
+ * down through the EC2 API (the group's own scale-in when the plan released a replica, or a person).
+ */
+export const SPOT_TERMINATION = 'Server.SpotInstanceTermination';
+export const USER_TERMINATION = 'Client.UserInitiatedShutdown';
+
 /** One instance of a worker region as Observe saw it (EC2, the ASG and the ECS task on it). */
 export const observedInstanceSchema = z.object({
   instance_id: z.string(),
