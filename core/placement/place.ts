@@ -6,7 +6,7 @@
  *
  * For a Spot replica in region r, per hour:
  *   cost_r = p_r + lambda_r * T * p_r          price, plus the boots of its expected replacements
- *   lambda_r = prior(score_r) + sum over remembered interruptions in r of 2^(-age / half-life) / half-life
+ *   lambda_r = prior(score_r) + sum over remembered outages in r of 2^(-age / half-life) / half-life
  * and for the fleet, the expected cost of serving (what this policy minimises):
  *   E = sum of the replicas' costs + V * T * sum_r lambda_r * max(0, spot_r - cover)
  * where T is the cold start (hours), cover = replicas beyond the target (spares, hedges, on-demand), and V the
@@ -27,6 +27,7 @@ import type {
 export const DEFAULT_WEIGHTS: PlacementWeights = {
   downtimeOnDemandHours: 35,
   riskHalfLifeSeconds: 3 * 3600,
+  outageSeconds: 300,
   priorLossesPerHour: 0.02,
   dryBackoffSeconds: 60,
   dryBackoffMaxSeconds: 900,

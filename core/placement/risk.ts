@@ -33,23 +33,34 @@ export function recordCapacityEvents(
 
 /**
  * Expected capacity losses per hour for a replica in `region`: a prior from the placement score (score 1 =
- * `priorLossesPerHour`, score 10 = a tenth of it; unknown = score 5) plus every remembered interruption there,
- * each counting 1/half-life at first and fading with its age (so one fresh loss ~ one more loss per half-life).
+ * `priorLossesPerHour`, score 10 = a tenth of it; unknown = score 5) plus every remembered outage there, each
+ * counting 1/half-life at first and fading with its age (so one fresh outage ~ one more loss per half-life).
+ *
+ * An outage is counted once however many replicas it took: the interruptions of a region that follow its first
+ * by less than `outageSeconds` belong to it. The rate is a replica's chance of being hit; the policy multiplies it
+ * by the replicas a region holds, so counting each of three replicas lost to one outage as its own would triple
+ * the region's rate for the half-life that follows.
  */
 export function lossesPerHour(
   region: string,
   score: number | null,
   history: readonly CapacityEvent[],
   now: number,
-  weights: Pick<PlacementWeights, 'priorLossesPerHour' | 'riskHalfLifeSeconds'>,
+  weights: Pick<PlacementWeights, 'priorLossesPerHour' | 'riskHalfLifeSeconds' | 'outageSeconds'>,
 ): number {
   const s = Math.min(10, Math.max(1, score ?? 5));
   const prior = (weights.priorLossesPerHour * (11 - s)) / 10;
   const halfLifeH = weights.riskHalfLifeSeconds / 3600;
+  const losses = history
+    .filter((e) => e.region === region && e.kind === 'interrupted' && e.at <= now)
+    .map((e) => e.at)
+    .sort((a, b) => a - b);
   let recent = 0;
-  for (const e of history) {
-    if (e.region !== region || e.kind !== 'interrupted' || e.at > now) continue;
-    recent += 0.5 ** ((now - e.at) / 1000 / weights.riskHalfLifeSeconds);
+  let outageStart = Number.NEGATIVE_INFINITY;
+  for (const at of losses) {
+    if (at - outageStart < weights.outageSeconds * 1000) continue;
+    outageStart = at;
+    recent += 0.5 ** ((now - at) / 1000 / weights.riskHalfLifeSeconds);
   }
   return prior + recent / halfLifeH;
 }

@@ -53,6 +53,8 @@ export interface PlacementWeights {
   downtimeOnDemandHours: number;
   /** Half-life of a remembered interruption as risk, seconds. */
   riskHalfLifeSeconds: number;
+  /** Interruptions in one region within this of the first are one outage, counted once as risk, seconds. */
+  outageSeconds: number;
   /** Interruptions per hour assumed for a region with placement score 1 and no history (score 10: a tenth). */
   priorLossesPerHour: number;
   /** First wait after a failed launch before the region takes new replicas again, seconds (doubles, capped). */

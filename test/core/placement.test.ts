@@ -296,13 +296,29 @@ describe('placeFleet: fleets over regions', () => {
 
 describe('risk memory', () => {
   it('fades each loss with its age: one fresh loss adds one per half-life, the score sets the prior', () => {
-    const w = { priorLossesPerHour: 0.02, riskHalfLifeSeconds: 3 * 3600 };
+    const w = { priorLossesPerHour: 0.02, riskHalfLifeSeconds: 3 * 3600, outageSeconds: 300 };
     expect(lossesPerHour('r', 1, [], NOW, w)).toBeCloseTo(0.02, 12);
     expect(lossesPerHour('r', 10, [], NOW, w)).toBeCloseTo(0.002, 12);
     expect(lossesPerHour('r', null, [], NOW, w)).toBeCloseTo(0.012, 12);
     expect(lossesPerHour('r', 10, [lost('r', 0)], NOW, w)).toBeCloseTo(0.002 + 1 / 3, 12);
     expect(lossesPerHour('r', 10, [lost('r', 180)], NOW, w)).toBeCloseTo(0.002 + 0.5 / 3, 12);
     expect(lossesPerHour('r', 10, [lost('other', 0), failed('r', 0)], NOW, w)).toBeCloseTo(0.002, 12);
+  });
+
+  it('counts one outage once, however many replicas it took: losses within 5 min of the first are the same outage', () => {
+    const w = { priorLossesPerHour: 0.02, riskHalfLifeSeconds: 3 * 3600, outageSeconds: 300 };
+    // Three replicas in three zones, lost to one region outage over two minutes.
+    const outage = [lost('r', 2, 'ra'), lost('r', 1, 'rb'), lost('r', 0, 'rc')];
+    expect(lossesPerHour('r', 10, outage, NOW, w)).toBeCloseTo(0.002 + 0.5 ** (120 / 10_800) / 3, 12);
+    // A loss 6 minutes after the first is a second outage; another region's outage is its own.
+    const twice = [lost('r', 6, 'ra'), lost('r', 0, 'rb'), lost('other', 6)];
+    expect(lossesPerHour('r', 10, twice, NOW, w)).toBeCloseTo(0.002 + (0.5 ** (360 / 10_800) + 1) / 3, 12);
+    // An outage that goes on for longer than 5 min counts again: it is still taking what was placed there.
+    const long = [lost('r', 10, 'ra'), lost('r', 7, 'rb'), lost('r', 4, 'rc')];
+    expect(lossesPerHour('r', 10, long, NOW, w)).toBeCloseTo(
+      0.002 + (0.5 ** (600 / 10_800) + 0.5 ** (240 / 10_800)) / 3,
+      12,
+    );
   });
 
   it('backs off a region whose launches fail: 60 s, doubling per failure of the last hour, at most 15 min', () => {
@@ -328,6 +344,7 @@ describe('risk memory', () => {
   it('weights are the documented defaults', () => {
     expect(DEFAULT_WEIGHTS).toMatchObject({
       riskHalfLifeSeconds: 10_800,
+      outageSeconds: 300,
       dryBackoffSeconds: 60,
       dryBackoffMaxSeconds: 900,
     });
