@@ -73,6 +73,23 @@ function regionLost(
   // once Spot was back, and of a hedge once the risk had faded, raised its region's risk as a Spot loss.
   if (instance?.termination_reason === USER_TERMINATION) return memory;
   if (memory.doomed.some((d) => d.instance_id === signal.instance_id)) return memory;
+  // DescribeInstances is eventually consistent (EC2 API Reference, "Eventual consistency in the EC2 API"): the
+  // instance a scale-in terminates may still read running, without its StateReason, when its state change arrives.
+  // A region holding more live instances of that kind than the plan asks for is scaling in, and a state change
+  // there for an instance that gives no reason yet is the release. A Spot loss comes with its interruption warning
+  // first, and Spot's own StateReason once EC2 shows it; this touches neither.
+  if (signal.reason === 'InstanceTerminated' && instance?.termination_reason === null && observed?.ok) {
+    const doomed = new Set(memory.doomed.map((d) => d.instance_id));
+    const live = observed.instances.filter(
+      (i) =>
+        i.lifecycle === instance.lifecycle &&
+        isLive(i) &&
+        i.state !== 'shutting-down' &&
+        !doomed.has(i.instance_id),
+    ).length;
+    const asked = memory.regions[region]?.desired ?? { spot: 0, on_demand: 0 };
+    if (live > (instance.lifecycle === 'spot' ? asked.spot : asked.on_demand)) return memory;
+  }
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];
   const serving = wanted !== undefined && total(wanted.desired) > 0;

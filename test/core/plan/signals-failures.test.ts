@@ -111,6 +111,49 @@ describe('absorbSignals', () => {
     expect(reclaimed.exclusions.map((e) => e.region)).toEqual(['us-west-2']);
   });
 
+  it('a state change of an instance that still reads running is a scale-in while the region holds more than the plan asks (EC2 reads are eventually consistent)', () => {
+    const spare = instance({ instance_id: 'i-spare' });
+    const twoRunning = regionMap(region('us-west-2', { instances: [serving, spare] }));
+    const terminated = [signal({ instance_id: 'i-spare', reason: 'InstanceTerminated' })];
+    // The plan asks for one Spot replica there and two read running: the group is scaling one in.
+    const released = absorbSignals(base, terminated, twoRunning, NOW, config);
+    expect(released.doomed).toEqual([]);
+    expect(released.exclusions).toEqual([]);
+    // Asked for two, two running: nothing is being released, so the instance is lost.
+    const asksTwo = memory({
+      home,
+      regions: { 'us-west-2': request({ intent: 4, desired: { spot: 2, on_demand: 0 } }) },
+    });
+    const lost = absorbSignals(asksTwo, terminated, twoRunning, NOW, config);
+    expect(lost.doomed.map((d) => d.instance_id)).toEqual(['i-spare']);
+    expect(lost.exclusions.map((e) => e.region)).toEqual(['us-west-2']);
+    // Spot's StateReason, once EC2 shows it, is a loss whatever the counts (a release elsewhere in the region).
+    const reclaimed = instance({
+      instance_id: 'i-reclaimed',
+      state: 'shutting-down',
+      ready: false,
+      termination_reason: 'Server.SpotInstanceTermination',
+    });
+    const releasing = regionMap(region('us-west-2', { instances: [serving, spare, reclaimed] }));
+    const spot = absorbSignals(
+      base,
+      [signal({ instance_id: 'i-reclaimed', reason: 'InstanceTerminated' })],
+      releasing,
+      NOW,
+      config,
+    );
+    expect(spot.doomed.map((d) => d.instance_id)).toEqual(['i-reclaimed']);
+    // An interruption warning is Spot taking the instance back, whatever the counts.
+    const warned = absorbSignals(
+      base,
+      [signal({ instance_id: 'i-spare', reason: 'SpotInterruption' })],
+      twoRunning,
+      NOW,
+      config,
+    );
+    expect(warned.doomed.map((d) => d.instance_id)).toEqual(['i-spare']);
+  });
+
   it('believes a warning from a region it cannot see this cycle', () => {
     const out = absorbSignals(
       base,
