@@ -127,6 +127,10 @@ describe('absorbSignals', () => {
     const lost = absorbSignals(asksTwo, terminated, twoRunning, NOW, config);
     expect(lost.doomed.map((d) => d.instance_id)).toEqual(['i-spare']);
     expect(lost.exclusions.map((e) => e.region)).toEqual(['us-west-2']);
+    const doomedBy = (reason: string, id: string, seen: typeof twoRunning) =>
+      absorbSignals(base, [signal({ instance_id: id, reason })], seen, NOW, config).doomed.map(
+        (d) => d.instance_id,
+      );
     // Spot's StateReason, once EC2 shows it, is a loss whatever the counts (a release elsewhere in the region).
     const reclaimed = instance({
       instance_id: 'i-reclaimed',
@@ -135,23 +139,9 @@ describe('absorbSignals', () => {
       termination_reason: 'Server.SpotInstanceTermination',
     });
     const releasing = regionMap(region('us-west-2', { instances: [serving, spare, reclaimed] }));
-    const spot = absorbSignals(
-      base,
-      [signal({ instance_id: 'i-reclaimed', reason: 'InstanceTerminated' })],
-      releasing,
-      NOW,
-      config,
-    );
-    expect(spot.doomed.map((d) => d.instance_id)).toEqual(['i-reclaimed']);
+    expect(doomedBy('InstanceTerminated', 'i-reclaimed', releasing)).toEqual(['i-reclaimed']);
     // An interruption warning is Spot taking the instance back, whatever the counts.
-    const warned = absorbSignals(
-      base,
-      [signal({ instance_id: 'i-spare', reason: 'SpotInterruption' })],
-      twoRunning,
-      NOW,
-      config,
-    );
-    expect(warned.doomed.map((d) => d.instance_id)).toEqual(['i-spare']);
+    expect(doomedBy('SpotInterruption', 'i-spare', twoRunning)).toEqual(['i-spare']);
   });
 
   it('believes a warning from a region it cannot see this cycle', () => {
