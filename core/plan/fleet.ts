@@ -12,9 +12,9 @@ import type { Lifecycle } from '../messages.ts';
 import { onDemandPrices } from '../placement/on-demand.ts';
 import { placeFleet } from '../placement/place.ts';
 import { recordCapacityEvents } from '../placement/risk.ts';
-import type { CapacityEvent, RegionInput, RunningCount } from '../placement/types.ts';
+import type { CapacityEvent, RegionInput } from '../placement/types.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
-import { isLive, NONE, readyCount, seen, total } from './memory.ts';
+import { NONE, readyCount, running, seen, total } from './memory.ts';
 import type { PlacementInput, PlacementResult } from './placement.ts';
 import type { Desired, Memory, RegionObservation } from './types.ts';
 
@@ -63,17 +63,6 @@ export function capacityHistory(
     }
   }
   return recordCapacityEvents(remembered, fresh, now.getTime());
-}
-
-function running(observed: RegionObservation, memory: Memory, lifecycle: Lifecycle): RunningCount {
-  if (!seen(observed)) return { ready: 0, pending: 0 };
-  const doomed = new Set(memory.doomed.map((d) => d.instance_id));
-  const mine = observed.instances.filter(
-    (i) =>
-      i.lifecycle === lifecycle && isLive(i) && i.state !== 'shutting-down' && !doomed.has(i.instance_id),
-  );
-  const ready = mine.filter((i) => i.ready).length;
-  return { ready, pending: mine.length - ready };
 }
 
 /** What the policy needs to know of one worker region. */

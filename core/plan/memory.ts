@@ -1,6 +1,7 @@
 /** The Orchestrator's memory: its starting value and the small edits every planning step shares. */
 import { isoUtc } from '../clock.ts';
-import type { Exclusion } from '../messages.ts';
+import type { Exclusion, Lifecycle } from '../messages.ts';
+import type { RunningCount } from '../placement/types.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
 import type { Desired, Memory, ObservedInstance, RegionObservation, SeenRegion } from './types.ts';
 
@@ -58,6 +59,18 @@ export const seen = (r: RegionObservation | undefined): r is SeenRegion => r?.ok
 export function readyCount(r: SeenRegion, memory: Memory): number {
   const doomed = new Set(memory.doomed.map((d) => d.instance_id));
   return r.instances.filter((i) => i.ready && !doomed.has(i.instance_id)).length;
+}
+
+/** A region's replicas of one lifecycle that stay: live, not terminating, not doomed; ready or still pending. */
+export function running(observed: RegionObservation, memory: Memory, lifecycle: Lifecycle): RunningCount {
+  if (!seen(observed)) return { ready: 0, pending: 0 };
+  const doomed = new Set(memory.doomed.map((d) => d.instance_id));
+  const mine = observed.instances.filter(
+    (i) =>
+      i.lifecycle === lifecycle && isLive(i) && i.state !== 'shutting-down' && !doomed.has(i.instance_id),
+  );
+  const ready = mine.filter((i) => i.ready).length;
+  return { ready, pending: mine.length - ready };
 }
 
 /** Instances still standing (not terminating), doomed ones included: they serve until they go. */

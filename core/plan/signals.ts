@@ -6,7 +6,7 @@
 
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { isLive, total, withExclusion } from './memory.ts';
+import { isLive, NONE, running, total, withExclusion } from './memory.ts';
 import { type Memory, type RegionObservation, type Signal, USER_TERMINATION } from './types.ts';
 
 /** Region Lost reasons that mean "this instance is going away" (the worker's classifier names them). */
@@ -79,16 +79,9 @@ function regionLost(
   // there for an instance that gives no reason yet is the release. A Spot loss comes with its interruption warning
   // first, and Spot's own StateReason once EC2 shows it; this touches neither.
   if (signal.reason === 'InstanceTerminated' && instance?.termination_reason === null && observed?.ok) {
-    const doomed = new Set(memory.doomed.map((d) => d.instance_id));
-    const live = observed.instances.filter(
-      (i) =>
-        i.lifecycle === instance.lifecycle &&
-        isLive(i) &&
-        i.state !== 'shutting-down' &&
-        !doomed.has(i.instance_id),
-    ).length;
-    const asked = memory.regions[region]?.desired ?? { spot: 0, on_demand: 0 };
-    if (live > (instance.lifecycle === 'spot' ? asked.spot : asked.on_demand)) return memory;
+    const { ready, pending } = running(observed, memory, instance.lifecycle);
+    const asked = memory.regions[region]?.desired ?? NONE;
+    if (ready + pending > (instance.lifecycle === 'spot' ? asked.spot : asked.on_demand)) return memory;
   }
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];
