@@ -3,7 +3,7 @@
  * invariant must catch what it states, and only after its bound.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { type ConfigInput, parseConfig } from '../../core/config.ts';
 import { virtualClock } from '../../emulator/clock.ts';
 import { boundsFor } from './bounds.ts';
 import { InvariantChecker, type Observable } from './invariants.ts';
@@ -17,9 +17,9 @@ interface RegionState {
   capacity: boolean;
 }
 
-function stub() {
+function stub(fleet: ConfigInput = {}) {
   const clock = virtualClock('2026-11-24T10:00:00Z');
-  const config = parseConfig({ hubRegion: 'us-east-1', workerRegions: REGIONS });
+  const config = parseConfig({ hubRegion: 'us-east-1', workerRegions: REGIONS, ...fleet });
   const regions = new Map<string, RegionState>(
     REGIONS.map((r) => [r, { desired: 0, ready: false, capacity: true }]),
   );
@@ -35,13 +35,19 @@ function stub() {
     config,
     region: (name: string) => {
       const r = regions.get(name)!;
-      const instances =
-        r.desired > 0 ? [{ instanceId: `i-${name}`, state: 'running', interruptionAt: null }] : [];
+      const instances = Array.from({ length: r.desired }, (_, i) => ({
+        instanceId: `i-${name}-${i}`,
+        state: 'running',
+        interruptionAt: null,
+      }));
       return {
         desired: r.desired,
         instances,
-        tasks:
-          r.desired > 0 ? [{ instanceId: `i-${name}`, lastStatus: 'RUNNING', healthStatus: 'HEALTHY' }] : [],
+        tasks: instances.map((i) => ({
+          instanceId: i.instanceId,
+          lastStatus: 'RUNNING',
+          healthStatus: 'HEALTHY',
+        })),
         ready: r.ready ? instances : [],
         holds: r.desired > 0,
         market: { placementScore: 8, spotPrice: 0.3 },
@@ -56,13 +62,16 @@ function stub() {
   const bounds = boundsFor(config);
   const set = (name: string, state: Partial<RegionState>) =>
     regions.set(name, { ...regions.get(name)!, ...state });
-  const serve = (name: string) => {
-    set(name, { desired: 1, ready: true });
+  /** `name` runs `replicas` ready replicas and the API says RUNNING there (with every region's instances). */
+  const serve = (name: string, replicas = 1) => {
+    set(name, { desired: replicas, ready: true });
     api = {
       provisioning: 'enabled',
       status: 'RUNNING',
       region: name,
-      instances: [{ instance_id: `i-${name}` }],
+      instances: [...regions].flatMap(([r, state]) =>
+        Array.from({ length: state.desired }, (_, i) => ({ instance_id: `i-${r}-${i}` })),
+      ),
     };
   };
   const toggle = (op: Op, body: Partial<typeof api> = {}) => {
@@ -195,5 +204,64 @@ describe('the fault suite invariants', () => {
     s.setOrchestrators(2);
     expect(await s.run(0)).toEqual([]);
     expect(await s.run(60_000)).toEqual(['one-orchestrator']);
+  });
+
+  describe('for a fleet (2 ready + 1 spare, at most 2 per region)', () => {
+    const FLEET = { targetCapacity: 2, spareCapacity: 1, maxPerRegion: 2 };
+
+    it('allow a make-before-break surge over the fleet size, and flag it once it outlasts the move bound', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 2);
+      s.serve('eu-west-1', 2);
+      expect(await s.run(s.bounds.moveMs - 60_000)).toEqual([]);
+      expect(await s.run(120_000)).toEqual(['fleet-bounded']);
+    });
+
+    it('flag a region holding more than maxPerRegion past the move bound, even within the fleet size', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 3);
+      expect(await s.run(s.bounds.moveMs - 60_000)).toEqual([]);
+      expect(await s.run(120_000)).toEqual(['fleet-bounded']);
+    });
+
+    it('let several regions hold replicas at once (no single-region rule)', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 2);
+      s.serve('eu-west-1', 1);
+      expect(await s.run(2 * s.bounds.moveMs)).toEqual([]);
+    });
+
+    it('expect the target ready, not one replica: RUNNING with one of two ready is flagged after the bound', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 1);
+      expect(await s.run(s.bounds.runningMs - 60_000)).toEqual([]);
+      expect(await s.run(120_000)).toEqual(['reaches-running']);
+    });
+
+    it('do not expect the target while the eligible regions cannot hold it', async () => {
+      const s = stub({ ...FLEET, maxPerRegion: 1 });
+      s.set('us-east-1', { capacity: false });
+      s.set('eu-west-1', { capacity: false });
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 1);
+      expect(await s.run(2 * s.bounds.runningMs)).toEqual([]);
+    });
+
+    it('leave what a person set just before a plain disable as they set it', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 2);
+      s.checker.noteOp(
+        { op: 'asg', region: 'us-west-2', desired_capacity: 3 },
+        { statusCode: 200, body: {} },
+      );
+      s.set('us-west-2', { desired: 3 });
+      s.toggle({ op: 'disable', teardown: false });
+      expect(await s.run(2 * s.bounds.moveMs)).toEqual([]);
+    });
   });
 });

@@ -17,6 +17,8 @@ export interface Violation {
 
 export const INVARIANTS = {
   'single-region': 'at most one region holds capacity, except during a make-before-break move (bounded)',
+  'fleet-bounded':
+    'a fleet runs at most target + spare instances in all and maxPerRegion in one region, except while a replacement is made before the break (bounded)',
   'teardown-empties':
     'after disable + teardown, nothing runs anywhere (ASG 0, no instance, no task) within a bound',
   'nothing-comes-back':
@@ -34,6 +36,15 @@ interface Intent {
   at: number;
 }
 
+/** What the report says of a worker region. */
+interface RegionView {
+  name: string;
+  desired: number;
+  instances: unknown[];
+  tasks: unknown[];
+  ready: unknown[];
+}
+
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export class InvariantChecker {
@@ -47,6 +58,8 @@ export class InvariantChecker {
   private emptied = false;
   private handChangeSinceTeardown = false;
   private handChangeWhileDisabled = false;
+  /** When a person last changed an ASG (while enabled, spotplane has the move bound to undo it). */
+  private lastHandChange = Number.NEGATIVE_INFINITY;
   /**
    * Until when a worker's state machines are down (mute-worker): a teardown there cannot run, whatever the
    * hub does, so the teardown bound counts from the moment the worker can answer again.
@@ -81,11 +94,14 @@ export class InvariantChecker {
       this.toggleInDoubt = answer.statusCode >= 500;
       this.emptied = false;
       this.handChangeSinceTeardown = false;
-      this.handChangeWhileDisabled = false;
+      // Hands off (a plain disable) leaves as it is what a person set and spotplane has not had time to undo.
+      this.handChangeWhileDisabled =
+        op.op === 'disable' && !op.teardown && now - this.lastHandChange <= this.bounds.moveMs;
     }
     if (DISRUPTIVE.has(op.op)) this.lastDisruption = now;
     if (op.op === 'asg') {
       this.handChangeSinceTeardown = true;
+      this.lastHandChange = now;
       // Told to keep its hands off (a plain disable), spotplane is not to blame for what a person adds.
       if (!this.intent.enabled) this.handChangeWhileDisabled = true;
     }
@@ -105,16 +121,18 @@ export class InvariantChecker {
     const regions = w.config.workerRegions.map((name) => ({ name, ...w.region(name) }));
     for (const r of regions) if (!this.qualifies(r)) this.disqualified.set(r.name, now);
 
-    // single-region
-    const holding = regions.filter((r) => r.holds).map((r) => r.name);
-    this.persist(
-      'single-region',
-      holding.length > 1 && !this.handChangeWhileDisabled,
-      now,
-      this.bounds.moveMs,
-      () =>
-        `${holding.join(' and ')} have held capacity at once for more than ${seconds(this.bounds.moveMs)}`,
-    );
+    if (this.fleet) this.checkFleetBounded(regions, now);
+    else {
+      const holding = regions.filter((r) => r.holds).map((r) => r.name);
+      this.persist(
+        'single-region',
+        holding.length > 1 && !this.handChangeWhileDisabled,
+        now,
+        this.bounds.moveMs,
+        () =>
+          `${holding.join(' and ')} have held capacity at once for more than ${seconds(this.bounds.moveMs)}`,
+      );
+    }
 
     // one-orchestrator
     const orchestrators = w.orchestratorExecutions().filter((e) => e.status === 'RUNNING');
@@ -230,16 +248,56 @@ export class InvariantChecker {
     );
 
     const eligible = regions.filter((r) => this.eligible(r.name, now));
-    const servingRunning = api.status === 'RUNNING' && (at?.ready.length ?? 0) > 0;
-    const expectRunning = this.intent.enabled && eligible.length > 0 && !servingRunning;
+    // A fleet serves once its target is ready, wherever; it can only while enough regions may hold replicas.
+    const { targetCapacity, maxPerRegion } = w.config;
+    const readyInAll = regions.reduce((n, r) => n + r.ready.length, 0);
+    const servingRunning =
+      api.status === 'RUNNING' && (this.fleet ? readyInAll >= targetCapacity : (at?.ready.length ?? 0) > 0);
+    const room = this.fleet ? eligible.length * maxPerRegion >= targetCapacity : eligible.length > 0;
+    const expectRunning = this.intent.enabled && room && !servingRunning;
     const from = Math.max(this.intent.at, this.lastDisruption, this.eligibleSince(now));
     if (expectRunning && now - from > this.bounds.runningMs) {
       this.violate(
         'reaches-running',
         now,
-        `enabled, ${eligible.map((r) => r.name).join(', ')} eligible, but not RUNNING ${seconds(now - from)} later: status ${api.status}, ${this.describe(regions)}`,
+        `enabled, ${eligible.map((r) => r.name).join(', ')} eligible, but not RUNNING${this.fleet ? ` with ${targetCapacity} ready` : ''} ${seconds(now - from)} later: status ${api.status}, ${this.describe(regions)}`,
       );
     }
+  }
+
+  /** The fleet policy places replicas over regions (more than one replica, or `placementPolicy: "fleet"`). */
+  private get fleet(): boolean {
+    return this.world.config.placementPolicy === 'fleet';
+  }
+
+  /**
+   * A fleet's size and spread: every live instance counts (a warned one until it is gone), so a replacement
+   * launched before its loss dies, or a move's new replicas before the old ones go, may exceed the sizes for
+   * as long as a move takes. A person's ASG change while disabled is not spotplane's doing.
+   */
+  private checkFleetBounded(regions: RegionView[], now: number): void {
+    const { targetCapacity, spareCapacity, maxPerRegion } = this.world.config;
+    const fleetSize = targetCapacity + spareCapacity;
+    const live = regions.reduce((n, r) => n + r.instances.length, 0);
+    this.persist(
+      'fleet-bounded',
+      live > fleetSize && !this.handChangeWhileDisabled,
+      now,
+      this.bounds.moveMs,
+      () =>
+        `${live} instances have run for more than ${seconds(this.bounds.moveMs)} for a fleet of ${fleetSize}: ${this.describe(regions)}`,
+      'size',
+    );
+    const crowded = regions.filter((r) => r.instances.length > maxPerRegion).map((r) => r.name);
+    this.persist(
+      'fleet-bounded',
+      crowded.length > 0 && !this.handChangeWhileDisabled,
+      now,
+      this.bounds.moveMs,
+      () =>
+        `${crowded.join(', ')} have run more than maxPerRegion ${maxPerRegion} instances for more than ${seconds(this.bounds.moveMs)}: ${this.describe(regions)}`,
+      'spread',
+    );
   }
 
   private qualifies(r: {
@@ -294,9 +352,7 @@ export class InvariantChecker {
     this.violations.push({ at: new Date(now).toISOString(), invariant, message });
   }
 
-  private describe(
-    regions: { name: string; desired: number; instances: unknown[]; tasks: unknown[]; ready: unknown[] }[],
-  ): string {
+  private describe(regions: RegionView[]): string {
     return regions
       .map(
         (r) =>

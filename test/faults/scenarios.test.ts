@@ -4,7 +4,7 @@
  * Scenarios today's hub fails run as `it.fails` with the defect named (known-defects.ts).
  */
 import { describe } from 'vitest';
-import { DEFECTS, DELIVERIES, FAULTS, INTERRUPTIONS, MARKET, TOGGLES } from './scenarios.ts';
+import { DEFECTS, DELIVERIES, FAULTS, FLEET, INTERRUPTIONS, MARKET, TOGGLES } from './scenarios.ts';
 import { scenarioTests } from './suite.ts';
 
 describe('fault suite: issue 11 defects', () => scenarioTests(DEFECTS));
@@ -13,3 +13,4 @@ describe('fault suite: interruptions', () => scenarioTests(INTERRUPTIONS));
 describe('fault suite: the market', () => scenarioTests(MARKET));
 describe('fault suite: AWS failing', () => scenarioTests(FAULTS));
 describe('fault suite: event delivery', () => scenarioTests(DELIVERIES));
+describe('fault suite: a fleet over regions', () => scenarioTests(FLEET));

@@ -4,7 +4,7 @@
  */
 import { throttlingError, type UsedAction } from './actions.ts';
 import type { Scenario, Step } from './run.ts';
-import { type Op, WORKERS } from './world.ts';
+import { type Op, WORKERS, type WorldOptions } from './world.ts';
 
 export interface NamedScenario extends Scenario {
   name: string;
@@ -332,3 +332,66 @@ export function throttleScenario(used: UsedAction): NamedScenario {
     ],
   };
 }
+
+/**
+ * A fleet (issue 13): two ready replicas and one spare, at most one per region, so it needs every worker
+ * region and a loss anywhere is a partial failover. Judged by the same invariants, with `fleet-bounded` in
+ * place of `single-region` and RUNNING meaning the target is ready.
+ */
+export const FLEET_WORLD: WorldOptions = { config: { targetCapacity: 2, spareCapacity: 1, maxPerRegion: 1 } };
+
+const fleet = (name: string, steps: Step[]): NamedScenario => ({
+  name: `fleet: ${name}`,
+  world: FLEET_WORLD,
+  steps,
+});
+
+export const FLEET: NamedScenario[] = [
+  fleet('enable, then disable + teardown', [at(0, enable), at(SETTLED, teardown)]),
+  fleet('one replica interrupted (partial failover)', [
+    at(0, enable),
+    at(SETTLED, { op: 'interrupt', region: 'us-west-2' }),
+  ]),
+  fleet('every replica interrupted at once', [
+    at(0, enable),
+    at(SETTLED, { op: 'interrupt', region: 'serving' }),
+  ]),
+  fleet('a region loses its Spot capacity, then its replica is interrupted', [
+    at(0, enable),
+    at(SETTLED, { op: 'capacity', region: 'eu-west-1', available: false }),
+    at(SETTLED + 60, { op: 'interrupt', region: 'eu-west-1' }),
+  ]),
+  fleet('a region without capacity at enable', [
+    at(0, { op: 'capacity', region: 'us-west-2', available: false }),
+    at(1, enable),
+  ]),
+  fleet('interruption during the first launch', [
+    at(0, enable),
+    at(100, { op: 'interrupt', region: 'us-west-2' }),
+  ]),
+  fleet("a serving region's Auto Scaling group set to 0 by hand", [
+    at(0, enable),
+    at(SETTLED, { op: 'asg', region: 'us-west-2', desired_capacity: 0 }),
+  ]),
+  fleet("a serving region's Auto Scaling group set to 3 by hand", [
+    at(0, enable),
+    at(SETTLED, { op: 'asg', region: 'eu-west-1', desired_capacity: 3 }),
+  ]),
+  fleet('the hub restarts mid-cycle during a partial failover', [
+    at(0, enable),
+    at(SETTLED, { op: 'interrupt', region: 'us-east-1' }),
+    at(SETTLED + 20, { op: 'stop-orchestrator' }),
+    at(SETTLED + 80, { op: 'restart-orchestrator' }),
+  ]),
+  fleet('disable + teardown during a partial failover, then enable', [
+    at(0, enable),
+    at(SETTLED, { op: 'interrupt', region: 'us-west-2' }),
+    at(SETTLED + 30, teardown),
+    at(2 * SETTLED, enable),
+  ]),
+  fleet('a worker that never answers while its replica is interrupted', [
+    at(0, enable),
+    at(SETTLED, { op: 'mute-worker', region: 'eu-west-1', minutes: 30 }),
+    at(SETTLED + 1, { op: 'interrupt', region: 'eu-west-1' }),
+  ]),
+];
