@@ -22,6 +22,11 @@ export interface RegionContext {
    * comparisons with published simulations that assume none. Default 120 s.
    */
   interruptionNoticeMs?: number;
+  /**
+   * How long a change to an instance takes to show in DescribeInstances (EC2's eventual consistency), drawn
+   * once per change; absent or 0: at once.
+   */
+  describeLagMs?: () => number;
   /** Puts an AWS service event (`aws.ec2`, `aws.autoscaling`) on the region's default bus. */
   emitAwsEvent(event: AwsEventInput): void;
 }

@@ -72,10 +72,22 @@ export const INTERRUPTION_NOTICE_MS = 120_000;
 
 const EC2_DESCRIBE_MAX = 1000;
 
+/** One state of an instance as DescribeInstances will show it, from `visibleAt` on. */
+interface Version {
+  view: LocalInstance;
+  visibleAt: number;
+}
+
 export class Ec2Service {
   private readonly instances = new Map<string, LocalInstance>();
   /** When each terminated instance's entry goes (TERMINATED_VISIBLE_MS after it terminated). */
   private readonly forgetAt = new Map<string, number>();
+  /**
+   * What DescribeInstances shows of each instance: its newest propagated state and the changes still
+   * propagating, oldest first. Empty when `describeLagMs` gives 0 (a test's zero model): the API then shows
+   * every change at once.
+   */
+  private readonly versions = new Map<string, Version[]>();
   private readonly listeners: StateListener[] = [];
   private readonly rebalanceListeners: StateListener[] = [];
 
@@ -134,6 +146,7 @@ export class Ec2Service {
       if (at > now) continue;
       this.forgetAt.delete(id);
       this.instances.delete(id);
+      this.versions.delete(id);
     }
   }
 
@@ -235,8 +248,15 @@ export class Ec2Service {
     input: DescribeInstancesCommandInput,
   ): Promise<Output<DescribeInstancesCommandOutput>> {
     this.forgetTerminated();
+    const now = this.ctx.clock.now().getTime();
+    const shown = new Map<string, LocalInstance>();
+    for (const instance of this.instances.values()) {
+      const view = this.visible(instance, now);
+      if (view) shown.set(instance.instanceId, view);
+    }
     const ids = input.InstanceIds ?? [];
-    const missing = ids.filter((id) => !this.instances.has(id));
+    // A just-launched instance EC2's API does not know yet is "not found", as AWS warns it may be.
+    const missing = ids.filter((id) => !shown.has(id));
     if (missing.length > 0) {
       throw awsError(
         'ec2',
@@ -258,7 +278,7 @@ export class Ec2Service {
         `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
       );
     }
-    let selected = ids.length > 0 ? ids.map((id) => this.instances.get(id)!) : [...this.instances.values()];
+    let selected = ids.length > 0 ? ids.map((id) => shown.get(id)!) : [...shown.values()];
     for (const filter of input.Filters ?? []) {
       const values = filter.Values ?? [];
       selected = selected.filter((i) =>
@@ -359,8 +379,43 @@ export class Ec2Service {
     return { SpotPriceHistory: page, NextToken: nextToken ?? '' };
   }
 
+  /**
+   * The instance as DescribeInstances shows it now: the newest state that has propagated (undefined while none
+   * has: a launch not yet visible). Earlier states are dropped once a later one shows.
+   */
+  private visible(instance: LocalInstance, now: number): LocalInstance | undefined {
+    const versions = this.versions.get(instance.instanceId);
+    if (!versions) return instance;
+    let shown = -1;
+    while (shown + 1 < versions.length && versions[shown + 1]!.visibleAt <= now) shown++;
+    // The newest visible state stays: it is what shows while the next change propagates.
+    if (shown > 0) versions.splice(0, shown);
+    return shown >= 0 ? versions[0]!.view : undefined;
+  }
+
+  /**
+   * Records a change for the API to show after EC2's propagation delay. "The Amazon EC2 API follows an eventual
+   * consistency model": a change "might not be immediately visible" to the commands that follow, and a resource
+   * just created may be reported as not existing (EC2 Developer Guide, "Eventual consistency in the Amazon EC2
+   * API"). Changes show in the order they happened.
+   */
+  private propagate(instance: LocalInstance): void {
+    const lag = this.ctx.describeLagMs?.() ?? 0;
+    const versions = this.versions.get(instance.instanceId);
+    if (lag <= 0 && !versions) return;
+    const now = this.ctx.clock.now().getTime();
+    const list = versions ?? [];
+    const visibleAt = Math.max(now + lag, list.at(-1)?.visibleAt ?? 0);
+    list.push({
+      view: { ...instance, stateReason: instance.stateReason && { ...instance.stateReason } },
+      visibleAt,
+    });
+    this.versions.set(instance.instanceId, list);
+  }
+
   private setState(instance: LocalInstance, state: InstanceStateName): void {
     instance.state = state;
+    this.propagate(instance);
     if (state === 'terminated') {
       this.forgetAt.set(instance.instanceId, this.ctx.clock.now().getTime() + TERMINATED_VISIBLE_MS);
     }

@@ -101,6 +101,18 @@ export const AWS_LATENCIES = {
     source:
       'Lambda Developer Guide, "How Lambda handles errors and retries with asynchronous invocation": events wait in a queue; delivery is at least once',
   },
+  /**
+   * A change to an EC2 instance (launched, state, why it ended) showing in DescribeInstances. AWS gives no
+   * figure: the API is eventually consistent, a new instance may be "not found" at first, and callers should
+   * poll "starting with a couple of seconds of wait time" and back off up to minutes. Modelled as about a
+   * second, with a tail of several.
+   */
+  ec2DescribeConsistency: {
+    p50Ms: 1_000,
+    p99Ms: 8_000,
+    source:
+      'EC2 Developer Guide, "Eventual consistency in the Amazon EC2 API": results might not be immediately visible; poll starting with a couple of seconds',
+  },
 } as const satisfies Record<string, LatencyDistribution>;
 
 export type LatencyKind = keyof typeof AWS_LATENCIES;

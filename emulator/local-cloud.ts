@@ -444,6 +444,7 @@ export class LocalCloud {
       market,
       ids: new IdSource(`${this.seed}/${region}`),
       interruptionNoticeMs: this.opts.interruptionNoticeMs,
+      describeLagMs: () => this.latency.sample('ec2DescribeConsistency'),
       emitAwsEvent: (event) => events?.emitAwsEvent(event),
     };
     const ec2 = new Ec2Service(ctx, () => [...this.regions.values()].map((r) => r.market));

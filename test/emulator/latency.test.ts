@@ -270,3 +270,70 @@ describe('delivery faults (late, duplicated, dropped)', () => {
     expect(() => cloud.injectDeliveryFault({ kind: 'delay' })).toThrow(/delayMs/);
   });
 });
+
+describe("EC2's eventual consistency", () => {
+  /** Every latency 0 but DescribeInstances' propagation, a fixed 3 s. */
+  const LAG_MS = 3_000;
+  function cloudWithLag() {
+    const table = Object.fromEntries(
+      KINDS.map((k) => [k, { p50Ms: 0, p99Ms: 0, source: 'test' }]),
+    ) as unknown as LatencyModel['table'];
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const latency = new LatencyModel('lag', {
+      ...table,
+      ec2DescribeConsistency: { p50Ms: LAG_MS, p99Ms: LAG_MS, source: 'test' },
+    });
+    const ec2 = createLocalCloud({ clock, seed: 'lag', latency }).region('us-west-2').ec2;
+    const launch = () =>
+      ec2.launch({
+        instanceType: 'g6.xlarge',
+        zone: 'us-west-2a',
+        autoScalingGroupName: 'gpu',
+        lifecycle: 'spot',
+      });
+    const described = async () =>
+      (await ec2.describeInstances({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: ['gpu'] }] }))
+        .Reservations!.flatMap((r) => r.Instances ?? [])
+        .map((i) => [i.InstanceId, i.State?.Name, i.StateReason?.Code ?? null]);
+    return { clock, ec2, launch, described };
+  }
+
+  it('lists a new instance only once its launch has propagated, and answers NotFound for its id meanwhile', async () => {
+    const { clock, ec2, launch, described } = cloudWithLag();
+    const { instanceId } = launch();
+    expect(ec2.get(instanceId)?.state).toBe('pending');
+    expect(await described()).toEqual([]);
+    await expect(ec2.describeInstances({ InstanceIds: [instanceId] })).rejects.toMatchObject({
+      name: 'InvalidInstanceID.NotFound',
+    });
+    await clock.advance(LAG_MS);
+    expect(await described()).toEqual([[instanceId, 'pending', null]]);
+  });
+
+  it('shows a terminated instance running, with no reason, until its termination propagates; changes show in order', async () => {
+    const { clock, ec2, launch, described } = cloudWithLag();
+    const { instanceId } = launch();
+    ec2.markRunning(instanceId);
+    await clock.advance(LAG_MS);
+    expect(await described()).toEqual([[instanceId, 'running', null]]);
+    ec2.terminate(instanceId, 'user');
+    await clock.advance(LAG_MS - 1);
+    expect(ec2.get(instanceId)?.state).toBe('shutting-down');
+    expect(await described()).toEqual([[instanceId, 'running', null]]);
+    await clock.advance(1);
+    expect(await described()).toEqual([[instanceId, 'shutting-down', 'Client.UserInitiatedShutdown']]);
+  });
+
+  it('shows every change at once without a modelled lag (the tests that do not drive the clock)', async () => {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const ec2 = createLocalCloud({ clock, seed: 'lag', latency: noLatency() }).region('us-west-2').ec2;
+    const { instanceId } = ec2.launch({
+      instanceType: 'g6.xlarge',
+      zone: 'us-west-2a',
+      autoScalingGroupName: 'gpu',
+      lifecycle: 'spot',
+    });
+    const out = await ec2.describeInstances({ InstanceIds: [instanceId] });
+    expect(out.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('pending');
+  });
+});
