@@ -7,6 +7,7 @@
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isLive, NONE, running, total, withExclusion } from './memory.ts';
+import { TRANSIENT_FAILURE_SECONDS } from './timing.ts';
 import { type Memory, type RegionObservation, type Signal, USER_TERMINATION } from './types.ts';
 
 /** Region Lost reasons that mean "this instance is going away" (the worker's classifier names them). */
@@ -96,26 +97,43 @@ function regionLost(
   };
 }
 
+/**
+ * Errors that say AWS failed the call, not that the region lacks capacity: throttling (EC2 `RequestLimitExceeded`,
+ * Auto Scaling `Throttling`, ECS / EventBridge `ThrottlingException`, Lambda `TooManyRequestsException`, DynamoDB
+ * `ProvisionedThroughputExceededException`), the services' internal and unavailable errors, Auto Scaling's
+ * `ResourceContention`, and PutEvents entries that kept failing. Matched in the worker's names for them: a Lambda's
+ * error name, or Step Functions' `<Service>.<Error>` for an SDK integration (e.g. `AutoScaling.ThrottlingException`).
+ */
+const TRANSIENT_ERROR =
+  /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|InternalFailure|InternalError|InternalException|InternalServerError|ServerException|ServiceException|AWSLambdaException|SdkClientException|ResourceContention|FailedEntry/;
+
+/**
+ * How long a failed launch keeps its region aside: a transient AWS error only backs off
+ * (`TRANSIENT_FAILURE_SECONDS`); anything else (no capacity, a price too low, a launch that never became ready)
+ * excludes it for `exclusionTtlSeconds`.
+ *
+ * @example
+ * failureTtlSeconds('AutoScaling.ThrottlingException', config); // 120
+ * failureTtlSeconds('InsufficientInstanceCapacity', config); // 1800
+ */
+export function failureTtlSeconds(reason: string, config: Config): number {
+  return TRANSIENT_ERROR.test(reason)
+    ? Math.min(TRANSIENT_FAILURE_SECONDS, config.exclusionTtlSeconds)
+    : config.exclusionTtlSeconds;
+}
+
 function launchFailed(memory: Memory, signal: Signal, region: string, now: Date, config: Config): Memory {
   const current = memory.regions[region];
   // Only a failure of what we ask now: an older intent's failure is stale, a teardown cannot "fail to launch".
   if (!current || signal.intent === null || signal.intent !== current.intent) return memory;
   if (total(current.desired) === 0 || current.ready_at !== null) return memory;
   const reason = signal.reason ?? 'LaunchFailed';
+  const ttl = failureTtlSeconds(reason, config);
   if (current.desired.on_demand > 0 && current.desired.spot === 0) {
     return {
       ...memory,
-      on_demand_failures: withExclusion(
-        memory.on_demand_failures,
-        region,
-        reason,
-        now,
-        config.exclusionTtlSeconds,
-      ),
+      on_demand_failures: withExclusion(memory.on_demand_failures, region, reason, now, ttl),
     };
   }
-  return {
-    ...memory,
-    exclusions: withExclusion(memory.exclusions, region, reason, now, config.exclusionTtlSeconds),
-  };
+  return { ...memory, exclusions: withExclusion(memory.exclusions, region, reason, now, ttl) };
 }

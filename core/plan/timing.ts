@@ -29,6 +29,13 @@ export const DOOMED_MEMORY_SECONDS = 3600;
 /** The time a launch may take before its region is excluded (`LaunchTimeout`): the one launch budget. */
 export { launchBudgetSeconds } from '../launch-budget.ts';
 
+/**
+ * How long a launch that failed on AWS's side (throttled, an internal or service error, an event EventBridge
+ * would not take) keeps its region aside, instead of `exclusionTtlSeconds`: the region's capacity was never in
+ * question, and AWS asks a throttled caller to back off and try again, not to stay away for half an hour.
+ */
+export const TRANSIENT_FAILURE_SECONDS = 120;
+
 /** First wait when no region qualifies; each further attempt doubles it up to the configured cap. */
 export const BASE_BACKOFF_SECONDS = 30;
 

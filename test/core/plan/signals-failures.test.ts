@@ -79,6 +79,32 @@ describe('absorbSignals', () => {
     ]);
   });
 
+  it.each([
+    ['AutoScaling.ThrottlingException', 120],
+    ['Throttling', 120],
+    ['RequestLimitExceeded', 120],
+    ['Ecs.ServerException', 120],
+    ['Lambda.TooManyRequestsException', 120],
+    ['EventBridge.FailedEntry', 120],
+    ['InsufficientInstanceCapacity', 1800],
+    ['LaunchTimeout', 1800],
+    ['Runtime.ExitError', 1800],
+    ['States.Timeout', 1800],
+  ])(
+    'a launch that failed with %s keeps its region aside %i s (AWS failing is a backoff, no capacity an exclusion)',
+    (reason, seconds) => {
+      const launching = memory({ home, regions: { 'us-west-2': request({ intent: 4, ready_at: null }) } });
+      const out = absorbSignals(
+        launching,
+        [signal({ kind: 'launch-failed', intent: 4, reason })],
+        regionMap(),
+        NOW,
+        config,
+      );
+      expect(out.exclusions).toEqual([{ region: 'us-west-2', reason, until: at(seconds) }]);
+    },
+  );
+
   it('an on-demand launch failure skips the region for on-demand only', () => {
     const launching = memory({
       home: { region: 'us-west-2', lifecycle: 'on-demand' },
