@@ -33,7 +33,9 @@ export function requestReason(
   if (handsOff) {
     // Disabled without teardown: nothing is removed, but a launch that has not started yet is fenced off,
     // and a teardown already requested is carried through (resent, drift corrected) until the region is empty.
-    if (last && total(last.desired) > 0 && !acknowledged(last, region) && isEmpty(region))
+    // Not started: the region is empty and its group does not show the launch's capacity, whether or not the
+    // worker has taken it (between the worker writing the fence and raising capacity it is taken, still empty).
+    if (last && total(last.desired) > 0 && !asgShows(last.desired, region) && isEmpty(region))
       return 'disabled before the launch started';
     if (!last || total(last.desired) > 0) return null;
   }

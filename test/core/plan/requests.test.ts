@@ -122,6 +122,12 @@ describe('requestReason (per-region rule)', () => {
       why: 'disabled before the launch started',
     },
     {
+      name: 'hands off: fences a launch the worker took but has not raised capacity for yet (fence written, still empty)',
+      last: request({ sent_at: at(-10), ready_at: null }),
+      r: region('us-west-2', { asg: { intent: 1, desired: 0 } }),
+      why: 'disabled before the launch started',
+    },
+    {
       name: 'hands off: leaves a launch the worker took',
       last: request({ sent_at: at(-10), ready_at: null }),
       r: region('us-west-2', { asg: { intent: 1, desired: 1 } }),
