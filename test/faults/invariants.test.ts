@@ -140,6 +140,23 @@ describe('the fault suite invariants', () => {
     expect(await s.run(s.bounds.teardownMs + 60_000)).toEqual([]);
   });
 
+  it('flag a region that held nothing at a plain disable and holds capacity past the teardown bound', async () => {
+    const s = stub();
+    s.toggle({ op: 'enable' }, { status: 'PROVISIONING' });
+    s.toggle({ op: 'disable', teardown: false }, { status: 'DISABLED' });
+    s.set('us-west-2', { desired: 1, ready: true });
+    expect(await s.run(s.bounds.teardownMs - 60_000)).toEqual([]);
+    expect(await s.run(120_000)).toEqual(['hands-off-starts-nothing']);
+  });
+
+  it('leave running what ran at a plain disable (hands off)', async () => {
+    const s = stub();
+    s.toggle({ op: 'enable' });
+    s.serve('us-west-2');
+    s.toggle({ op: 'disable', teardown: false }, { status: 'DISABLED' });
+    expect(await s.run(2 * s.bounds.teardownMs)).toEqual([]);
+  });
+
   it('flag RUNNING with region null at once', async () => {
     const s = stub();
     s.toggle({ op: 'enable' }, { status: 'RUNNING', region: null });
@@ -249,6 +266,17 @@ describe('the fault suite invariants', () => {
       s.toggle({ op: 'enable' });
       s.serve('us-west-2', 1);
       expect(await s.run(2 * s.bounds.runningMs)).toEqual([]);
+    });
+
+    it('flag a ready-replica count the API keeps wrong past the lag', async () => {
+      const s = stub(FLEET);
+      s.toggle({ op: 'enable' });
+      s.serve('us-west-2', 2);
+      s.setApi({ replicas: { target: 2, spare: 1, ready: 2 } });
+      expect(await s.run(2 * s.bounds.lagMs)).toEqual([]);
+      s.setApi({ replicas: { target: 2, spare: 1, ready: 1 } });
+      expect(await s.run(s.bounds.lagMs - 60_000)).toEqual([]);
+      expect(await s.run(120_000)).toEqual(['status-matches']);
     });
 
     it('leave what a person set just before a plain disable as they set it', async () => {

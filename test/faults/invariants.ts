@@ -23,6 +23,8 @@ export const INVARIANTS = {
     'after disable + teardown, nothing runs anywhere (ASG 0, no instance, no task) within a bound',
   'nothing-comes-back':
     'after disable + teardown has emptied every region, nothing runs again until an enable',
+  'hands-off-starts-nothing':
+    'after a plain disable, a region that held nothing stays empty (a launch not yet started is fenced off) within a bound',
   'reaches-running':
     'while enabled and some region qualifies, RUNNING with a ready replica is reached within a bound',
   'status-matches': "the API's status matches what runs (allowing the documented lag of one cycle)",
@@ -58,6 +60,8 @@ export class InvariantChecker {
   private emptied = false;
   private handChangeSinceTeardown = false;
   private handChangeWhileDisabled = false;
+  /** The regions that held nothing when the last plain disable was made (none after any other toggle). */
+  private emptyAtDisable = new Set<string>();
   /** When a person last changed an ASG (while enabled, spotplane has the move bound to undo it). */
   private lastHandChange = Number.NEGATIVE_INFINITY;
   /**
@@ -97,6 +101,12 @@ export class InvariantChecker {
       // Hands off (a plain disable) leaves as it is what a person set and spotplane has not had time to undo.
       this.handChangeWhileDisabled =
         op.op === 'disable' && !op.teardown && now - this.lastHandChange <= this.bounds.moveMs;
+      const plain = op.op === 'disable' && !op.teardown;
+      // A retried plain disable keeps the regions of its first try.
+      if (!(plain && same))
+        this.emptyAtDisable = new Set(
+          plain ? this.world.config.workerRegions.filter((r) => !this.world.region(r).holds) : [],
+        );
     }
     if (DISRUPTIVE.has(op.op)) this.lastDisruption = now;
     if (op.op === 'asg') {
@@ -145,6 +155,16 @@ export class InvariantChecker {
         `${orchestrators.length} Orchestrator executions running: ${orchestrators.map((e) => e.name).join(', ')}`,
     );
 
+    const started = regions.filter((r) => this.emptyAtDisable.has(r.name) && r.holds).map((r) => r.name);
+    this.persist(
+      'hands-off-starts-nothing',
+      !this.intent.enabled && started.length > 0 && !this.handChangeWhileDisabled,
+      now,
+      this.bounds.teardownMs,
+      () =>
+        `${started.join(', ')} held nothing at the plain disable and still hold capacity ${seconds(this.bounds.teardownMs)} on: ${this.describe(regions)}`,
+    );
+
     // teardown-empties / nothing-comes-back
     const empty = regions.every((r) => !r.holds);
     if (!this.intent.enabled && this.intent.teardown && !this.handChangeSinceTeardown) {
@@ -184,6 +204,7 @@ export class InvariantChecker {
       region: string | null;
       instances: { instance_id: string }[];
       provisioning: string;
+      replicas?: { ready: number };
     };
     const at = api.region ? regions.find((r) => r.name === api.region) : undefined;
     if ((api.status === 'RUNNING' || api.status === 'FAILING_OVER') && api.region === null) {
@@ -237,6 +258,17 @@ export class InvariantChecker {
       () => `the API says DISABLED after a teardown while capacity runs: ${this.describe(regions)}`,
       'disabled-while-running',
     );
+    const readyNow = regions.reduce((n, r) => n + r.ready.length, 0);
+    // While enabled: after a plain disable the hub keeps its hands off and the API shows its last look.
+    this.persist(
+      'status-matches',
+      this.intent.enabled && api.replicas !== undefined && api.replicas.ready !== readyNow,
+      now,
+      this.bounds.lagMs,
+      () =>
+        `the API says ${api.replicas?.ready} replica(s) ready, ${readyNow} are: ${this.describe(regions)}`,
+      'ready-count',
+    );
     const serving = regions.filter((r) => r.ready.length > 0).map((r) => r.name);
     this.persist(
       'status-matches',
@@ -250,9 +282,8 @@ export class InvariantChecker {
     const eligible = regions.filter((r) => this.eligible(r.name, now));
     // A fleet serves once its target is ready, wherever; it can only while enough regions may hold replicas.
     const { targetCapacity, maxPerRegion } = w.config;
-    const readyInAll = regions.reduce((n, r) => n + r.ready.length, 0);
     const servingRunning =
-      api.status === 'RUNNING' && (this.fleet ? readyInAll >= targetCapacity : (at?.ready.length ?? 0) > 0);
+      api.status === 'RUNNING' && (this.fleet ? readyNow >= targetCapacity : (at?.ready.length ?? 0) > 0);
     const room = this.fleet ? eligible.length * maxPerRegion >= targetCapacity : eligible.length > 0;
     const expectRunning = this.intent.enabled && room && !servingRunning;
     const from = Math.max(this.intent.at, this.lastDisruption, this.eligibleSince(now));

@@ -176,6 +176,10 @@ export const FAULTS: NamedScenario[] = [
     steps: [at(0, fault('us-west-2', 'eventbridge', 'PutEvents', 'FailedEntry', 3)), at(1, enable)],
   },
   {
+    name: 'PutEvents failed entries on the launch request, plain disable a second later: the late launch is fenced off',
+    steps: [at(0, fault(hub, 'eventbridge', 'PutEvents', 'FailedEntry', 1)), at(0, enable), at(1, disable)],
+  },
+  {
     name: 'PutEvents failed entries on the teardown request',
     steps: [
       at(0, enable),
