@@ -88,9 +88,18 @@ function stub(fleet: ConfigInput = {}) {
     }
     return checker.violations.map((v) => v.invariant);
   };
+  /** Enabled, and serving from `name` (the usual start of a case). */
+  const enableServing = (name: string, replicas = 1) => {
+    toggle({ op: 'enable' });
+    serve(name, replicas);
+  };
+  /** What was flagged a minute before `boundMs` has passed, and what a minute after. */
+  const aroundBound = async (boundMs: number) => [await run(boundMs - 60_000), await run(120_000)];
   return {
     checker,
     bounds,
+    aroundBound,
+    enableServing,
     set,
     serve,
     toggle,
@@ -107,17 +116,14 @@ function stub(fleet: ConfigInput = {}) {
 describe('the fault suite invariants', () => {
   it('allow two regions to hold capacity for a move, and flag it once it outlasts the move bound', async () => {
     const s = stub();
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     s.set('eu-west-1', { desired: 1 });
-    expect(await s.run(s.bounds.moveMs - 60_000)).toEqual([]);
-    expect(await s.run(120_000)).toEqual(['single-region']);
+    expect(await s.aroundBound(s.bounds.moveMs)).toEqual([[], ['single-region']]);
   });
 
   it('flag capacity still running after disable + teardown once the teardown bound has passed', async () => {
     const s = stub();
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     s.toggle({ op: 'disable', teardown: true }, { status: 'TEARING_DOWN' });
     expect(await s.run(s.bounds.teardownMs - 60_000)).toEqual([]);
     expect(await s.run(120_000)).toContain('teardown-empties');
@@ -145,14 +151,12 @@ describe('the fault suite invariants', () => {
     s.toggle({ op: 'enable' }, { status: 'PROVISIONING' });
     s.toggle({ op: 'disable', teardown: false }, { status: 'DISABLED' });
     s.set('us-west-2', { desired: 1, ready: true });
-    expect(await s.run(s.bounds.teardownMs - 60_000)).toEqual([]);
-    expect(await s.run(120_000)).toEqual(['hands-off-starts-nothing']);
+    expect(await s.aroundBound(s.bounds.teardownMs)).toEqual([[], ['hands-off-starts-nothing']]);
   });
 
   it('leave running what ran at a plain disable (hands off)', async () => {
     const s = stub();
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     s.toggle({ op: 'disable', teardown: false }, { status: 'DISABLED' });
     expect(await s.run(2 * s.bounds.teardownMs)).toEqual([]);
   });
@@ -165,19 +169,16 @@ describe('the fault suite invariants', () => {
 
   it('count the teardown bound from the end of an outage of the worker that must tear down', async () => {
     const s = stub();
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     const minutes = (2 * s.bounds.teardownMs) / 60_000;
     s.checker.noteOp({ op: 'mute-worker', region: 'us-west-2', minutes }, { statusCode: 200, body: {} });
     s.toggle({ op: 'disable', teardown: true }, { status: 'TEARING_DOWN' });
-    expect(await s.run(minutes * 60_000 + s.bounds.teardownMs - 60_000)).toEqual([]);
-    expect(await s.run(120_000)).toEqual(['teardown-empties']);
+    expect(await s.aroundBound(minutes * 60_000 + s.bounds.teardownMs)).toEqual([[], ['teardown-empties']]);
   });
 
   it('flag RUNNING with no ready replica only after the documented lag', async () => {
     const s = stub();
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     s.set('us-west-2', { ready: false });
     expect(await s.run(s.bounds.lagMs - 60_000)).toEqual([]);
     expect(await s.run(120_000)).toContain('status-matches');
@@ -192,8 +193,7 @@ describe('the fault suite invariants', () => {
   it('expect RUNNING within the bound while enabled and some region qualifies', async () => {
     const s = stub();
     s.toggle({ op: 'enable' }, { status: 'PROVISIONING' });
-    expect(await s.run(s.bounds.runningMs - 60_000)).toEqual([]);
-    expect(await s.run(120_000)).toEqual(['reaches-running']);
+    expect(await s.aroundBound(s.bounds.runningMs)).toEqual([[], ['reaches-running']]);
   });
 
   it('do not expect RUNNING while no region has Spot capacity', async () => {
@@ -207,13 +207,11 @@ describe('the fault suite invariants', () => {
     const s = stub();
     s.set('us-east-1', { capacity: false });
     s.set('eu-west-1', { capacity: false });
-    s.toggle({ op: 'enable' });
-    s.serve('us-west-2');
+    s.enableServing('us-west-2');
     s.checker.noteOp({ op: 'interrupt', region: 'us-west-2' }, { statusCode: 200, body: {} });
     s.set('us-west-2', { desired: 0, ready: false });
     s.setApi({ status: 'NOT_AVAILABLE', region: null, instances: [] });
-    expect(await s.run(s.bounds.exclusionMs + s.bounds.runningMs - 60_000)).toEqual([]);
-    expect(await s.run(120_000)).toEqual(['reaches-running']);
+    expect(await s.aroundBound(s.bounds.exclusionMs + s.bounds.runningMs)).toEqual([[], ['reaches-running']]);
   });
 
   it('flag a second Orchestrator that outlives a continue-as-new hand-over', async () => {
@@ -228,61 +226,50 @@ describe('the fault suite invariants', () => {
 
     it('allow a make-before-break surge over the fleet size, and flag it once it outlasts the move bound', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 2);
+      s.enableServing('us-west-2', 2);
       s.serve('eu-west-1', 2);
-      expect(await s.run(s.bounds.moveMs - 60_000)).toEqual([]);
-      expect(await s.run(120_000)).toEqual(['fleet-bounded']);
+      expect(await s.aroundBound(s.bounds.moveMs)).toEqual([[], ['fleet-bounded']]);
     });
 
     it('flag a region holding more than maxPerRegion past the move bound, even within the fleet size', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 3);
-      expect(await s.run(s.bounds.moveMs - 60_000)).toEqual([]);
-      expect(await s.run(120_000)).toEqual(['fleet-bounded']);
+      s.enableServing('us-west-2', 3);
+      expect(await s.aroundBound(s.bounds.moveMs)).toEqual([[], ['fleet-bounded']]);
     });
 
     it('let several regions hold replicas at once (no single-region rule)', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 2);
+      s.enableServing('us-west-2', 2);
       s.serve('eu-west-1', 1);
       expect(await s.run(2 * s.bounds.moveMs)).toEqual([]);
     });
 
     it('expect the target ready, not one replica: RUNNING with one of two ready is flagged after the bound', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 1);
-      expect(await s.run(s.bounds.runningMs - 60_000)).toEqual([]);
-      expect(await s.run(120_000)).toEqual(['reaches-running']);
+      s.enableServing('us-west-2', 1);
+      expect(await s.aroundBound(s.bounds.runningMs)).toEqual([[], ['reaches-running']]);
     });
 
     it('do not expect the target while the eligible regions cannot hold it', async () => {
       const s = stub({ ...FLEET, maxPerRegion: 1 });
       s.set('us-east-1', { capacity: false });
       s.set('eu-west-1', { capacity: false });
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 1);
+      s.enableServing('us-west-2', 1);
       expect(await s.run(2 * s.bounds.runningMs)).toEqual([]);
     });
 
     it('flag a ready-replica count the API keeps wrong past the lag', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 2);
+      s.enableServing('us-west-2', 2);
       s.setApi({ replicas: { target: 2, spare: 1, ready: 2 } });
       expect(await s.run(2 * s.bounds.lagMs)).toEqual([]);
       s.setApi({ replicas: { target: 2, spare: 1, ready: 1 } });
-      expect(await s.run(s.bounds.lagMs - 60_000)).toEqual([]);
-      expect(await s.run(120_000)).toEqual(['status-matches']);
+      expect(await s.aroundBound(s.bounds.lagMs)).toEqual([[], ['status-matches']]);
     });
 
     it('leave what a person set just before a plain disable as they set it', async () => {
       const s = stub(FLEET);
-      s.toggle({ op: 'enable' });
-      s.serve('us-west-2', 2);
+      s.enableServing('us-west-2', 2);
       s.checker.noteOp(
         { op: 'asg', region: 'us-west-2', desired_capacity: 3 },
         { statusCode: 200, body: {} },
