@@ -76,13 +76,15 @@ function regionLost(
   if (memory.doomed.some((d) => d.instance_id === signal.instance_id)) return memory;
   // DescribeInstances is eventually consistent (EC2 API Reference, "Eventual consistency in the EC2 API"): the
   // instance a scale-in terminates may still read running, without its StateReason, when its state change arrives.
-  // A region holding more live instances of that kind than the plan asks for is scaling in, and a state change
-  // there for an instance that gives no reason yet is the release. A Spot loss comes with its interruption warning
-  // first, and Spot's own StateReason once EC2 shows it; this touches neither.
+  // When the region's other ready instances of that kind already make what the plan asks for, it is scaling in,
+  // and a state change there for an instance that gives no reason yet is the release. Only ready ones count: the
+  // group replaces a lost instance at once, and its pending replacement beside the lost one (still reading
+  // running) looked like a scale-in, so a Spot loss went unremembered and the replacement never got its task.
+  // A Spot loss with a warning comes with the warning first, and with Spot's own StateReason once EC2 shows it.
   if (signal.reason === 'InstanceTerminated' && instance?.termination_reason === null && observed?.ok) {
-    const { ready, pending } = running(observed, memory, instance.lifecycle);
+    const others = running(observed, memory, instance.lifecycle).ready - (instance.ready ? 1 : 0);
     const asked = memory.regions[region]?.desired ?? NONE;
-    if (ready + pending > (instance.lifecycle === 'spot' ? asked.spot : asked.on_demand)) return memory;
+    if (others >= (instance.lifecycle === 'spot' ? asked.spot : asked.on_demand)) return memory;
   }
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];

@@ -168,6 +168,11 @@ describe('absorbSignals', () => {
     expect(doomedBy('InstanceTerminated', 'i-reclaimed', releasing)).toEqual(['i-reclaimed']);
     // An interruption warning is Spot taking the instance back, whatever the counts.
     expect(doomedBy('SpotInterruption', 'i-spare', twoRunning)).toEqual(['i-spare']);
+    // The group's pending replacement beside a lost instance that still reads running is no scale-in: the loss
+    // stands (the 45-day bench's hours-long gaps once EC2's lag was modelled).
+    const replacement = instance({ instance_id: 'i-replacement', state: 'pending', ready: false });
+    const replacing = regionMap(region('us-west-2', { instances: [serving, replacement] }));
+    expect(doomedBy('InstanceTerminated', serving.instance_id, replacing)).toEqual([serving.instance_id]);
   });
 
   it('believes a warning from a region it cannot see this cycle', () => {
