@@ -98,10 +98,9 @@ export class InvariantChecker {
       this.toggleInDoubt = answer.statusCode >= 500;
       this.emptied = false;
       this.handChangeSinceTeardown = false;
-      // Hands off (a plain disable) leaves as it is what a person set and spotplane has not had time to undo.
-      this.handChangeWhileDisabled =
-        op.op === 'disable' && !op.teardown && now - this.lastHandChange <= this.bounds.moveMs;
       const plain = op.op === 'disable' && !op.teardown;
+      // Hands off (a plain disable) leaves as it is what a person set and spotplane has not had time to undo.
+      this.handChangeWhileDisabled = plain && now - this.lastHandChange <= this.bounds.moveMs;
       // A retried plain disable keeps the regions of its first try.
       if (!(plain && same))
         this.emptyAtDisable = new Set(
