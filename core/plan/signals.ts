@@ -4,6 +4,7 @@
  * request only, a loss only for an instance that is still there and that nobody terminated on purpose.
  */
 
+import { isTransientAwsFailure } from '../aws-errors.ts';
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isLive, NONE, running, total, withExclusion } from './memory.ts';
@@ -100,16 +101,6 @@ function regionLost(
 }
 
 /**
- * Errors that say AWS failed the call, not that the region lacks capacity: throttling (EC2 `RequestLimitExceeded`,
- * Auto Scaling `Throttling`, ECS / EventBridge `ThrottlingException`, Lambda `TooManyRequestsException`, DynamoDB
- * `ProvisionedThroughputExceededException`), the services' internal and unavailable errors, Auto Scaling's
- * `ResourceContention`, and PutEvents entries that kept failing. Matched in the worker's names for them: a Lambda's
- * error name, or Step Functions' `<Service>.<Error>` for an SDK integration (e.g. `AutoScaling.ThrottlingException`).
- */
-const TRANSIENT_ERROR =
-  /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|InternalFailure|InternalError|InternalException|InternalServerError|ServerException|ServiceException|AWSLambdaException|SdkClientException|ResourceContention|FailedEntry/;
-
-/**
  * How long a failed launch keeps its region aside: a transient AWS error only backs off
  * (`TRANSIENT_FAILURE_SECONDS`); anything else (no capacity, a price too low, a launch that never became ready)
  * excludes it for `exclusionTtlSeconds`.
@@ -119,7 +110,7 @@ const TRANSIENT_ERROR =
  * failureTtlSeconds('InsufficientInstanceCapacity', config); // 1800
  */
 export function failureTtlSeconds(reason: string, config: Config): number {
-  return TRANSIENT_ERROR.test(reason)
+  return isTransientAwsFailure(reason)
     ? Math.min(TRANSIENT_FAILURE_SECONDS, config.exclusionTtlSeconds)
     : config.exclusionTtlSeconds;
 }

@@ -1,4 +1,5 @@
 /** Recognising AWS SDK v3 errors by their `name`, the one field real AWS, LocalCloud and mocks agree on. */
+import { THROTTLING_ERRORS } from '../../core/aws-errors.ts';
 
 export const errorName = (error: unknown): string | null =>
   typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
@@ -24,13 +25,7 @@ export const isAwsError = (error: unknown, ...names: string[]): boolean => {
   return name !== null && names.includes(name);
 };
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-]);
+const THROTTLING = new Set(THROTTLING_ERRORS);
 
 /** An error worth retrying later: throttling or an AWS-side (5xx) failure. */
 export function isRetryable(error: unknown): boolean {

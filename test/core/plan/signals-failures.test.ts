@@ -86,6 +86,8 @@ describe('absorbSignals', () => {
     ['Ecs.ServerException', 120],
     ['Lambda.TooManyRequestsException', 120],
     ['EventBridge.FailedEntry', 120],
+    ['Lambda.EC2ThrottledException', 120],
+    ['DynamoDB.ServiceUnavailableException', 120],
     ['InsufficientInstanceCapacity', 1800],
     ['LaunchTimeout', 1800],
     ['Runtime.ExitError', 1800],
