@@ -29,6 +29,7 @@ interface StackClient {
 type Ctor<C> = new (config: {
   region: string;
   maxAttempts: number;
+  cacheMiddleware: boolean;
   credentials: { accessKeyId: string; secretAccessKey: string };
 }) => C;
 
@@ -37,6 +38,9 @@ export function localClient<C>(Client: Ctor<C>, service: ServiceName, region: st
   const client = new Client({
     region,
     maxAttempts: 1,
+    // The SDK's own option: build each command's middleware chain once, not on every send (nothing here adds
+    // middleware per command); it took ~8 % of a simulation.
+    cacheMiddleware: true,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   let requests = 0;
