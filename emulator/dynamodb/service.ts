@@ -88,6 +88,8 @@ export class DynamoDbService {
         requestHandler: this.transport(faults),
       });
       // Signing cost ~7 % of a simulation (an HMAC chain per request) and proves nothing nobody verifies.
+      // (No `cacheMiddleware` here, unlike LocalCloud's other clients: lib-dynamodb's commands bind the handler
+      // they build to their own input, so a cached one would send the first command's input every time.)
       client.middlewareStack.remove('httpSigningMiddleware');
       this.clients.set(faults, client);
     }
