@@ -10,8 +10,8 @@
  * and for the fleet, the expected cost of serving (what this policy minimises):
  *   E = sum of the replicas' costs + V * T * sum_r lambda_r * max(0, spot_r - cover)
  * where T is the cold start (hours), cover = replicas beyond the target (spares, hedges, on-demand), and V the
- * value of a replica-hour below target (`downtimeOnDemandHours` x the cheapest on-demand price). On-demand costs
- * its price and never fails: it is the ceiling a risky Spot region is compared with.
+ * value of a replica-hour below target (`downtimeOnDemandHours` x the cheapest on-demand price / sqrt(target)).
+ * On-demand costs its price and never fails: it is the ceiling a risky Spot region is compared with.
  */
 import { dryUntil, lossesPerHour } from './risk.ts';
 import type {
@@ -25,7 +25,7 @@ import type {
 
 /** Defaults; DESIGN.md "Fleets and placement" gives the numbers behind each. */
 export const DEFAULT_WEIGHTS: PlacementWeights = {
-  downtimeOnDemandHours: 35,
+  downtimeOnDemandHours: 45,
   riskHalfLifeSeconds: 3 * 3600,
   outageSeconds: 300,
   priorLossesPerHour: 0.02,
@@ -112,7 +112,8 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
   }
   const onDemandPrices = [...states.values()].flatMap((s) => (s.onDemand === null ? [] : [s.onDemand]));
   const reference = onDemandPrices.length > 0 ? Math.min(...onDemandPrices) : 0;
-  const downtimeValue = w.downtimeOnDemandHours * reference;
+  // A replica short of the target: the whole service for one replica, a share of it for more (DESIGN.md, V).
+  const downtimeValue = (w.downtimeOnDemandHours * reference) / Math.sqrt(target);
   // On-demand goes to the cheapest region for it that still has room under maxPerRegion.
   const onDemandRegions = [...states.values()]
     .filter((s) => s.onDemand !== null && s.input.known)

@@ -49,7 +49,10 @@ export interface FleetSettings {
 
 /** The numbers behind the policy's weights (DESIGN.md explains each). */
 export interface PlacementWeights {
-  /** Value of one replica-hour below target, in hours of the cheapest on-demand replica. */
+  /**
+   * Value of one replica-hour below target for a single replica, in hours of the cheapest on-demand replica; a
+   * fleet of n values each missing replica at this / sqrt(n).
+   */
   downtimeOnDemandHours: number;
   /** Half-life of a remembered interruption as risk, seconds. */
   riskHalfLifeSeconds: number;

@@ -278,6 +278,22 @@ describe('placeFleet: fleets over regions', () => {
     expect(where(risky)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
   });
 
+  it.each([
+    [1, 1],
+    [3, Math.sqrt(3)],
+    [4, 2],
+  ])(
+    'values a fleet of %i short of all its replicas at V x sqrt(n): each missing replica at V / sqrt(n)',
+    (target, factor) => {
+      // No Spot anywhere and no on-demand fallback: the whole target is short.
+      const d = place([region('us-east-2', { price: 0 }), region('eu-west-1', { price: 0 })], {
+        fleet: { targetCapacity: target, maxPerRegion: target, onDemandFallback: false },
+      });
+      expect(where(d)).toEqual({});
+      expect(d.expected_usd_per_hour).toBeCloseTo(DEFAULT_WEIGHTS.downtimeOnDemandHours * OD * factor, 9);
+    },
+  );
+
   it('adds no hedge when a configured spare already covers a loss', () => {
     const regions = [region('us-east-2', { ready: 1 }), region('eu-west-1', { ready: 1 })];
     const d = place(regions, {
