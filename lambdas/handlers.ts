@@ -13,7 +13,6 @@ import { makeHandler as getInstanceFromAsg } from './get-instance-from-asg/index
 import { makeHandler as observe } from './observe/index.ts';
 import { makeHandler as plan } from './plan/index.ts';
 import type { HandlerDeps } from './shared/deps.ts';
-import type { Sleep } from './shared/put-events.ts';
 import { makeHandler as toggleProvisioning } from './toggle-provisioning/index.ts';
 import { makeHandler as waker } from './waker/index.ts';
 
@@ -23,8 +22,6 @@ export interface FactoryDeps extends HandlerDeps {
   region: string;
   orchestratorArn: string;
   asgName: string;
-  /** Pauses between retries (LocalCloud passes its clock's). */
-  sleep?: Sleep;
 }
 
 export type Handler = (event: never, context: Context) => Promise<unknown>;

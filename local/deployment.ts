@@ -399,7 +399,7 @@ export class LocalControlPlane {
       region,
       orchestratorArn: this.orchestratorArn,
       asgName: this.names.autoScalingGroup,
-      sleep: (ms) => this.opts.clock.sleep(ms),
+      sleep: (ms, signal) => this.opts.clock.sleep(ms, signal),
       ...(this.endpoint && { endpoint: this.endpoint }),
     });
     this.cloud.lambdas.register(region, this.names.lambda(fn), handler as LocalFunction);

@@ -21,7 +21,7 @@ import {
 } from '../../core/plan/index.ts';
 import type { HandlerDeps } from '../shared/deps.ts';
 import { instrument, makeObservability, type Observability } from '../shared/observability.ts';
-import { putEventsReliably, type Sleep } from '../shared/put-events.ts';
+import { putEventsReliably } from '../shared/put-events.ts';
 import { StateTable } from '../shared/state-table.ts';
 import { sendSuccess } from '../shared/task-tokens.ts';
 import { applyEndpointUpdates } from './endpoints.ts';
@@ -39,10 +39,8 @@ const inputSchema = z.object({
 });
 export type ActInput = z.infer<typeof inputSchema>;
 
-export interface ActDeps extends HandlerDeps {
-  /** Pause between PutEvents retries (LocalCloud passes its clock's). */
-  sleep?: Sleep;
-}
+/** Act waits between PutEvents retries with `deps.sleep`. */
+export type ActDeps = HandlerDeps;
 
 /** Why the wait ended at once, when it did (the task's output; a timeout has none). */
 export type ActOutcome = 'waiting' | 'woken' | 'exit' | 'spec-changed';

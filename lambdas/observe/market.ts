@@ -12,6 +12,7 @@ import type { AwsClients } from '../shared/clients.ts';
 import { runLimited } from '../shared/market/call.ts';
 import { fetchPlacementScores } from '../shared/market/placement-scores.ts';
 import { lookupSpotPrice } from '../shared/market/spot-prices.ts';
+import type { Sleep } from '../shared/sleep.ts';
 
 /** Stored scores are reused this long when AWS will not answer (its configuration cap resets daily). */
 export const SCORE_REUSE_SECONDS = 24 * 3600;
@@ -36,13 +37,13 @@ export const marketIsStale = (market: Market | null, now: Date): boolean =>
  * await refreshMarket({ clients, config }, stored, now, log); // { scores: { 'us-west-2': 9 }, prices: { 'us-west-2': 0.31 }, ... }
  */
 export async function refreshMarket(
-  deps: { clients: AwsClients; config: Config },
+  deps: { clients: AwsClients; config: Config; sleep?: Sleep },
   stored: Market | null,
   now: Date,
   log: MarketLog,
   options: { concurrency?: number } = {},
 ): Promise<Market> {
-  const { clients, config } = deps;
+  const { clients, config, sleep } = deps;
   const hub = config.hubRegion;
   const scoresTask = fetchPlacementScores(
     clients.ec2(hub),
@@ -53,6 +54,7 @@ export async function refreshMarket(
       targetCapacity: config.targetCapacity,
     },
     MARKET_CALL_TIMEOUT_MS,
+    sleep,
   ).then(
     (scores) => ({ scores: Object.fromEntries(scores), scores_at: isoUtc(now) }),
     (error: unknown) => {
@@ -70,6 +72,7 @@ export async function refreshMarket(
       config.instanceTypes,
       now,
       MARKET_CALL_TIMEOUT_MS,
+      sleep,
     );
     if (!lookup.known) log.warn('Spot price unknown', { region, why: lookup.why });
     return [region, lookup.known ? lookup.price : null] as const;

@@ -5,11 +5,17 @@ import { ENDPOINT_GROUPS_ENV, ENDPOINT_URL_ENV, type StableEndpointRef } from '.
 import { type AwsClients, awsClients } from './clients.ts';
 import { EnvironmentError } from './errors.ts';
 import type { Observability } from './observability.ts';
+import type { Sleep } from './sleep.ts';
 
 export interface HandlerDeps {
   clients: AwsClients;
   config: Config;
   clock: Clock;
+  /**
+   * Waits on `clock` (retry backoff, the deadline of a market call); real time when absent. LocalCloud passes
+   * its clock's, so a deadline is measured in the run's time, never the machine's.
+   */
+  sleep?: Sleep;
   /** Defaults to a Powertools logger and metrics named after the function. */
   observability?: Observability;
   /** The deployed stable endpoint (hub Lambdas, endpoint "global-accelerator"); absent: none managed. */

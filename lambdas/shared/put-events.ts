@@ -7,14 +7,12 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { awsErrorName, isRetryable } from './aws-errors.ts';
 import type { AwsClients } from './clients.ts';
+import { realSleep, type Sleep } from './sleep.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
 /** Pauses before the 2nd, 3rd and 4th attempt. */
 export const PUT_EVENTS_BACKOFF_MS = [200, 400, 800] as const;
-
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface FailedEntry<T> {
   item: T;

@@ -14,6 +14,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import type { Market } from '../../core/plan/index.ts';
+import { virtualClock } from '../../emulator/clock.ts';
 import { marketIsStale, refreshMarket } from '../../lambdas/observe/market.ts';
 import type { AwsClients } from '../../lambdas/shared/clients.ts';
 
@@ -199,6 +200,25 @@ describe('refreshMarket', () => {
       const args = ec2.get('eu-west-1')!.commandCalls(DescribeSpotPriceHistoryCommand)[0]!.args as unknown[];
       expect((args[1] as { abortSignal: AbortSignal }).abortSignal.aborted).toBe(true);
     });
+  });
+
+  it("measures a call's deadline with the injected sleep: on LocalCloud's virtual clock a call hung 4 s of clock time gives up then, whatever time the machine takes", async () => {
+    const clock = virtualClock(NOW);
+    ec2
+      .get('eu-west-1')!
+      .on(DescribeSpotPriceHistoryCommand)
+      .callsFake(() => new Promise(() => {}));
+    let settled = false;
+    const pending = refreshMarket({ clients, config, sleep: clock.sleep }, null, NOW, log).finally(() => {
+      settled = true;
+    });
+    await clock.advance(3999);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect(settled).toBe(true);
+    expect((await pending).prices).toEqual({ 'us-east-1': 0.5, 'us-west-2': 0.5, 'eu-west-1': null });
+    // The regions that answered cancelled their deadlines: nothing is left waiting on the clock.
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it('prices one region at a time in sequential mode, with the same market', async () => {

@@ -3,10 +3,14 @@
  * at most the budget, never stall it. The SDK aborts the HTTP request through the signal; the race
  * also covers transports that ignore the signal.
  */
+import { realSleep, type Sleep } from '../sleep.ts';
 import { CallTimeoutError } from './errors.ts';
 
 /**
  * Runs one AWS call with its own deadline, aborting it (through the SDK's `abortSignal`) when it passes.
+ * The deadline is measured with `sleep`: real time in a Lambda, the run's clock under LocalCloud (a
+ * simulation's calls take virtual time, so a real-time deadline would bound nothing and could fire on a
+ * stall of the machine).
  *
  * @example
  * await callWithTimeout({ operation: 'GetParameter', region, timeoutMs: 4000 }, (abortSignal) =>
@@ -16,20 +20,21 @@ import { CallTimeoutError } from './errors.ts';
 export async function callWithTimeout<T>(
   what: { operation: string; region: string; timeoutMs: number },
   call: (abortSignal: AbortSignal) => Promise<T>,
+  sleep: Sleep = realSleep,
 ): Promise<T> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new CallTimeoutError(what.operation, what.region, what.timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, what.timeoutMs);
+  const answered = new AbortController();
+  const deadline = sleep(what.timeoutMs, answered.signal).then(() => {
+    const error = new CallTimeoutError(what.operation, what.region, what.timeoutMs);
+    controller.abort(error);
+    throw error;
   });
+  // Cancelling the deadline rejects it; that rejection is nobody's error.
+  deadline.catch(() => {});
   try {
     return await Promise.race([call(controller.signal), deadline]);
   } finally {
-    clearTimeout(timer);
+    answered.abort();
   }
 }
 

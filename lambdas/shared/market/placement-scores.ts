@@ -1,6 +1,7 @@
 /** One GetSpotPlacementScores request (all pages), per region, through the hub region's EC2 client. */
 import { type EC2Client, GetSpotPlacementScoresCommand } from '@aws-sdk/client-ec2';
 import type { ScoreConfiguration } from '../../../core/ranking/index.ts';
+import type { Sleep } from '../sleep.ts';
 import { callWithTimeout } from './call.ts';
 import { TooManyPagesError } from './errors.ts';
 
@@ -20,6 +21,7 @@ export async function fetchPlacementScores(
   hubRegion: string,
   configuration: ScoreConfiguration,
   timeoutMs: number,
+  sleep?: Sleep,
 ): Promise<Map<string, number>> {
   const scores = new Map<string, number>();
   let nextToken: string | undefined;
@@ -35,6 +37,7 @@ export async function fetchPlacementScores(
     const output = await callWithTimeout(
       { operation: 'GetSpotPlacementScores', region: hubRegion, timeoutMs },
       (abortSignal) => ec2.send(command, { abortSignal }),
+      sleep,
     );
     for (const { Region, Score } of output.SpotPlacementScores ?? []) {
       if (Region && typeof Score === 'number') scores.set(Region, Math.max(Score, scores.get(Region) ?? 0));

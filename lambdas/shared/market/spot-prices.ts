@@ -9,6 +9,7 @@ import {
   type PriceLookup,
 } from '../../../core/ranking/index.ts';
 import { awsErrorName } from '../aws-errors.ts';
+import type { Sleep } from '../sleep.ts';
 import { callWithTimeout } from './call.ts';
 import { CallTimeoutError, TooManyPagesError } from './errors.ts';
 
@@ -28,10 +29,11 @@ export async function lookupSpotPrice(
   instanceTypes: readonly string[],
   now: Date,
   timeoutMs: number,
+  sleep?: Sleep,
 ): Promise<PriceLookup> {
   let records: SpotPrice[];
   try {
-    records = await fetchPriceHistory(ec2, region, instanceTypes, now, timeoutMs);
+    records = await fetchPriceHistory(ec2, region, instanceTypes, now, timeoutMs, sleep);
   } catch (error) {
     if (error instanceof CallTimeoutError) return { known: false, why: `timed out after ${timeoutMs} ms` };
     return { known: false, why: `${awsErrorName(error)}: ${(error as Error).message}` };
@@ -47,6 +49,7 @@ async function fetchPriceHistory(
   instanceTypes: readonly string[],
   now: Date,
   timeoutMs: number,
+  sleep: Sleep | undefined,
 ): Promise<SpotPrice[]> {
   const records: SpotPrice[] = [];
   let nextToken: string | undefined;
@@ -60,6 +63,7 @@ async function fetchPriceHistory(
     const output = await callWithTimeout(
       { operation: 'DescribeSpotPriceHistory', region, timeoutMs },
       (abortSignal) => ec2.send(command, { abortSignal }),
+      sleep,
     );
     records.push(...(output.SpotPriceHistory ?? []));
     nextToken = output.NextToken || undefined;
