@@ -6,7 +6,11 @@
 /** Resolves after `ms`; rejects with the signal's reason when it is aborted first. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** Real time: what a deployed Lambda waits with. */
+/**
+ * Real time: what a deployed Lambda waits with. On the global `setTimeout` (not `node:timers/promises`), so
+ * tests' fake timers move it. The agent has the same few lines in agent/clock.ts: it ships alone and
+ * imports nothing of the control plane.
+ */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) {
