@@ -5,6 +5,31 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Calls `fn` once `ms` have passed on some clock; returns a function that cancels it. */
+export type SetTimer = (ms: number, fn: () => void) => () => void;
+
+/**
+ * Waits `ms` on `setTimer`'s clock: resolves then, or rejects with the signal's reason when it is aborted
+ * first (the timer is cancelled). One wait for every clock: the machine's, LocalCloud's virtual or scaled one.
+ */
+export function sleepOn(setTimer: SetTimer, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** A clock fixed at `start` that moves only when told: for tests of pure logic. */
 export function manualClock(
   start: Date | string,

@@ -3,31 +3,13 @@
  * simulator goes through it, so the same code runs on a virtual clock in tests (no sleeps) and on
  * scaled real time under `npm start` (`SPOTPLANE_TIME_SCALE`, default 10).
  */
-import type { Clock } from '../core/clock.ts';
+import { type Clock, type SetTimer, sleepOn } from '../core/clock.ts';
 
 export interface TimerClock extends Clock {
   /** Calls `fn` once `ms` of clock time have passed; returns a function that cancels it. */
-  setTimer(ms: number, fn: () => void): () => void;
+  setTimer: SetTimer;
   /** Resolves after `ms` of clock time; rejects with the signal's reason when aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-function sleepWith(clock: Pick<TimerClock, 'setTimer'>, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      cancel();
-      reject(signal?.reason);
-    };
-    const cancel = clock.setTimer(ms, () => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Real time, `scale` times faster: one real second is `scale` clock seconds. */
@@ -40,7 +22,7 @@ export function scaledClock(scale: number, start: Date = new Date()): TimerClock
       const handle = setTimeout(fn, Math.max(0, ms) / scale);
       return () => clearTimeout(handle);
     },
-    sleep: (ms, signal) => sleepWith(clock, ms, signal),
+    sleep: (ms, signal) => sleepOn(clock.setTimer, ms, signal),
   };
   return clock;
 }
@@ -122,7 +104,7 @@ export function virtualClock(start: Date | string = '2026-11-24T10:00:00Z'): Vir
         if (i >= 0) timers.splice(i, 1);
       };
     },
-    sleep: (ms, signal) => sleepWith(clock, ms, signal),
+    sleep: (ms, signal) => sleepOn(clock.setTimer, ms, signal),
     settle: () => settle(20, busy),
     pendingTimers: () => timers.length,
     nextTimerAt: () => nextDue(Number.POSITIVE_INFINITY)?.at,
