@@ -39,9 +39,6 @@ const inputSchema = z.object({
 });
 export type ActInput = z.infer<typeof inputSchema>;
 
-/** Act waits between PutEvents retries with `deps.sleep`. */
-export type ActDeps = HandlerDeps;
-
 /** Why the wait ended at once, when it did (the task's output; a timeout has none). */
 export type ActOutcome = 'waiting' | 'woken' | 'exit' | 'spec-changed';
 
@@ -82,7 +79,7 @@ function statusItem(input: ActInput, plan: Plan, now: Date, version: number): St
  * @throws {SupersededError} when another Orchestrator wrote `status` first.
  * @throws {ActInputError} naming the bad fields.
  */
-export async function act(deps: ActDeps, obs: Observability, raw: unknown): Promise<ActOutcome> {
+export async function act(deps: HandlerDeps, obs: Observability, raw: unknown): Promise<ActOutcome> {
   const parsed = inputSchema.safeParse(raw);
   if (!parsed.success)
     throw new ActInputError(`Act input: ${describeIssues(parsed.error).join('; ')}`, { cause: parsed.error });
@@ -162,7 +159,7 @@ export async function act(deps: ActDeps, obs: Observability, raw: unknown): Prom
 }
 
 /** The Act Lambda. */
-export function makeHandler(deps: ActDeps) {
+export function makeHandler(deps: HandlerDeps) {
   const obs = deps.observability ?? makeObservability('act');
   return middy<unknown, { outcome: ActOutcome }>()
     .use(instrument(obs, { staticContext: { region: deps.config.hubRegion } }))

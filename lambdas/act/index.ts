@@ -1,2 +1,2 @@
-export { type ActDeps, type ActOutcome, act, makeHandler, requestDetail } from './act.ts';
+export { type ActOutcome, act, makeHandler, requestDetail } from './act.ts';
 export { ActInputError, SupersededError } from './errors.ts';
