@@ -47,4 +47,14 @@ export type Names = ReturnType<typeof names>;
  */
 export const INTENT_TAG = 'spotplane:intent';
 
+/**
+ * The worker group's `TerminationPolicies`. When the plan asks a region for fewer replicas, Auto Scaling picks
+ * which instance goes (after the purchase option above its share and the fullest zone), and its `Default` picks the
+ * one closest to its next billing hour: a ready replica launched 50 minutes ago before the pending one launched a
+ * minute ago. `NewestInstance` releases the replica that serves least (the one still booting), which is what every
+ * scale-in of the plan means: a hedge no longer needed, a replacement that lost the race (docs/DESIGN.md, "Swaps
+ * inside a region").
+ */
+export const SCALE_IN_POLICIES = ['NewestInstance'];
+
 export { LAMBDA_NAMES, type LambdaName } from './registry.ts';

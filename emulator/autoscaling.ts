@@ -34,6 +34,7 @@ import type { RegionContext } from './context.ts';
 import { paginate } from './context.ts';
 import type { Ec2Service, LocalInstance } from './ec2.ts';
 import { awsError } from './errors.ts';
+import { hash32 } from './random.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -50,6 +51,8 @@ export interface GroupOptions {
   /** Capacity Rebalancing: replace a Spot instance that gets a rebalance recommendation, by itself. */
   capacityRebalance?: boolean;
   tags?: Record<string, string>;
+  /** `TerminationPolicies`, applied in order after the purchase option and zone steps (default `['Default']`). */
+  terminationPolicies?: string[];
 }
 
 /**
@@ -76,6 +79,28 @@ const SPOT_ALLOCATION_STRATEGIES = [
   'price-capacity-optimized',
 ];
 
+const HOUR_MS = 3_600_000;
+
+/** `TerminationPolicies` Auto Scaling accepts (API Reference, UpdateAutoScalingGroup; the Lambda-function policy is not modelled). */
+const TERMINATION_POLICIES = [
+  'Default',
+  'AllocationStrategy',
+  'OldestLaunchTemplate',
+  'OldestLaunchConfiguration',
+  'ClosestToNextInstanceHour',
+  'NewestInstance',
+  'OldestInstance',
+];
+
+function checkTerminationPolicies(policies: readonly string[]): string[] {
+  for (const policy of policies) {
+    if (!TERMINATION_POLICIES.includes(policy)) {
+      throw awsError('autoscaling', 'ValidationError', `Unsupported termination policy: ${policy}`);
+    }
+  }
+  return [...policies];
+}
+
 /** The instance count a distribution puts on-demand for a desired capacity (rounding in favour of on-demand). */
 export function onDemandTarget(desired: number, d: InstancesDistribution): number {
   const base = Math.min(desired, d.onDemandBaseCapacity);
@@ -100,6 +125,7 @@ interface LocalGroup {
   instanceTypes: string[];
   distribution: InstancesDistribution;
   capacityRebalance: boolean;
+  terminationPolicies: string[];
   tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   createdTime: Date;
   members: Map<string, GroupMember>;
@@ -153,6 +179,7 @@ export class AutoScalingService {
         ...opts.distribution,
       },
       capacityRebalance: opts.capacityRebalance ?? false,
+      terminationPolicies: checkTerminationPolicies(opts.terminationPolicies ?? ['Default']),
       tags: new Map(
         Object.entries(opts.tags ?? {}).map(([k, value]) => [k, { value, propagateAtLaunch: false }]),
       ),
@@ -227,6 +254,8 @@ export class AutoScalingService {
     group.maxSize = max;
     group.distribution = distribution;
     if (input.CapacityRebalance !== undefined) group.capacityRebalance = input.CapacityRebalance;
+    if (input.TerminationPolicies !== undefined)
+      group.terminationPolicies = checkTerminationPolicies(input.TerminationPolicies);
     this.changeDesired(group, desired);
     return {};
   }
@@ -450,16 +479,55 @@ export class AutoScalingService {
   }
 
   /**
-   * Members to terminate so that `desired` remain, keeping the distribution: the kind (on-demand or Spot) above
-   * its share goes first, newest first (the default termination policy's tie-break on launch time).
+   * Members to terminate so that `desired` remain, in Auto Scaling's order for a mixed instances group
+   * ("Configure termination policies for Amazon EC2 Auto Scaling", User Guide): first the purchase option above
+   * its share (On-Demand or Spot), then, within it, the Availability Zone holding the most of them (keeping the
+   * zones balanced takes precedence over termination policies), then the group's `TerminationPolicies` in order,
+   * ties at random. `Default` ends with the instance closest to its next billing hour; the launch-template and
+   * allocation-strategy steps never decide here (one template, one allocation strategy per group). So under
+   * `Default` a ready instance may well go before the pending one beside it.
    */
   private scaleInOrder(group: LocalGroup, kept: GroupMember[]): GroupMember[] {
     const odTarget = onDemandTarget(group.desired, group.distribution);
-    const od = kept.filter((m) => m.lifecycle === 'on-demand').reverse();
-    const spot = kept.filter((m) => m.lifecycle === 'spot').reverse();
-    const excessOd = Math.max(0, od.length - odTarget);
-    const excessSpot = Math.max(0, spot.length - (group.desired - odTarget));
-    return [...od.slice(0, excessOd), ...spot.slice(0, excessSpot)].slice(0, kept.length - group.desired);
+    const now = this.ctx.clock.now().getTime();
+    const facts = new Map(
+      kept.map((m) => {
+        const instance = this.ec2.get(m.instanceId);
+        const launched = instance?.launchTime.getTime() ?? now;
+        return [m, { zone: instance?.zone ?? '', launched, draw: hash32(m.instanceId) }] as const;
+      }),
+    );
+    const fact = (m: GroupMember) => facts.get(m)!;
+    /** Each policy step as a sort key: lower goes first. */
+    const keys: Record<string, (m: GroupMember) => number> = {
+      NewestInstance: (m) => -fact(m).launched,
+      OldestInstance: (m) => fact(m).launched,
+      ClosestToNextInstanceHour: (m) => -((now - fact(m).launched) % HOUR_MS),
+      Default: (m) => -((now - fact(m).launched) % HOUR_MS),
+    };
+    const steps = group.terminationPolicies.flatMap((p) => (keys[p] ? [keys[p]] : []));
+    const order: GroupMember[] = [];
+    let left = [...kept];
+    while (left.length > group.desired) {
+      const od = left.filter((m) => m.lifecycle === 'on-demand');
+      const ofKind = od.length > odTarget ? od : left.filter((m) => m.lifecycle === 'spot');
+      const candidates = ofKind.length > 0 ? ofKind : left;
+      const perZone = new Map<string, number>();
+      for (const m of candidates) perZone.set(fact(m).zone, (perZone.get(fact(m).zone) ?? 0) + 1);
+      const most = Math.max(...perZone.values());
+      const victim = candidates
+        .filter((m) => perZone.get(fact(m).zone) === most)
+        .sort((a, b) => {
+          for (const key of steps) {
+            const d = key(a) - key(b);
+            if (d !== 0) return d;
+          }
+          return fact(a).draw - fact(b).draw;
+        })[0]!;
+      order.push(victim);
+      left = left.filter((m) => m !== victim);
+    }
+    return order;
   }
 
   private launchOne(group: LocalGroup): boolean {
@@ -708,7 +776,7 @@ export class AutoScalingService {
         }),
       ),
       CapacityRebalance: g.capacityRebalance,
-      TerminationPolicies: ['Default'],
+      TerminationPolicies: [...g.terminationPolicies],
     };
   }
 }

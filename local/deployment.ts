@@ -13,7 +13,7 @@ import { acceleratorFamily } from '../core/accelerator.ts';
 import type { Config } from '../core/config.ts';
 import { endpointGroupSettings, type StableEndpointRef } from '../core/endpoint.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
-import { INTENT_TAG, names } from '../core/naming.ts';
+import { INTENT_TAG, names, SCALE_IN_POLICIES } from '../core/naming.ts';
 import { ENDPOINT_WEIGHT } from '../core/plan/endpoints.ts';
 import {
   HUB_LAMBDAS,
@@ -223,6 +223,7 @@ export class LocalControlPlane {
         desiredCapacity: 0,
         // As the worker stack creates it: no Capacity Rebalancing, the fence tag at 0, ECS's managed tag.
         capacityRebalance: false,
+        terminationPolicies: SCALE_IN_POLICIES,
         tags: { [INTENT_TAG]: '0', AmazonECSManaged: 'true' },
       });
       here.ecs.createCluster({

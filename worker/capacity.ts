@@ -17,6 +17,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security
 import { Fn } from 'cdktn';
 import { Construct } from 'constructs';
 import { ACCELERATOR_FAMILIES, type AcceleratorFamily } from '../core/accelerator.ts';
+import { SCALE_IN_POLICIES } from '../core/naming.ts';
 import { ServiceRole, type Statement } from '../infra/iam.ts';
 import { textWithReferences } from '../infra/template-text.ts';
 
@@ -127,6 +128,7 @@ export class GpuCapacity extends Construct {
       desiredCapacity: 0,
       vpcZoneIdentifier: [...props.subnetIds],
       capacityRebalance: false,
+      terminationPolicies: SCALE_IN_POLICIES,
       healthCheckType: 'EC2',
       healthCheckGracePeriod: 300,
       defaultInstanceWarmup: 300,

@@ -1,13 +1,13 @@
 /**
  * LocalCloud's Auto Scaling beyond the contract: Capacity Rebalancing acting behind the hub's back, the
- * on-demand pool running out, and scale-in keeping the distribution.
+ * on-demand pool running out, and scale-in in AWS's order (purchase option, fullest zone, termination policy).
  */
 import { describe, expect, it } from 'vitest';
 import { launchErrorFromMessage } from '../../core/launch-status.ts';
 import { virtualClock } from '../../emulator/clock.ts';
 import { createLocalCloud } from '../../emulator/index.ts';
 
-async function region(opts: { capacityRebalance?: boolean } = {}) {
+async function region(opts: { capacityRebalance?: boolean; terminationPolicies?: string[] } = {}) {
   const clock = virtualClock('2026-11-24T10:00:00Z');
   const cloud = createLocalCloud({ clock, seed: 'asg', markets: { 'us-west-2': {} } });
   const r = cloud.region('us-west-2');
@@ -16,6 +16,7 @@ async function region(opts: { capacityRebalance?: boolean } = {}) {
     instanceTypes: ['g6.xlarge'],
     maxSize: 4,
     capacityRebalance: opts.capacityRebalance,
+    terminationPolicies: opts.terminationPolicies,
   });
   const group = async () =>
     (await r.autoScaling.describeAutoScalingGroups({ AutoScalingGroupNames: ['gpu'] }))
@@ -83,5 +84,71 @@ describe('Auto Scaling on-demand capacity (LocalCloud)', () => {
     await clock.advance(120_000);
     const left = (await group()).Instances!.map((i) => r.ec2.get(i.InstanceId!)!.lifecycle);
     expect(left).toEqual(['on-demand']);
+  });
+});
+
+describe('Auto Scaling scale-in order (LocalCloud, as the User Guide documents it)', () => {
+  /** A replica that served for 50 minutes in one zone and a replacement booting in another; then desired 1. */
+  async function readyAndPending(terminationPolicies?: string[]) {
+    const { clock, r, group } = await region({ terminationPolicies });
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 1 });
+    await clock.advance(50 * 60_000);
+    const [ready] = (await group()).Instances!.map((i) => i.InstanceId!);
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 2 });
+    await clock.advance(10_000);
+    const pending = (await group()).Instances!.map((i) => i.InstanceId!).find((id) => id !== ready)!;
+    expect(r.ec2.get(pending)!.zone).not.toBe(r.ec2.get(ready!)!.zone);
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 1 });
+    await clock.advance(120_000);
+    return { ready: r.ec2.get(ready!)!.state, pending: r.ec2.get(pending)!.state };
+  }
+
+  it('under Default, takes the instance closest to its next billing hour: the ready one, not the pending one', async () => {
+    expect(await readyAndPending()).toEqual({ ready: 'terminated', pending: 'running' });
+  });
+
+  it('under NewestInstance (as spotplane deploys the group), takes the pending one and keeps the ready one', async () => {
+    expect(await readyAndPending(['NewestInstance'])).toEqual({ ready: 'running', pending: 'terminated' });
+  });
+
+  it('keeps the zones balanced before applying the termination policy', async () => {
+    const { clock, cloud, r, group } = await region({ terminationPolicies: ['NewestInstance'] });
+    const ids = async () => (await group()).Instances!.map((i) => i.InstanceId!);
+    // Only two zones have Spot room: two instances, then a third beside one of them, then a fourth elsewhere.
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2c': 0, 'us-west-2d': 0 } });
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 2 });
+    await clock.advance(10 * 60_000);
+    const first = await ids();
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 3 });
+    await clock.advance(10 * 60_000);
+    const third = (await ids()).find((id) => !first.includes(id))!;
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2c': 5 } });
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 4 });
+    await clock.advance(10 * 60_000);
+    const before = await ids();
+    const newest = before.find((id) => ![...first, third].includes(id))!;
+    expect(r.ec2.get(newest)!.zone).toBe('us-west-2c');
+
+    await r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 3 });
+    await clock.advance(120_000);
+
+    // The newest of the fullest zone, not the newest of the group.
+    expect(before.filter((id) => r.ec2.get(id)!.state === 'terminated')).toEqual([third]);
+  });
+
+  it('reports its termination policies and refuses an unknown one, naming it', async () => {
+    const { r, group } = await region({ terminationPolicies: ['NewestInstance'] });
+    expect((await group()).TerminationPolicies).toEqual(['NewestInstance']);
+    await expect(
+      r.autoScaling.updateAutoScalingGroup({
+        AutoScalingGroupName: 'gpu',
+        TerminationPolicies: ['Youngest'],
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('Youngest') });
+    await r.autoScaling.updateAutoScalingGroup({
+      AutoScalingGroupName: 'gpu',
+      TerminationPolicies: ['Default'],
+    });
+    expect((await group()).TerminationPolicies).toEqual(['Default']);
   });
 });

@@ -544,6 +544,8 @@ describe('workers', () => {
       expect(asg?.name).toBe(n.autoScalingGroup);
       // With it, Auto Scaling would replace the serving instance on a mere recommendation: the hub decides moves.
       expect(asg?.capacity_rebalance).toBe(false);
+      // Under Default, a scale-in takes the instance closest to its next billing hour: often a ready replica.
+      expect(asg?.termination_policies).toEqual(['NewestInstance']);
       const policy = asg?.mixed_instances_policy;
       expect(policy.launch_template.override.map((o: TfJson) => o.instance_type)).toEqual(
         fx.config.instanceTypes,
