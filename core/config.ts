@@ -250,6 +250,16 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
+/**
+ * The worker group's `MaxSize`: the most one region can be asked for. A region never holds more than the whole
+ * fleet (target + spare replicas), and each of them may have its make-before-break replacement booting beside it.
+ * Auto Scaling refuses a desired capacity above `MaxSize` (ValidationError), so a bound below what the plan asks
+ * would keep the region from launching at all.
+ */
+export function groupMaxSize(config: Pick<Config, 'targetCapacity' | 'spareCapacity'>): number {
+  return 2 * (config.targetCapacity + config.spareCapacity);
+}
+
 /** Turns zod issues into one line per bad field: `workerRegions.1: must be one of: ...`. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceleratorFamily } from '../core/accelerator.ts';
-import type { Config } from '../core/config.ts';
+import { type Config, groupMaxSize } from '../core/config.ts';
 import { endpointGroupSettings, type StableEndpointRef } from '../core/endpoint.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
 import { INTENT_TAG, names, SCALE_IN_POLICIES } from '../core/naming.ts';
@@ -219,7 +219,7 @@ export class LocalControlPlane {
         name: n.autoScalingGroup,
         instanceTypes: config.instanceTypes,
         minSize: 0,
-        maxSize: config.targetCapacity * 2,
+        maxSize: groupMaxSize(config),
         desiredCapacity: 0,
         // As the worker stack creates it: no Capacity Rebalancing, the fence tag at 0, ECS's managed tag.
         capacityRebalance: false,

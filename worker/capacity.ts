@@ -41,8 +41,8 @@ export interface GpuCapacityProps {
   instanceTypes: readonly string[];
   /** Chooses the AMI: the ECS GPU-optimized AMI for NVIDIA, the ECS Neuron AMI for Inferentia / Trainium. */
   family: AcceleratorFamily;
-  /** Instances wanted at once; the group may grow a little above it while rebalancing. */
-  targetCapacity: number;
+  /** The group's `MaxSize` (`groupMaxSize`: the whole fleet, each replica with its replacement). */
+  maxSize: number;
   userData: string;
   /** What the on-instance agent may do (its checkpoint prefix only). */
   agentStatements: readonly Statement[];
@@ -123,8 +123,7 @@ export class GpuCapacity extends Construct {
       provider,
       name: props.asgName,
       minSize: 0,
-      // Headroom for make-before-break replacement.
-      maxSize: props.targetCapacity * 2,
+      maxSize: props.maxSize,
       desiredCapacity: 0,
       vpcZoneIdentifier: [...props.subnetIds],
       capacityRebalance: false,

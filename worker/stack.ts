@@ -6,7 +6,7 @@ import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-i
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import { acceleratorFamily } from '../core/accelerator.ts';
-import type { Config } from '../core/config.ts';
+import { type Config, groupMaxSize } from '../core/config.ts';
 import { type Names, names } from '../core/naming.ts';
 import { WORKLOAD_CONTAINER, workload } from '../core/workload.ts';
 import { arns, checkpointBucketName } from '../infra/arns.ts';
@@ -106,7 +106,7 @@ export class WorkerStack extends TerraformStack {
       subnetIds: network.subnetIds,
       instanceTypes: config.instanceTypes,
       family: acceleratorFamily(config.instanceTypes),
-      targetCapacity: config.targetCapacity,
+      maxSize: groupMaxSize(config),
       userData: userDataScript({
         clusterName: n.ecsCluster,
         bucketName,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_ENV, ConfigError, configFromEnv, configWarnings, parseConfig } from '../../core/config.ts';
+import {
+  CONFIG_ENV,
+  ConfigError,
+  configFromEnv,
+  configWarnings,
+  groupMaxSize,
+  parseConfig,
+} from '../../core/config.ts';
 
 describe('parseConfig', () => {
   it('fills in defaults for an empty document', () => {
@@ -208,5 +215,26 @@ describe('parseConfig: the endpoint and the workload', () => {
     expect(() => parseConfig({ instanceTypes: ['c7i.xlarge'] })).toThrowError(
       /instanceTypes: c7i\.xlarge is not an accelerator instance type/,
     );
+  });
+});
+
+describe("groupMaxSize (the worker group's MaxSize)", () => {
+  it.each([
+    // target, spare, maxPerRegion -> MaxSize: the whole fleet in one region, each replica with its replacement
+    [1, 0, undefined, 2],
+    [1, 2, undefined, 6],
+    [3, 0, 1, 6],
+    [10, 5, 10, 30],
+  ])('target %i + spare %i (maxPerRegion %s) -> %i', (targetCapacity, spareCapacity, maxPerRegion, size) => {
+    const config = parseConfig({
+      hubRegion: 'us-east-1',
+      workerRegions: ['us-west-2', 'eu-west-1', 'us-east-2'],
+      targetCapacity,
+      spareCapacity,
+      ...(maxPerRegion === undefined ? {} : { maxPerRegion }),
+    });
+    expect(groupMaxSize(config)).toBe(size);
+    // Never below what the plan may ask one region for: maxPerRegion replicas plus their replacements.
+    expect(groupMaxSize(config)).toBeGreaterThanOrEqual(2 * config.maxPerRegion);
   });
 });

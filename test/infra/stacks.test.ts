@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.ts';
+import { groupMaxSize, parseConfig } from '../../core/config.ts';
 import { HUB_SOURCE } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import { DEFAULT_NEURON_IMAGE, workload } from '../../core/workload.ts';
@@ -546,6 +546,7 @@ describe('workers', () => {
       expect(asg?.capacity_rebalance).toBe(false);
       // Under Default, a scale-in takes the instance closest to its next billing hour: often a ready replica.
       expect(asg?.termination_policies).toEqual(['NewestInstance']);
+      expect(asg?.max_size).toBe(groupMaxSize(fx.config));
       const policy = asg?.mixed_instances_policy;
       expect(policy.launch_template.override.map((o: TfJson) => o.instance_type)).toEqual(
         fx.config.instanceTypes,

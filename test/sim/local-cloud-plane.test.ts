@@ -76,6 +76,25 @@ describe('spotplane on LocalCloud under the simulator', () => {
   }, 240_000);
 });
 
+describe('a fleet in one region', () => {
+  it('runs the target and every spare there (the group may hold the whole fleet, not 2 x the target)', async () => {
+    const trace = scenarioTrace({
+      start: new Date(T0),
+      durationMs: HOUR,
+      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+    });
+    const plane = await startLocalCloudPlane(
+      trace,
+      { targetCapacity: 1, spareCapacity: 2 },
+      { launchTiming: FAST_LAUNCH },
+    );
+    const timeline = await runSpotplane(trace, plane, { targetCapacity: 1 });
+    expect(plane.desiredCapacity()).toEqual({ 'us-west-2': 3 });
+    expect(plane.instances().filter((i) => i.state === 'running' && i.healthy)).toHaveLength(3);
+    expect(accountRun(trace, timeline).availability).toBeGreaterThan(0.9);
+  });
+});
+
 describe('--on-demand-fallback', () => {
   /** Two regions, neither with Spot capacity for the whole run. */
   const drySpot = (): Trace => {
