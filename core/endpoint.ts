@@ -9,6 +9,8 @@ export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
 /** Health checks every 10 s, 3 in a row: a new replica takes traffic ~30 s after it serves. */
 export const ENDPOINT_HEALTH_INTERVAL_SECONDS = 10;
 export const ENDPOINT_HEALTH_THRESHOLD = 3;
+/** Endpoints one endpoint group holds (Global Accelerator quotas; AddEndpoints beyond it: LimitExceededException). */
+export const MAX_ENDPOINTS_PER_GROUP = 10;
 
 /** Hub Lambda environment: the endpoint group ARN per worker region (JSON object), and the stable URL. */
 export const ENDPOINT_GROUPS_ENV = 'ENDPOINT_GROUPS';

@@ -6,6 +6,7 @@
  * only after a drain period. `plan` calls it (docs/DESIGN.md, "Endpoint actions in the hub's plan").
  */
 import { z } from 'zod';
+import { MAX_ENDPOINTS_PER_GROUP } from '../endpoint.ts';
 import type { RegionObservation } from './types.ts';
 
 /** New connections stop at weight 0; requests in flight get this long before the endpoint is removed. */
@@ -108,9 +109,11 @@ export function endpointActions(input: EndpointInput): {
       continue;
     }
     const ids = new Set(group.endpoints.map((e) => e.id));
+    // What the group has room for: the rest waits for a drained endpoint to leave (routedRegions counts it ready).
     const add = observed.instances
       .filter((i) => serving.has(i.instance_id) && !ids.has(i.instance_id))
-      .map((i) => i.instance_id);
+      .map((i) => i.instance_id)
+      .slice(0, Math.max(0, MAX_ENDPOINTS_PER_GROUP - group.endpoints.length));
     if (add.length > 0) {
       actions.push({
         kind: 'endpoint-add',
@@ -174,6 +177,12 @@ export function endpointActions(input: EndpointInput): {
  * move completes, and the old region is released, only after clients can reach the new replicas
  * (make-before-break at the traffic level). Unchanged when the endpoint is not observed this cycle.
  *
+ * Except in a full endpoint group (`MAX_ENDPOINTS_PER_GROUP`): there a ready instance cannot be registered until an
+ * endpoint leaves, and the one that should leave is what it replaces, released only once the new one counts as
+ * ready. Waiting for the route would wait forever (a region of 10 swapping an on-demand replica for Spot kept
+ * both, paying on-demand), so there the instance counts as ready when it serves: that one swap is
+ * break-before-make at the traffic level, with the group's other endpoints carrying the traffic.
+ *
  * @example
  * routedRegions(regions, { ok: true, groups }).get('us-west-2'); // instances[i].ready false until GA says HEALTHY
  */
@@ -187,6 +196,13 @@ export function routedRegions(
       g.endpoints.filter((e) => e.weight > 0 && e.health === 'HEALTHY').map((e) => `${g.region}/${e.id}`),
     ),
   );
+  const full = new Map(
+    endpoints.groups
+      .filter((g) => g.endpoints.length >= MAX_ENDPOINTS_PER_GROUP)
+      .map((g) => [g.region, new Set(g.endpoints.map((e) => e.id))]),
+  );
+  const countsReady = (region: string, id: string) =>
+    routed.has(`${region}/${id}`) || (full.has(region) && !full.get(region)!.has(id));
   const out = new Map<string, RegionObservation>();
   for (const [name, r] of regions) {
     out.set(
@@ -196,7 +212,7 @@ export function routedRegions(
             ...r,
             instances: r.instances.map((i) => ({
               ...i,
-              ready: i.ready && routed.has(`${name}/${i.instance_id}`),
+              ready: i.ready && countsReady(name, i.instance_id),
             })),
           }
         : r,

@@ -191,3 +191,65 @@ describe('endpointActions (the endpoint as plan actions)', () => {
     expect(routedRegions(regions, { ok: false, error: 'ThrottlingException' })).toBe(regions);
   });
 });
+
+describe('a full endpoint group (10 endpoints, the Global Accelerator quota)', () => {
+  const ten = Array.from({ length: 10 }, (_, i) => `i-${i}`);
+
+  it('registers only what the group has room for, never a call AWS would refuse', () => {
+    const regions = [
+      seen(
+        'us-west-2',
+        [...ten, 'i-new', 'i-newer'].map((id) => instance(id)),
+      ),
+    ];
+    const nine = run({
+      groups: [
+        group(
+          'us-west-2',
+          ten.slice(0, 9).map((id) => ep(id)),
+        ),
+      ],
+      regions,
+      wanted: ['us-west-2'],
+    });
+    expect(nine.actions).toEqual([expect.objectContaining({ kind: 'endpoint-add', instance_ids: ['i-9'] })]);
+    const full = run({
+      groups: [
+        group(
+          'us-west-2',
+          ten.map((id) => ep(id)),
+        ),
+      ],
+      regions,
+      wanted: ['us-west-2'],
+    });
+    expect(full.actions).toEqual([]);
+  });
+
+  it('counts a serving replica it cannot register as ready, so the one it replaces can go (no deadlock)', () => {
+    // Ten on-demand replicas behind the accelerator; a Spot replacement for one of them is ready.
+    const replicas = [...ten.map((id) => instance(id, { lifecycle: 'on-demand' })), instance('i-spot')];
+    const regions = new Map([['us-west-2', seen('us-west-2', replicas)]]);
+    const readyOf = (groups: ReturnType<typeof group>[]) => {
+      const got = routedRegions(regions, { ok: true, groups }).get('us-west-2');
+      return got?.ok ? got.instances.find((i) => i.instance_id === 'i-spot')?.ready : undefined;
+    };
+    expect(
+      readyOf([
+        group(
+          'us-west-2',
+          ten.map((id) => ep(id)),
+        ),
+      ]),
+    ).toBe(true);
+    // With room left it waits for the route, as everywhere else.
+    expect(
+      readyOf([
+        group(
+          'us-west-2',
+          ten.slice(1).map((id) => ep(id)),
+        ),
+      ]),
+    ).toBe(false);
+  });
+});
