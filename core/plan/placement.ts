@@ -10,7 +10,7 @@ import type { Lifecycle } from '../messages.ts';
 import { type PriceLookup, type Ranking, rankRegions } from '../ranking/rank.ts';
 import { shouldRebalance } from '../ranking/rebalance.ts';
 import { chooseFleetPlacement, isFleet } from './fleet.ts';
-import { after, isExcluded, NONE, readyCount, seen, standingCount, total } from './memory.ts';
+import { after, isExcluded, NONE, readyCount, running, seen, standingCount, total } from './memory.ts';
 import { REBALANCE_CHECK_SECONDS } from './timing.ts';
 import type { Desired, Market, Memory, Placement, RegionObservation, Spec } from './types.ts';
 
@@ -214,6 +214,10 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
     if (elective.to && elective.to.region !== home.region) {
       move = { from: home.region, to: elective.to.region, reason: elective.reason, started_at: isoUtc(now) };
       home = elective.to;
+    } else if (elective.to && elective.to.lifecycle !== home.lifecycle) {
+      // Back to Spot where the on-demand replica runs: a swap in place (the on-demand one stays until Spot is
+      // ready, below). Ignoring it kept a one-region deployment on on-demand for good once Spot was back.
+      home = elective.to;
     }
   }
   if (move && move.from === home?.region) move = null;
@@ -222,6 +226,16 @@ export function choosePlacement(input: PlacementInput): PlacementResult {
   let lastMove = memory.last_move;
   if (home) {
     desired[home.region] = desiredFor(home.lifecycle, want);
+    const there = regions.get(home.region);
+    if (home.lifecycle === 'spot' && seen(there)) {
+      // A swap in place: ready on-demand replicas keep serving until as many Spot ones are ready. Auto Scaling
+      // replaces nothing when only the split changes, so the request holds both, then drops the on-demand ones
+      // (its scale-in takes the purchase option above its share).
+      const spot = running(there, memory, 'spot').ready;
+      const onDemand = running(there, memory, 'on-demand').ready;
+      if (spot < want && onDemand > 0)
+        desired[home.region] = { spot: want, on_demand: Math.min(onDemand, want - spot) };
+    }
     if (move) {
       const target = regions.get(move.to);
       const source = regions.get(move.from);

@@ -125,6 +125,37 @@ describe('--on-demand-fallback', () => {
     expect(without.healthy).toEqual([]);
     expect(without.instances.filter((i) => i.lifecycle === 'on-demand')).toEqual([]);
   });
+
+  it('goes back to Spot in the same region once Spot is back, without a gap (one region, one replica)', async () => {
+    const base = scenarioTrace({
+      start: new Date(T0),
+      durationMs: 3 * HOUR,
+      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+    });
+    // No Spot capacity for the first hour.
+    const trace: Trace = {
+      ...base,
+      regions: base.regions.map((r) => ({
+        ...r,
+        capacityAvailable: [
+          { at: T0, value: false },
+          { at: T0 + HOUR, value: true },
+        ],
+      })),
+    };
+    const plane = await startLocalCloudPlane(
+      trace,
+      { onDemandFallback: true },
+      { launchTiming: FAST_LAUNCH },
+    );
+    const timeline = await runSpotplane(trace, plane);
+    const live = plane.instances().filter((i) => i.state === 'running');
+    expect(live.map((i) => i.lifecycle)).toEqual(['spot']);
+    const report = accountRun(trace, timeline);
+    // Make-before-break: the on-demand replica served until the Spot one was ready.
+    expect(report.maxGapS).toBe(0);
+    expect(report.spotShare).toBeGreaterThan(0.5);
+  });
 });
 
 describe('simulatedConfig', () => {

@@ -190,6 +190,42 @@ describe('choosePlacement', () => {
     expect(out.memory.checks.revert_at).toBe(at(900));
   });
 
+  it('goes back to Spot in the region where on-demand runs: a swap in place, on-demand kept until Spot is ready', () => {
+    const onDemand = instance({ lifecycle: 'on-demand' });
+    const m = memory({
+      home: { region: 'us-west-2', lifecycle: 'on-demand' },
+      regions: { 'us-west-2': request({ desired: { spot: 0, on_demand: 1 } }) },
+      checks: { rebalance_at: null, revert_at: at(-1) },
+    });
+    const first = choosePlacement(
+      input({ memory: m, regions: regionMap(region('us-west-2', { instances: [onDemand] })) }),
+    );
+    expect(first.memory.home).toEqual({ region: 'us-west-2', lifecycle: 'spot' });
+    expect(first.memory.move).toBeNull();
+    expect(first.desired?.['us-west-2']).toEqual({ spot: 1, on_demand: 1 });
+
+    // The Spot replica is booting: the on-demand one still serves and stays in the request.
+    const booting = instance({ ready: false, state: 'pending', task_status: null, health: null });
+    const second = choosePlacement(
+      input({
+        memory: first.memory,
+        regions: regionMap(region('us-west-2', { instances: [onDemand, booting] })),
+      }),
+    );
+    expect(second.desired?.['us-west-2']).toEqual({ spot: 1, on_demand: 1 });
+
+    // Ready: the on-demand replica is released.
+    const ready = { ...booting, ready: true, state: 'running', task_status: 'RUNNING', health: 'HEALTHY' };
+    const third = choosePlacement(
+      input({
+        memory: second.memory,
+        regions: regionMap(region('us-west-2', { instances: [onDemand, ready] })),
+      }),
+    );
+    expect(third.desired?.['us-west-2']).toEqual(ONE);
+    expect(third.memory.home).toEqual({ region: 'us-west-2', lifecycle: 'spot' });
+  });
+
   it('rebalances to a region cheaper by rebalanceMinSavings when the hourly check falls due', () => {
     const m = memory({
       home: { region: 'us-west-2', lifecycle: 'spot' },
