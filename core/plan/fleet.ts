@@ -29,7 +29,7 @@ export const coldStartSeconds = (config: Config): number => BOOT_SECONDS + confi
 
 /**
  * The capacity events of this cycle (interruption warnings absorbed as doomed instances, failed scaling
- * activities) added to the remembered ones.
+ * activities while the region's request asked for Spot) added to the remembered ones.
  */
 export function capacityHistory(
   memory: Memory,
@@ -41,9 +41,10 @@ export function capacityHistory(
   for (const d of memory.doomed) {
     const at = Date.parse(d.at);
     const observed = regions.get(d.region);
-    const zone = seen(observed)
-      ? (observed.instances.find((i) => i.instance_id === d.instance_id)?.availability_zone ?? null)
-      : null;
+    const lost = seen(observed) ? observed.instances.find((i) => i.instance_id === d.instance_id) : undefined;
+    // Spot capacity risk comes from Spot replicas; an on-demand one lost (a person, a worker's clean-up) is no sign.
+    if (lost?.lifecycle === 'on-demand') continue;
+    const zone = lost?.availability_zone ?? null;
     // A doomed instance stays in memory for up to an hour, and is absorbed again every cycle: once it has gone
     // from what Observe sees, its zone reads unknown, and a second event (same loss, no zone) would count the
     // loss twice. The loss remembered with its zone stands.
@@ -58,6 +59,9 @@ export function capacityHistory(
   }
   for (const observed of regions.values()) {
     if (!seen(observed)) continue;
+    // A region asked for on-demand only failed an on-demand launch: that says nothing of its Spot capacity.
+    // Counted as Spot risk, a fleet kept retrying on-demand that would not fit and never went back to Spot.
+    if (memory.regions[observed.region]?.desired.spot === 0) continue;
     for (const f of observed.failures) {
       fresh.push({ at: Date.parse(f.at), region: observed.region, zone: null, kind: 'launch_failed' });
     }

@@ -89,7 +89,8 @@ function regionLost(
   }
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];
-  const serving = wanted !== undefined && total(wanted.desired) > 0;
+  // An on-demand replica lost is replaced like any other, but it says nothing of the region's Spot capacity.
+  const serving = wanted !== undefined && total(wanted.desired) > 0 && instance?.lifecycle !== 'on-demand';
   return {
     ...memory,
     doomed,

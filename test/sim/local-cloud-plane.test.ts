@@ -96,6 +96,25 @@ describe('a fleet in one region', () => {
 });
 
 describe('--on-demand-fallback', () => {
+  /** One region with no Spot capacity for the first hour. */
+  const droughtThenSpot = (durationMs: number): Trace => {
+    const base = scenarioTrace({
+      start: new Date(T0),
+      durationMs,
+      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+    });
+    return {
+      ...base,
+      regions: base.regions.map((r) => ({
+        ...r,
+        capacityAvailable: [
+          { at: T0, value: false },
+          { at: T0 + HOUR, value: true },
+        ],
+      })),
+    };
+  };
+
   /** Two regions, neither with Spot capacity for the whole run. */
   const drySpot = (): Trace => {
     const trace = scenarioTrace({
@@ -126,23 +145,22 @@ describe('--on-demand-fallback', () => {
     expect(without.instances.filter((i) => i.lifecycle === 'on-demand')).toEqual([]);
   });
 
+  it('takes a fleet the on-demand capacity cannot hold back to Spot once Spot is back', async () => {
+    // LocalCloud's on-demand pool holds 8 instances a region: 10 on-demand never fit, and each failed fallback
+    // is cleaned up by the worker. Those on-demand failures and losses must not count against the region's Spot.
+    const trace = droughtThenSpot(3 * HOUR);
+    const plane = await startLocalCloudPlane(
+      trace,
+      { targetCapacity: 10, onDemandFallback: true },
+      { launchTiming: FAST_LAUNCH },
+    );
+    await runSpotplane(trace, plane, { targetCapacity: 10 });
+    const live = plane.instances().filter((i) => i.state === 'running' && i.healthy);
+    expect(live.filter((i) => i.lifecycle === 'spot')).toHaveLength(10);
+  }, 120_000);
+
   it('goes back to Spot in the same region once Spot is back, without a gap (one region, one replica)', async () => {
-    const base = scenarioTrace({
-      start: new Date(T0),
-      durationMs: 3 * HOUR,
-      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
-    });
-    // No Spot capacity for the first hour.
-    const trace: Trace = {
-      ...base,
-      regions: base.regions.map((r) => ({
-        ...r,
-        capacityAvailable: [
-          { at: T0, value: false },
-          { at: T0 + HOUR, value: true },
-        ],
-      })),
-    };
+    const trace = droughtThenSpot(3 * HOUR);
     const plane = await startLocalCloudPlane(
       trace,
       { onDemandFallback: true },

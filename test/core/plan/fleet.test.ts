@@ -248,6 +248,32 @@ describe('fleet placement in the planner', () => {
     ]);
   });
 
+  it('takes no Spot risk from a lost on-demand replica', () => {
+    const lost = instance({ ...zone('us-west-2'), lifecycle: 'on-demand', ready: true });
+    const doomed = [
+      { instance_id: lost.instance_id, region: 'us-west-2', reason: 'InstanceTerminated', at: at(-5) },
+    ];
+    expect(
+      capacityHistory(memory({ doomed }), seenRegions(region('us-west-2', { instances: [lost] })), NOW),
+    ).toEqual([]);
+  });
+
+  it('takes no Spot risk from a region asked for on-demand only (its failed launches were on-demand)', () => {
+    const failures = [
+      { at: at(-30), code: 'InsufficientInstanceCapacity', message: 'no on-demand capacity' },
+    ];
+    const asked = (desired: { spot: number; on_demand: number }) =>
+      capacityHistory(
+        memory({ regions: { 'us-west-2': request({ desired }) } }),
+        seenRegions(region('us-west-2', { failures })),
+        NOW,
+      );
+    expect(asked({ spot: 0, on_demand: 10 })).toEqual([]);
+    expect(asked({ spot: 2, on_demand: 1 })).toEqual([
+      { at: Date.parse(at(-30)), region: 'us-west-2', zone: null, kind: 'launch_failed' },
+    ]);
+  });
+
   it('reports RUNNING once the target is ready over all regions, with the spare count', () => {
     const regions = [
       region('us-east-1', { instances: [instance(zone('us-east-1'))] }),

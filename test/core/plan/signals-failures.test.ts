@@ -177,6 +177,23 @@ describe('absorbSignals', () => {
     expect(doomedBy('InstanceTerminated', serving.instance_id, replacing)).toEqual([serving.instance_id]);
   });
 
+  it('a lost on-demand replica is replaced, but does not exclude its region from Spot', () => {
+    const onDemand = instance({ instance_id: 'i-od', lifecycle: 'on-demand' });
+    const asked = memory({
+      home: { region: 'us-west-2', lifecycle: 'on-demand' },
+      regions: { 'us-west-2': request({ intent: 4, desired: { spot: 0, on_demand: 1 } }) },
+    });
+    const out = absorbSignals(
+      asked,
+      [signal({ instance_id: 'i-od', reason: 'InstanceTerminated' })],
+      regionMap(region('us-west-2', { instances: [onDemand] })),
+      NOW,
+      config,
+    );
+    expect(out.doomed.map((d) => d.instance_id)).toEqual(['i-od']);
+    expect(out.exclusions).toEqual([]);
+  });
+
   it('believes a warning from a region it cannot see this cycle', () => {
     const out = absorbSignals(
       base,
