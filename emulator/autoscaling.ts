@@ -498,12 +498,13 @@ export class AutoScalingService {
       }),
     );
     const fact = (m: GroupMember) => facts.get(m)!;
+    const closestToNextHour = (m: GroupMember) => -((now - fact(m).launched) % HOUR_MS);
     /** Each policy step as a sort key: lower goes first. */
     const keys: Record<string, (m: GroupMember) => number> = {
       NewestInstance: (m) => -fact(m).launched,
       OldestInstance: (m) => fact(m).launched,
-      ClosestToNextInstanceHour: (m) => -((now - fact(m).launched) % HOUR_MS),
-      Default: (m) => -((now - fact(m).launched) % HOUR_MS),
+      ClosestToNextInstanceHour: closestToNextHour,
+      Default: closestToNextHour,
     };
     const steps = group.terminationPolicies.flatMap((p) => (keys[p] ? [keys[p]] : []));
     const order: GroupMember[] = [];

@@ -202,7 +202,7 @@ export function routedRegions(
       .map((g) => [g.region, new Set(g.endpoints.map((e) => e.id))]),
   );
   const countsReady = (region: string, id: string) =>
-    routed.has(`${region}/${id}`) || (full.has(region) && !full.get(region)!.has(id));
+    routed.has(`${region}/${id}`) || full.get(region)?.has(id) === false;
   const out = new Map<string, RegionObservation>();
   for (const [name, r] of regions) {
     out.set(

@@ -89,15 +89,17 @@ function regionLost(
   }
   const doomed = [...memory.doomed, { instance_id: signal.instance_id, region, reason, at: isoUtc(now) }];
   const wanted = memory.regions[region];
+  const serving = wanted !== undefined && total(wanted.desired) > 0;
   // An on-demand replica lost is replaced like any other, but it says nothing of the region's Spot capacity.
-  const serving = wanted !== undefined && total(wanted.desired) > 0 && instance?.lifecycle !== 'on-demand';
+  const spotLoss = instance?.lifecycle !== 'on-demand';
   return {
     ...memory,
     doomed,
-    // Where we want capacity, a loss makes the region ineligible for a while (it is where Spot just failed).
-    exclusions: serving
-      ? withExclusion(memory.exclusions, region, reason, now, config.exclusionTtlSeconds)
-      : memory.exclusions,
+    // Where we want capacity, a Spot loss makes the region ineligible for a while (it is where Spot just failed).
+    exclusions:
+      serving && spotLoss
+        ? withExclusion(memory.exclusions, region, reason, now, config.exclusionTtlSeconds)
+        : memory.exclusions,
   };
 }
 
