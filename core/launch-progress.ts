@@ -30,7 +30,17 @@ export type LaunchProgress =
   | { state: 'WAIT'; progress: LaunchProgressCounts }
   /** Start `run_count` tasks now: free registered instances are there for them. */
   | { state: 'PLACE'; run_count: number; progress: LaunchProgressCounts }
-  | { state: 'FAILED'; error: LaunchError | 'TaskStopped'; cause: string; progress: LaunchProgressCounts };
+  /**
+   * The launch is over. `keep`: instances of the group to keep (its desired capacity from now on), those that did
+   * launch when a scaling activity failed for the rest; 0 = clean up the region.
+   */
+  | {
+      state: 'FAILED';
+      error: LaunchError | 'TaskStopped';
+      cause: string;
+      keep: number;
+      progress: LaunchProgressCounts;
+    };
 
 export interface ContainerInstanceView {
   status: string;
@@ -66,6 +76,9 @@ export interface LaunchObservation {
   /** spotplane's tasks: live ones and those stopped recently. */
   tasks: readonly TaskView[];
 }
+
+/** Group lifecycle states of an instance that launched and is not leaving (Auto Scaling User Guide, "Instance lifecycle"). */
+const HELD = /^(Pending|InService)/;
 
 /** Stop codes meaning the workload itself failed (not spotplane or EC2 taking the instance away). */
 const WORKLOAD_FAILED = new Set(['EssentialContainerExited', 'TaskFailedToStart']);
@@ -110,6 +123,7 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       state: 'FAILED',
       error: 'TaskStopped',
       cause: `The task stopped before it became healthy: ${exited.stopCode}${exited.stoppedReason ? ` (${exited.stoppedReason})` : ''}`,
+      keep: 0,
       progress: counts('health'),
     };
   }
@@ -120,7 +134,18 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       since: o.since,
     });
     if (status.state === 'FAILED') {
-      return { state: 'FAILED', error: status.error, cause: status.cause, progress: counts('instances') };
+      // A failed scaling activity is about the instances that did not launch: those that did (and the replicas
+      // that served here before) stay, and the hub places the rest elsewhere. Cleaning up the whole region threw
+      // them away: a region with room for 2 of 3 replicas served none, and a fleet's serving replicas there went
+      // with the failed third.
+      const held = o.asg.instances.filter((i) => HELD.test(i.lifecycleState)).length;
+      return {
+        state: 'FAILED',
+        error: status.error,
+        cause: status.cause,
+        keep: Math.min(held, o.want),
+        progress: counts('instances'),
+      };
     }
   }
   if (live.length >= o.want) return { state: 'WAIT', progress: counts('health') };

@@ -136,13 +136,15 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
     states.get(region)!.maxRoom - get(a.spot, region) - get(a.onDemand, region);
 
   // 1. Keep what runs where it runs: no move without a reason (partial failover). An excluded region takes no new
-  //    replica, and its launches in flight are called off, but the replicas serving there stay: its loss moved only
-  //    the replica it took, and its risk (lambda) already buys the hedge that covers the next one.
+  //    replica, and after a loss its launches in flight are called off, but the replicas serving there stay: its
+  //    loss moved only the replica it took, and its risk (lambda) already buys the hedge that covers the next one.
+  //    After a failed launch the instances that did launch stay too: the failure was about the others (a region
+  //    with room for 2 of 3 replicas serves 2).
   const alloc: Alloc = { spot: new Map(), onDemand: new Map() };
   for (const s of states.values()) {
     const r = s.input;
-    const excluded = r.known && r.excludedUntil !== null && r.excludedUntil > now;
-    const spot = r.running.spot.ready + (excluded ? 0 : r.running.spot.pending);
+    const callOff = r.known && r.excludedUntil !== null && r.excludedUntil > now && !r.excludedForLaunches;
+    const spot = r.running.spot.ready + (callOff ? 0 : r.running.spot.pending);
     if (spot > 0) alloc.spot.set(r.region, Math.min(spot, s.maxRoom));
     const onDemand = r.running.onDemand.ready + r.running.onDemand.pending;
     if (onDemand > 0) alloc.onDemand.set(r.region, onDemand);

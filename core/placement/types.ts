@@ -23,6 +23,11 @@ export interface RegionInput {
   known: boolean;
   /** Epoch ms until which the region takes no new replica (an exclusion); null when not excluded. */
   excludedUntil: number | null;
+  /**
+   * The exclusion is only for launches that failed there (a scaling activity's error), not for a loss: the
+   * replicas that did launch are on their way and stay. Absent or false: its launches in flight are called off.
+   */
+  excludedForLaunches?: boolean;
   /** Spot placement score (1-10); null when unknown. */
   score: number | null;
   /** Spot price per instance type in each zone, USD per hour (zones or types without a price left out). */

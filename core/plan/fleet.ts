@@ -8,15 +8,16 @@
  */
 import { isoUtc } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { LAUNCH_ERRORS } from '../launch-status.ts';
 import type { Lifecycle } from '../messages.ts';
 import { onDemandPrices } from '../placement/on-demand.ts';
 import { placeFleet } from '../placement/place.ts';
 import { recordCapacityEvents } from '../placement/risk.ts';
-import type { CapacityEvent, RegionInput } from '../placement/types.ts';
+import type { CapacityEvent, RegionInput, RunningCount } from '../placement/types.ts';
 import { activeExclusions } from '../ranking/exclusions.ts';
 import { NONE, readyCount, running, seen, total } from './memory.ts';
 import type { PlacementInput, PlacementResult } from './placement.ts';
-import type { Desired, Memory, RegionObservation } from './types.ts';
+import type { Desired, Memory, RegionObservation, SeenRegion } from './types.ts';
 
 /** GPU instances boot in one to two minutes (`core/launch-budget.ts`); the image pull comes on top. */
 const BOOT_SECONDS = 120;
@@ -76,21 +77,49 @@ export function regionInput(region: string, input: PlacementInput, memory: Memor
   const exclusion = activeExclusions(memory.exclusions, now).get(region);
   const price = market.prices[region] ?? null;
   const last = memory.regions[region]?.desired ?? NONE;
+  // Every exclusion in force there comes from a failed launch (its reason a scaling activity's error code).
+  const failedLaunchesOnly = memory.exclusions
+    .filter((e) => e.region === region && Date.parse(e.until) > now.getTime())
+    .every((e) => (LAUNCH_ERRORS as readonly string[]).includes(e.reason));
+  const excludedForLaunches = exclusion !== undefined && failedLaunchesOnly;
+  let spot = seen(observed) ? running(observed, memory, 'spot') : null;
+  if (spot && seen(observed) && excludedForLaunches) spot = launchedSpot(observed, spot, memory, region);
   return {
     region,
     known: seen(observed),
     excludedUntil: exclusion ? Date.parse(exclusion.until) : null,
+    excludedForLaunches,
     score: market.scores?.[region] ?? null,
     // The market item keeps each region's cheapest Spot price over its zones and types (Observe's lookup).
     zones: price === null ? [] : [{ zone: region, spotPrices: { cheapest: price } }],
     onDemandPrices: onDemandPrices(region, config.instanceTypes),
     running: observed
-      ? seen(observed)
-        ? { spot: running(observed, memory, 'spot'), onDemand: running(observed, memory, 'on-demand') }
+      ? seen(observed) && spot
+        ? { spot, onDemand: running(observed, memory, 'on-demand') }
         : // Unseen this cycle: what was last asked there stands (the policy leaves it as it is).
           { spot: { ready: last.spot, pending: 0 }, onDemand: { ready: last.on_demand, pending: 0 } }
       : { spot: { ready: 0, pending: 0 }, onDemand: { ready: 0, pending: 0 } },
   };
+}
+
+/**
+ * The Spot replicas a region holds after a launch there failed: the group lists every instance that launched (the
+ * worker keeps them, LaunchInstance's ShrinkToLaunched) before DescribeInstances shows it (EC2 API Reference,
+ * "Eventual consistency in the Amazon EC2 API"). Reading only what DescribeInstances listed, the plan asked a
+ * region holding 2 launched replicas for 1, and its worker terminated the other. Never more than the plan's latest
+ * request there.
+ */
+function launchedSpot(
+  observed: SeenRegion,
+  spot: RunningCount,
+  memory: Memory,
+  region: string,
+): RunningCount {
+  const asked = memory.regions[region];
+  if (!asked || observed.asg.held === undefined) return spot;
+  const onDemand = running(observed, memory, 'on-demand');
+  const held = Math.min(asked.desired.spot, observed.asg.held - onDemand.ready - onDemand.pending);
+  return { ready: spot.ready, pending: Math.max(spot.pending, held - spot.ready) };
 }
 
 /** The lifecycle most of a desired state runs on. */

@@ -82,6 +82,11 @@ export const regionObservationSchema = z.discriminatedUnion('ok', [
       on_demand_base: z.int().min(0),
       /** The worker's fence: the ASG tag `spotplane:intent`; null when the ASG has none. */
       intent: z.int().nullable(),
+      /**
+       * Instances in the group that launched and are not leaving (Pending or InService), as the group lists them:
+       * one just launched is there before DescribeInstances shows it. Absent from older observations.
+       */
+      held: z.int().min(0).optional(),
     }),
     instances: z.array(observedInstanceSchema),
     /** Live ECS tasks (not STOPPED) of the cluster. */

@@ -54,6 +54,7 @@ function asgOf(group: AutoScalingGroup | undefined): SeenRegion['asg'] {
     desired: group.DesiredCapacity ?? 0,
     on_demand_base: group.MixedInstancesPolicy?.InstancesDistribution?.OnDemandBaseCapacity ?? 0,
     intent,
+    held: (group.Instances ?? []).filter((i) => /^(Pending|InService)/.test(i.LifecycleState ?? '')).length,
   };
 }
 

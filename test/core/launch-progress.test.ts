@@ -198,4 +198,51 @@ describe('decideLaunchProgress', () => {
         'The task stopped before it became healthy: EssentialContainerExited (Essential container in task exited)',
     });
   });
+
+  it.each<[string, Partial<LaunchObservation>, number]>([
+    ['nothing launched', { want: 3, activities: [capacityError] }, 0],
+    [
+      '2 of 3 launched (one InService, one pending in a lifecycle hook)',
+      {
+        want: 3,
+        asg: {
+          desiredCapacity: 3,
+          instances: [inService, { ...pending, lifecycleState: 'Pending:Wait' }],
+        },
+        activities: [capacityError],
+      },
+      2,
+    ],
+    [
+      '2 of 3 launched, a third leaving',
+      {
+        want: 3,
+        asg: {
+          desiredCapacity: 3,
+          instances: [inService, pending, { lifecycleState: 'Terminating', healthStatus: 'Unhealthy' }],
+        },
+        activities: [capacityError],
+      },
+      2,
+    ],
+    [
+      'more held than wanted: never above the request',
+      { want: 1, asg: { desiredCapacity: 1, instances: [pending, pending] }, activities: [capacityError] },
+      1,
+    ],
+  ])('a failed scaling activity keeps the instances that launched (%s)', (_, over, keep) => {
+    expect(decideLaunchProgress(observe(over))).toMatchObject({ state: 'FAILED', keep });
+  });
+
+  it('a task that exited keeps nothing: the region is cleaned up', () => {
+    const exited = decideLaunchProgress(
+      observe({
+        asg: { desiredCapacity: 1, instances: [inService] },
+        tasks: [
+          task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }),
+        ],
+      }),
+    );
+    expect(exited).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 0 });
+  });
 });

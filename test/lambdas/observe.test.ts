@@ -72,7 +72,7 @@ describe('observeRegion', () => {
     expect(await observeRegion(clients, target('us-west-2'), clock.now())).toEqual({
       region: 'us-west-2',
       ok: true,
-      asg: { exists: true, desired: 0, on_demand_base: 0, intent: null },
+      asg: { exists: true, desired: 0, on_demand_base: 0, intent: null, held: 0 },
       instances: [],
       tasks: [],
       failures: [],
@@ -98,6 +98,7 @@ describe('observeRegion', () => {
     expect(pending.ok && pending.instances).toMatchObject([
       { state: 'pending', ready: false, task_status: null, lifecycle: 'spot' },
     ]);
+    expect(pending.ok && pending.asg.held).toBe(1);
     expect(ready.ok && ready.instances).toMatchObject([
       {
         state: 'running',
@@ -119,6 +120,8 @@ describe('observeRegion', () => {
     await clock.advance(30_000);
     const seen = await observeRegion(clients, target('us-west-2'), clock.now());
     expect(seen.ok && seen.failures[0]).toMatchObject({ code: 'InsufficientInstanceCapacity' });
+    // The group holds nothing: its desired capacity counts the instance that never launched.
+    expect(seen.ok && seen.asg).toMatchObject({ desired: 1, held: 0 });
   });
 
   it('makes a region whose calls fail unknown, never empty', async () => {

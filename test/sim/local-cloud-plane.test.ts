@@ -93,6 +93,29 @@ describe('a fleet in one region', () => {
     expect(plane.instances().filter((i) => i.state === 'running' && i.healthy)).toHaveLength(3);
     expect(accountRun(trace, timeline).availability).toBeGreaterThan(0.9);
   });
+
+  it('serves what Spot can hold when it holds only part of the fleet, keeping every replica that launched', async () => {
+    // Room for 2 Spot instances in one zone, 3 replicas wanted: each request for 3 fails for the third.
+    const base = scenarioTrace({
+      start: new Date(T0),
+      durationMs: 2 * HOUR,
+      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+    });
+    const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'].map((zone) => ({
+      zone,
+      capacity: [{ at: T0, value: zone === 'us-west-2a' ? 2 : 0 }],
+    }));
+    const trace: Trace = { ...base, regions: base.regions.map((r) => ({ ...r, zones })) };
+    const plane = await startLocalCloudPlane(trace, { targetCapacity: 3 }, { launchTiming: FAST_LAUNCH });
+    const timeline = await runSpotplane(trace, plane, { targetCapacity: 3 });
+
+    // The two that launched first serve from their first minutes to the end; none is ever thrown away.
+    expect(timeline.instances).toHaveLength(2);
+    expect(timeline.instances.every((i) => i.endMs === trace.endMs)).toBe(true);
+    expect(timeline.healthy).toHaveLength(2);
+    expect(timeline.healthy.every((h) => h.startMs - T0 < 3 * 60_000 && h.endMs === trace.endMs)).toBe(true);
+    expect(plane.desiredCapacity()).toEqual({ 'us-west-2': 2 });
+  });
 });
 
 describe('--on-demand-fallback', () => {

@@ -28,6 +28,9 @@ const fenced = (
   ...overrides,
 });
 
+/** A region whose Spot capacity holds two instances. */
+const ROOM_FOR_TWO = { spotCapacity: 2, bootSeconds: 90, healthySeconds: 60, terminateSeconds: 45 };
+
 const launch = (world: WorkerWorld, detail: Record<string, unknown> = legacy()) =>
   world.start('launch', 'spotplane.hub', 'Launch Requested', detail);
 
@@ -163,6 +166,39 @@ describe('LaunchInstance', () => {
       ]),
     ).toBe(true);
     expect(world.asg.desired).toBe(0);
+  });
+
+  it('keeps what launched when Spot holds only part of the request: no task stopped, the group down to what it holds', async () => {
+    const world = new WorkerWorld(REGION, ROOM_FOR_TWO);
+    const execution = await world.finish(launch(world, fenced(5, { spot: 3, on_demand: 0 })));
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InsufficientInstanceCapacity' });
+    expect(world.eventsOfType('Launch Failed')[0]!.detail).toMatchObject({
+      intent: 5,
+      error: 'InsufficientInstanceCapacity',
+    });
+    expect(
+      ranInOrder(execution, ['ProgressFailed', 'KeepLaunched', 'ShrinkToLaunched', 'ReportFailure']),
+    ).toBe(true);
+    expect(statesEntered(execution)).not.toContain('StopTasks');
+    expect(statesEntered(execution)).not.toContain('ScaleDown');
+    expect(world.asg.desired).toBe(2);
+    expect(world.asg.instances.filter((i) => i.lifecycleState !== 'Terminating')).toHaveLength(2);
+  });
+
+  it('a region that fails to grow keeps the replicas it served: their tasks run on', async () => {
+    const world = new WorkerWorld(REGION, ROOM_FOR_TWO);
+    expect((await world.finish(launch(world, fenced(6, { spot: 2, on_demand: 0 })))).status).toBe(
+      'SUCCEEDED',
+    );
+    const serving = world.liveTasks().map((t) => t.arn);
+    expect(serving).toHaveLength(2);
+
+    const execution = await world.finish(launch(world, fenced(7, { spot: 3, on_demand: 0 })));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InsufficientInstanceCapacity' });
+    expect(world.callsOf(':ecs:stopTask')).toEqual([]);
+    expect(world.liveTasks().map((t) => t.arn)).toEqual(serving);
+    expect(world.asg.desired).toBe(2);
   });
 
   it('launches on-demand for an on-demand request: the whole capacity as OnDemandBaseCapacity', async () => {

@@ -123,6 +123,41 @@ describe('fleet placement in the planner', () => {
     expect(after.memory.last_move).toMatchObject({ from: 'us-west-2', to: 'eu-west-1' });
   });
 
+  it('keeps the replicas that launched in a region whose launch failed for the rest; a loss still calls them off', () => {
+    // Target 3 in one region with room for 2: asked for 3, the third failed. DescribeInstances lists one of the two
+    // launched instances so far; the group lists both.
+    const one = fleetConfig({ targetCapacity: 3, maxPerRegion: 3, onDemandFallback: false });
+    const booting = instance({ ...zone('us-west-2'), ready: false, task_status: null, health: null });
+    const regions = seenRegions(region('us-west-2', { instances: [booting], asg: { desired: 3, held: 2 } }));
+    const asked = { 'us-west-2': request({ desired: spot(3), ready_at: null }) };
+    const failed = (reason: string) =>
+      choosePlacement(
+        input({
+          config: one,
+          regions,
+          memory: memory({ regions: asked, exclusions: [{ region: 'us-west-2', reason, until: at(1800) }] }),
+        }),
+      ).desired!;
+    // Excluded (nothing new goes there; the third goes where Spot has room: eu-west-1 is cheapest after it) ...
+    expect(failed('InsufficientInstanceCapacity')['us-west-2']).toEqual(spot(2));
+    expect(failed('UnfulfillableCapacity')['us-west-2']).toEqual(spot(2));
+    // ... while after a loss (or a launch that never became ready) the launches in flight there are called off.
+    expect(failed('SpotInterruption')['us-west-2']).toEqual(NONE);
+    expect(failed('LaunchTimeout')['us-west-2']).toEqual(NONE);
+    // Never more than the latest request: the group may still hold more, from an older, larger one.
+    const shrunk = choosePlacement(
+      input({
+        config: one,
+        regions: seenRegions(region('us-west-2', { instances: [booting], asg: { desired: 3, held: 3 } })),
+        memory: memory({
+          regions: { 'us-west-2': request({ desired: spot(1), ready_at: null }) },
+          exclusions: [{ region: 'us-west-2', reason: 'InsufficientInstanceCapacity', until: at(1800) }],
+        }),
+      }),
+    ).desired!;
+    expect(shrunk['us-west-2']).toEqual(spot(1));
+  });
+
   it('falls back to on-demand for exactly the shortfall while Spot cannot supply it', () => {
     const stays = instance(zone('us-east-1'));
     const dry = { kind: 'launch_failed' as const, zone: null };

@@ -22,8 +22,11 @@ import {
 import { loadWorkerMachine, PREFIX, workerFunctions, workerSubstitutions } from './substitutions.ts';
 
 export interface RegionBehaviour {
-  /** Spot capacity for new instances; without it the scaling activity fails with InsufficientInstanceCapacity. */
-  spotCapacity: boolean;
+  /**
+   * Spot capacity for new instances (a number: how many Spot instances the region holds); without it the scaling
+   * activity fails with InsufficientInstanceCapacity.
+   */
+  spotCapacity: boolean | number;
   bootSeconds: number;
   /** Seconds from InService until the ECS agent has registered the container instance. */
   registrationSeconds?: number;
@@ -370,7 +373,11 @@ export class WorkerWorld {
 
   private launchOne(lifecycle: 'spot' | 'on-demand'): void {
     const startTime = new Date(this.clock.now().getTime() + 5000);
-    if (lifecycle === 'spot' && !this.behaviour.spotCapacity) {
+    const room = this.behaviour.spotCapacity;
+    const spotHeld = this.asg.instances.filter(
+      (i) => i.lifecycleState !== 'Terminating' && i.lifecycle === 'spot',
+    ).length;
+    if (lifecycle === 'spot' && (room === false || (typeof room === 'number' && spotHeld >= room))) {
       this.clock.setTimer(5000, () =>
         this.activities.push({
           statusCode: 'Failed',
