@@ -77,7 +77,7 @@ export interface LaunchObservation {
   tasks: readonly TaskView[];
 }
 
-/** Group lifecycle states of an instance that launched and is not leaving (Auto Scaling User Guide, "Instance lifecycle"). */
+/** Group lifecycle states of an instance that launched and is not leaving (User Guide, "Instance lifecycle"). */
 const HELD = /^(Pending|InService)/;
 
 /** Stop codes meaning the workload itself failed (not spotplane or EC2 taking the instance away). */

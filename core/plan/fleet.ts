@@ -82,8 +82,18 @@ export function regionInput(region: string, input: PlacementInput, memory: Memor
     .filter((e) => e.region === region && Date.parse(e.until) > now.getTime())
     .every((e) => (LAUNCH_ERRORS as readonly string[]).includes(e.reason));
   const excludedForLaunches = exclusion !== undefined && failedLaunchesOnly;
-  let spot = seen(observed) ? running(observed, memory, 'spot') : null;
-  if (spot && seen(observed) && excludedForLaunches) spot = launchedSpot(observed, spot, memory, region);
+  const none = { ready: 0, pending: 0 };
+  let current: RegionInput['running'] = { spot: none, onDemand: none };
+  if (seen(observed)) {
+    const spot = running(observed, memory, 'spot');
+    current = {
+      spot: excludedForLaunches ? launchedSpot(observed, spot, memory, region) : spot,
+      onDemand: running(observed, memory, 'on-demand'),
+    };
+  } else if (observed) {
+    // Unseen this cycle: what was last asked there stands (the policy leaves it as it is).
+    current = { spot: { ready: last.spot, pending: 0 }, onDemand: { ready: last.on_demand, pending: 0 } };
+  }
   return {
     region,
     known: seen(observed),
@@ -93,12 +103,7 @@ export function regionInput(region: string, input: PlacementInput, memory: Memor
     // The market item keeps each region's cheapest Spot price over its zones and types (Observe's lookup).
     zones: price === null ? [] : [{ zone: region, spotPrices: { cheapest: price } }],
     onDemandPrices: onDemandPrices(region, config.instanceTypes),
-    running: observed
-      ? seen(observed) && spot
-        ? { spot, onDemand: running(observed, memory, 'on-demand') }
-        : // Unseen this cycle: what was last asked there stands (the policy leaves it as it is).
-          { spot: { ready: last.spot, pending: 0 }, onDemand: { ready: last.on_demand, pending: 0 } }
-      : { spot: { ready: 0, pending: 0 }, onDemand: { ready: 0, pending: 0 } },
+    running: current,
   };
 }
 
