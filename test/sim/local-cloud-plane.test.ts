@@ -197,6 +197,33 @@ describe('--on-demand-fallback', () => {
     expect(report.maxGapS).toBe(0);
     expect(report.spotShare).toBeGreaterThan(0.5);
   });
+  it('one replica on on-demand keeps serving while every attempt to go back to Spot fails', async () => {
+    // Spot price and score look fine, but no zone holds a Spot instance: every revert (a swap in place,
+    // {spot 1, on-demand 1}) fails for the Spot one. Its clean-up used to take the serving on-demand replica too.
+    const base = scenarioTrace({
+      start: new Date(T0),
+      durationMs: 2 * HOUR,
+      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+    });
+    const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'].map((zone) => ({
+      zone,
+      capacity: [{ at: T0, value: 0 }],
+    }));
+    const trace: Trace = {
+      ...base,
+      regions: base.regions.map((r) => ({ ...r, zones, capacityAvailable: [{ at: T0, value: true }] })),
+    };
+    const plane = await startLocalCloudPlane(
+      trace,
+      { onDemandFallback: true },
+      { launchTiming: FAST_LAUNCH },
+    );
+    const timeline = await runSpotplane(trace, plane);
+
+    expect(timeline.instances.map((i) => [i.lifecycle, i.endMs])).toEqual([['on-demand', trace.endMs]]);
+    expect(timeline.healthy).toHaveLength(1);
+    expect(accountRun(trace, timeline).availability).toBe(1);
+  });
 });
 
 describe('simulatedConfig', () => {
