@@ -31,8 +31,8 @@ export type LaunchProgress =
   /** Start `run_count` tasks now: free registered instances are there for them. */
   | { state: 'PLACE'; run_count: number; progress: LaunchProgressCounts }
   /**
-   * The launch is over. `keep`: instances of the group to keep (its desired capacity from now on), those that did
-   * launch when a scaling activity failed for the rest; 0 = clean up the region.
+   * The launch is over. `keep`: instances of the group to keep (its desired capacity from now on): those that did
+   * launch when a scaling activity failed for the rest, those that serve when a task exited; 0 = clean up.
    */
   | {
       state: 'FAILED';
@@ -123,7 +123,8 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       state: 'FAILED',
       error: 'TaskStopped',
       cause: `The task stopped before it became healthy: ${exited.stopCode}${exited.stoppedReason ? ` (${exited.stoppedReason})` : ''}`,
-      keep: 0,
+      // The replicas that serve here stay (a fleet's, the on-demand one a swap to Spot keeps); the rest goes.
+      keep: healthy,
       progress: counts('health'),
     };
   }

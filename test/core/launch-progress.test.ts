@@ -234,15 +234,23 @@ describe('decideLaunchProgress', () => {
     expect(decideLaunchProgress(observe(over))).toMatchObject({ state: 'FAILED', keep });
   });
 
-  it('a task that exited keeps nothing: the region is cleaned up', () => {
-    const exited = decideLaunchProgress(
+  it('a task that exited keeps the replicas that serve, and nothing when none does', () => {
+    const stopped = task({
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+    });
+    const alone = decideLaunchProgress(
+      observe({ asg: { desiredCapacity: 1, instances: [inService] }, tasks: [stopped] }),
+    );
+    const beside = decideLaunchProgress(
       observe({
-        asg: { desiredCapacity: 1, instances: [inService] },
-        tasks: [
-          task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }),
-        ],
+        want: 2,
+        asg: { desiredCapacity: 2, instances: [inService, inService] },
+        tasks: [task({ healthStatus: 'HEALTHY', createdAt: since }), stopped],
       }),
     );
-    expect(exited).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 0 });
+    expect(alone).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 0 });
+    expect(beside).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 1 });
   });
 });

@@ -201,6 +201,25 @@ describe('LaunchInstance', () => {
     expect(world.asg.desired).toBe(2);
   });
 
+  it('a new replica that never gets healthy goes alone: the replicas serving in the region stay', async () => {
+    const world = new WorkerWorld(REGION);
+    expect((await world.finish(launch(world, fenced(8, { spot: 2, on_demand: 0 })))).status).toBe(
+      'SUCCEEDED',
+    );
+    const serving = world.liveTasks().map((t) => t.arn);
+    world.behaviour.healthySeconds = null;
+
+    const execution = await world.finish(launch(world, fenced(9, { spot: 3, on_demand: 0 })));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'HealthCheckTimeout' });
+    expect(ranInOrder(execution, ['HealthTimedOut', 'KeepServing', 'KeepHealthy', 'ShrinkToLaunched'])).toBe(
+      true,
+    );
+    expect(world.callsOf(':ecs:stopTask')).toEqual([]);
+    expect(world.asg.desired).toBe(2);
+    await world.clock.advance(60_000);
+    expect(world.liveTasks().map((t) => t.arn)).toEqual(serving);
+  });
+
   it('launches on-demand for an on-demand request: the whole capacity as OnDemandBaseCapacity', async () => {
     const world = new WorkerWorld(REGION, {
       spotCapacity: false,
