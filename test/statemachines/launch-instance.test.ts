@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TaskError } from '../../emulator/sfn/runtime.ts';
 import { eventsOf, ranInOrder, statesEntered, waitDurations } from './support/history.ts';
 import { WorkerWorld } from './support/worker-world.ts';
 
@@ -217,6 +218,29 @@ describe('LaunchInstance', () => {
     expect(world.callsOf(':ecs:stopTask')).toEqual([]);
     expect(world.asg.desired).toBe(2);
     await world.clock.advance(60_000);
+    expect(world.liveTasks().map((t) => t.arn)).toEqual(serving);
+  });
+
+  it('a progress Lambda that keeps failing leaves the replicas that served at its last answer', async () => {
+    const world = new WorkerWorld(REGION);
+    expect((await world.finish(launch(world, fenced(8, { spot: 2, on_demand: 0 })))).status).toBe(
+      'SUCCEEDED',
+    );
+    const serving = world.liveTasks().map((t) => t.arn);
+    let answered = 0;
+    world.beforeCall = (call) => {
+      if (call.stateName === 'Progress' && ++answered > 2) {
+        throw new TaskError('Lambda.ServiceException', 'Lambda was unable to run the function.');
+      }
+    };
+
+    const execution = await world.finish(launch(world, fenced(9, { spot: 3, on_demand: 0 })));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+    expect(ranInOrder(execution, ['KeepServing', 'KeepHealthy', 'ShrinkToLaunched', 'ReportFailure'])).toBe(
+      true,
+    );
+    expect(world.callsOf(':ecs:stopTask')).toEqual([]);
+    expect(world.asg.desired).toBe(2);
     expect(world.liveTasks().map((t) => t.arn)).toEqual(serving);
   });
 
