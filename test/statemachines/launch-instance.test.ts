@@ -32,6 +32,15 @@ const fenced = (
 /** A region whose Spot capacity holds two instances. */
 const ROOM_FOR_TWO = { spotCapacity: 2, bootSeconds: 90, healthySeconds: 60, terminateSeconds: 45 };
 
+/** A region serving two replicas launched by the request with `intent`: the world and their tasks. */
+async function servingTwo(intent: number, behaviour?: typeof ROOM_FOR_TWO) {
+  const world = new WorkerWorld(REGION, behaviour);
+  expect((await world.finish(launch(world, fenced(intent, { spot: 2, on_demand: 0 })))).status).toBe(
+    'SUCCEEDED',
+  );
+  return { world, serving: world.liveTasks().map((t) => t.arn) };
+}
+
 const launch = (world: WorkerWorld, detail: Record<string, unknown> = legacy()) =>
   world.start('launch', 'spotplane.hub', 'Launch Requested', detail);
 
@@ -188,11 +197,7 @@ describe('LaunchInstance', () => {
   });
 
   it('a region that fails to grow keeps the replicas it served: their tasks run on', async () => {
-    const world = new WorkerWorld(REGION, ROOM_FOR_TWO);
-    expect((await world.finish(launch(world, fenced(6, { spot: 2, on_demand: 0 })))).status).toBe(
-      'SUCCEEDED',
-    );
-    const serving = world.liveTasks().map((t) => t.arn);
+    const { world, serving } = await servingTwo(6, ROOM_FOR_TWO);
     expect(serving).toHaveLength(2);
 
     const execution = await world.finish(launch(world, fenced(7, { spot: 3, on_demand: 0 })));
@@ -203,11 +208,7 @@ describe('LaunchInstance', () => {
   });
 
   it('a new replica that never gets healthy goes alone: the replicas serving in the region stay', async () => {
-    const world = new WorkerWorld(REGION);
-    expect((await world.finish(launch(world, fenced(8, { spot: 2, on_demand: 0 })))).status).toBe(
-      'SUCCEEDED',
-    );
-    const serving = world.liveTasks().map((t) => t.arn);
+    const { world, serving } = await servingTwo(8);
     world.behaviour.healthySeconds = null;
 
     const execution = await world.finish(launch(world, fenced(9, { spot: 3, on_demand: 0 })));
@@ -222,11 +223,7 @@ describe('LaunchInstance', () => {
   });
 
   it('a progress Lambda that keeps failing leaves the replicas that served at its last answer', async () => {
-    const world = new WorkerWorld(REGION);
-    expect((await world.finish(launch(world, fenced(8, { spot: 2, on_demand: 0 })))).status).toBe(
-      'SUCCEEDED',
-    );
-    const serving = world.liveTasks().map((t) => t.arn);
+    const { world, serving } = await servingTwo(8);
     let answered = 0;
     world.beforeCall = (call) => {
       if (call.stateName === 'Progress' && ++answered > 2) {
