@@ -77,8 +77,11 @@ export interface LaunchObservation {
   tasks: readonly TaskView[];
 }
 
-/** Group lifecycle states of an instance that launched and is not leaving (User Guide, "Instance lifecycle"). */
-const HELD = /^(Pending|InService)/;
+/**
+ * An Auto Scaling group member that launched and is not leaving: Pending (lifecycle hooks included) or InService
+ * (User Guide, "Instance lifecycle").
+ */
+export const isHeld = (lifecycleState: string): boolean => /^(Pending|InService)/.test(lifecycleState);
 
 /** Stop codes meaning the workload itself failed (not spotplane or EC2 taking the instance away). */
 const WORKLOAD_FAILED = new Set(['EssentialContainerExited', 'TaskFailedToStart']);
@@ -139,7 +142,7 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       // that served here before) stay, and the hub places the rest elsewhere. Cleaning up the whole region threw
       // them away: a region with room for 2 of 3 replicas served none, and a fleet's serving replicas there went
       // with the failed third.
-      const held = o.asg.instances.filter((i) => HELD.test(i.lifecycleState)).length;
+      const held = o.asg.instances.filter((i) => isHeld(i.lifecycleState)).length;
       return {
         state: 'FAILED',
         error: status.error,

@@ -17,7 +17,7 @@ import type { CapacityEvent, RegionInput, RunningCount } from '../placement/type
 import { activeExclusions } from '../ranking/exclusions.ts';
 import { NONE, readyCount, running, seen, total } from './memory.ts';
 import type { PlacementInput, PlacementResult } from './placement.ts';
-import type { Desired, Memory, RegionObservation, SeenRegion } from './types.ts';
+import type { Desired, Memory, RegionMemory, RegionObservation, SeenRegion } from './types.ts';
 
 /** GPU instances boot in one to two minutes (`core/launch-budget.ts`); the image pull comes on top. */
 const BOOT_SECONDS = 120;
@@ -86,9 +86,10 @@ export function regionInput(region: string, input: PlacementInput, memory: Memor
   let current: RegionInput['running'] = { spot: none, onDemand: none };
   if (seen(observed)) {
     const spot = running(observed, memory, 'spot');
+    const onDemand = running(observed, memory, 'on-demand');
     current = {
-      spot: excludedForLaunches ? launchedSpot(observed, spot, memory, region) : spot,
-      onDemand: running(observed, memory, 'on-demand'),
+      spot: excludedForLaunches ? launchedSpot(observed, spot, onDemand, memory.regions[region]) : spot,
+      onDemand,
     };
   } else if (observed) {
     // Unseen this cycle: what was last asked there stands (the policy leaves it as it is).
@@ -117,12 +118,10 @@ export function regionInput(region: string, input: PlacementInput, memory: Memor
 function launchedSpot(
   observed: SeenRegion,
   spot: RunningCount,
-  memory: Memory,
-  region: string,
+  onDemand: RunningCount,
+  asked: RegionMemory | undefined,
 ): RunningCount {
-  const asked = memory.regions[region];
   if (!asked || observed.asg.held === undefined) return spot;
-  const onDemand = running(observed, memory, 'on-demand');
   const held = Math.min(asked.desired.spot, observed.asg.held - onDemand.ready - onDemand.pending);
   return { ready: spot.ready, pending: Math.max(spot.pending, held - spot.ready) };
 }

@@ -17,6 +17,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { isoUtc } from '../../core/clock.ts';
+import { isHeld } from '../../core/launch-progress.ts';
 import { launchErrorFromMessage } from '../../core/launch-status.ts';
 import type {
   ObservedInstance,
@@ -54,7 +55,7 @@ function asgOf(group: AutoScalingGroup | undefined): SeenRegion['asg'] {
     desired: group.DesiredCapacity ?? 0,
     on_demand_base: group.MixedInstancesPolicy?.InstancesDistribution?.OnDemandBaseCapacity ?? 0,
     intent,
-    held: (group.Instances ?? []).filter((i) => /^(Pending|InService)/.test(i.LifecycleState ?? '')).length,
+    held: (group.Instances ?? []).filter((i) => isHeld(i.LifecycleState ?? '')).length,
   };
 }
 
