@@ -33,6 +33,23 @@ const interruptedScenario = () =>
     },
   });
 
+/**
+ * Two hours of us-west-2 at a fine Spot price and score (its region-wide capacity switch on), whose zones hold only
+ * the Spot instances `room` gives them (0 for a zone not named).
+ */
+function zonesHolding(room: Record<string, number>): Trace {
+  const base = scenarioTrace({
+    start: new Date(T0),
+    durationMs: 2 * HOUR,
+    regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
+  });
+  const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'].map((zone) => ({
+    zone,
+    capacity: [{ at: T0, value: room[zone] ?? 0 }],
+  }));
+  return { ...base, regions: base.regions.map((r) => ({ ...r, zones })) };
+}
+
 describe('spotplane on LocalCloud under the simulator', () => {
   it('serves from the best region, then fails over make-before-break when it is interrupted', async () => {
     const trace = interruptedScenario();
@@ -96,16 +113,7 @@ describe('a fleet in one region', () => {
 
   it('serves what Spot can hold when it holds only part of the fleet, keeping every replica that launched', async () => {
     // Room for 2 Spot instances in one zone, 3 replicas wanted: each request for 3 fails for the third.
-    const base = scenarioTrace({
-      start: new Date(T0),
-      durationMs: 2 * HOUR,
-      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
-    });
-    const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'].map((zone) => ({
-      zone,
-      capacity: [{ at: T0, value: zone === 'us-west-2a' ? 2 : 0 }],
-    }));
-    const trace: Trace = { ...base, regions: base.regions.map((r) => ({ ...r, zones })) };
+    const trace = zonesHolding({ 'us-west-2a': 2 });
     const plane = await startLocalCloudPlane(trace, { targetCapacity: 3 }, { launchTiming: FAST_LAUNCH });
     const timeline = await runSpotplane(trace, plane, { targetCapacity: 3 });
 
@@ -200,19 +208,7 @@ describe('--on-demand-fallback', () => {
   it('one replica on on-demand keeps serving while every attempt to go back to Spot fails', async () => {
     // Spot price and score look fine, but no zone holds a Spot instance: every revert (a swap in place,
     // {spot 1, on-demand 1}) fails for the Spot one. Its clean-up used to take the serving on-demand replica too.
-    const base = scenarioTrace({
-      start: new Date(T0),
-      durationMs: 2 * HOUR,
-      regions: { 'us-west-2': { placementScore: 9, spotPrice: 0.3 } },
-    });
-    const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'].map((zone) => ({
-      zone,
-      capacity: [{ at: T0, value: 0 }],
-    }));
-    const trace: Trace = {
-      ...base,
-      regions: base.regions.map((r) => ({ ...r, zones, capacityAvailable: [{ at: T0, value: true }] })),
-    };
+    const trace = zonesHolding({});
     const plane = await startLocalCloudPlane(
       trace,
       { onDemandFallback: true },
