@@ -25,7 +25,12 @@ export interface LaunchProgressCounts {
   healthy: number;
 }
 
-export type LaunchProgress =
+/**
+ * Every answer names the group's `idle` instances: launched and not leaving, with no healthy spotplane task on
+ * them. A launch the worker gives up on (it timed out, or could not place its tasks) terminates those by name and
+ * keeps the rest, the ones that serve.
+ */
+export type LaunchProgress = { idle: string[] } & (
   | { state: 'READY'; progress: LaunchProgressCounts }
   | { state: 'WAIT'; progress: LaunchProgressCounts }
   /** Start `run_count` tasks now: free registered instances are there for them. */
@@ -33,14 +38,19 @@ export type LaunchProgress =
   /**
    * The launch is over. `keep`: instances of the group to keep (its desired capacity from now on): those that did
    * launch when a scaling activity failed for the rest, those that serve when a task exited; 0 = clean up.
+   * `take`: the instances to terminate by name first (the idle ones when a task exited: the host it failed on
+   * goes, not a serving one that the group's scale-in would pick; none when a scaling activity failed, since what
+   * launched is kept).
    */
   | {
       state: 'FAILED';
       error: LaunchError | 'TaskStopped';
       cause: string;
       keep: number;
+      take: string[];
       progress: LaunchProgressCounts;
-    };
+    }
+);
 
 export interface ContainerInstanceView {
   status: string;
@@ -52,6 +62,8 @@ export interface ContainerInstanceView {
 }
 
 export interface TaskView {
+  /** The EC2 instance it runs on (from its container instance), when known. */
+  instanceId?: string;
   lastStatus: string;
   desiredStatus: string;
   healthStatus: string;
@@ -67,7 +79,8 @@ export interface LaunchObservation {
   gpusPerTask: number;
   asg: {
     desiredCapacity: number;
-    instances: readonly { lifecycleState: string; healthStatus: string }[];
+    /** The group's members; one without an id cannot be named, so it is never `idle`. */
+    instances: readonly { instanceId?: string; lifecycleState: string; healthStatus: string }[];
   };
   activities: readonly ScalingActivity[];
   /** When the launch began: failures before it are history. */
@@ -96,7 +109,17 @@ const WORKLOAD_FAILED = new Set(['EssentialContainerExited', 'TaskFailedToStart'
  */
 export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
   const live = o.tasks.filter((t) => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED');
-  const healthy = live.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY').length;
+  const serving = live.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY');
+  const healthy = serving.length;
+  const servingHosts = new Set(serving.map((t) => t.instanceId));
+  // A serving task whose host is not known could be on any instance: then none is named.
+  const idle = servingHosts.has(undefined)
+    ? []
+    : o.asg.instances.flatMap((i) =>
+        i.instanceId !== undefined && isHeld(i.lifecycleState) && !servingHosts.has(i.instanceId)
+          ? [i.instanceId]
+          : [],
+      );
   const inService = o.asg.instances.filter(
     (i) => i.lifecycleState === 'InService' && i.healthStatus === 'Healthy',
   ).length;
@@ -112,7 +135,7 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
     healthy,
   });
 
-  if (healthy >= o.want) return { state: 'READY', progress: counts('ready') };
+  if (healthy >= o.want) return { state: 'READY', idle, progress: counts('ready') };
   const exited = o.tasks
     .filter(
       (t) =>
@@ -126,8 +149,11 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       state: 'FAILED',
       error: 'TaskStopped',
       cause: `The task stopped before it became healthy: ${exited.stopCode}${exited.stoppedReason ? ` (${exited.stoppedReason})` : ''}`,
-      // The replicas that serve here stay (a fleet's, the on-demand one a swap to Spot keeps); the rest goes.
+      // The replicas that serve here stay (a fleet's, the on-demand one a swap to Spot keeps); the rest goes, by
+      // name: the group's own scale-in would pick by zone balance and age, and might keep the host the task failed on.
       keep: healthy,
+      take: idle,
+      idle,
       progress: counts('health'),
     };
   }
@@ -148,13 +174,16 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
         error: status.error,
         cause: status.cause,
         keep: Math.min(held, o.want),
+        take: [],
+        idle,
         progress: counts('instances'),
       };
     }
   }
-  if (live.length >= o.want) return { state: 'WAIT', progress: counts('health') };
+  if (live.length >= o.want) return { state: 'WAIT', idle, progress: counts('health') };
   if (free > 0) {
-    return { state: 'PLACE', run_count: Math.min(o.want - live.length, free), progress: counts('placement') };
+    const runCount = Math.min(o.want - live.length, free);
+    return { state: 'PLACE', run_count: runCount, idle, progress: counts('placement') };
   }
-  return { state: 'WAIT', progress: counts(inService < o.want ? 'instances' : 'registration') };
+  return { state: 'WAIT', idle, progress: counts(inService < o.want ? 'instances' : 'registration') };
 }

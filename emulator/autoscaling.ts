@@ -28,6 +28,8 @@ import type {
   LifecycleState,
   SetDesiredCapacityCommandInput,
   TagDescription,
+  TerminateInstanceInAutoScalingGroupCommandInput,
+  TerminateInstanceInAutoScalingGroupCommandOutput,
   UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import type { RegionContext } from './context.ts';
@@ -426,6 +428,62 @@ export class AutoScalingService {
     return { Activities: page.map((a) => ({ ...a })), NextToken: nextToken };
   }
 
+  /**
+   * Terminates one member of a group (Auto Scaling API Reference, TerminateInstanceInAutoScalingGroup): both
+   * fields are required; an instance that is not a live member of a group is a ValidationError; with
+   * `ShouldDecrementDesiredCapacity` the desired capacity drops by one (refused below the group's minimum, as AWS
+   * refuses it), without it the group launches a replacement. The answer is the termination activity, whose cause
+   * reads like AWS's ("... taken out of service in response to a user request, shrinking the capacity from 3 to 2.").
+   */
+  async terminateInstanceInAutoScalingGroup(
+    input: TerminateInstanceInAutoScalingGroupCommandInput,
+  ): Promise<Output<TerminateInstanceInAutoScalingGroupCommandOutput>> {
+    const missing = !input.InstanceId
+      ? 'instanceId'
+      : input.ShouldDecrementDesiredCapacity === undefined
+        ? 'shouldDecrementDesiredCapacity'
+        : null;
+    if (missing) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `1 validation error detected: Value null at '${missing}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    const id = input.InstanceId!;
+    // A member already leaving (Terminating) is no longer the group's to terminate.
+    const group = [...this.groups.values()].find((g) => this.live(g).some((m) => m.instanceId === id));
+    if (!group) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `Instance Id not found - No managed instance found for instance ID: ${id}`,
+      );
+    }
+    const member = group.members.get(id)!;
+    const decrement = input.ShouldDecrementDesiredCapacity === true;
+    if (decrement && group.desired - 1 < group.minSize) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `Currently, desiredSize equals minSize (${group.minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+      );
+    }
+    const before = group.desired;
+    const now = this.ctx.clock.now().toISOString();
+    const activity = this.takeOut(
+      group,
+      member,
+      decrement
+        ? `At ${now} instance ${id} was taken out of service in response to a user request, shrinking the capacity from ${before} to ${before - 1}.`
+        : `At ${now} instance ${id} was taken out of service in response to a user request.`,
+    );
+    // Without the decrement the group is below its desired capacity now and launches a replacement.
+    if (decrement) this.changeDesired(group, before - 1);
+    else this.reconcile(group.name);
+    return { Activity: { ...activity } };
+  }
+
   private require(name: string | undefined): LocalGroup {
     const group = name ? this.groups.get(name) : undefined;
     if (!group) {
@@ -636,23 +694,37 @@ export class AutoScalingService {
   }
 
   private scaleIn(group: LocalGroup, member: GroupMember, why: 'desired' | 'rebalance'): void {
-    const now = this.ctx.clock.now();
+    const now = this.ctx.clock.now().toISOString();
+    this.takeOut(
+      group,
+      member,
+      why === 'rebalance'
+        ? `At ${now} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`
+        : `At ${now} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
+    );
+  }
+
+  /** Records the termination activity and terminates the instance (Terminating until EC2 says terminated). */
+  private takeOut(group: LocalGroup, member: GroupMember, cause: string): Activity {
     member.lifecycleState = 'Terminating';
     member.activityId = this.ctx.ids.uuid();
-    this.record(group, {
+    const zone = this.ec2.get(member.instanceId)?.zone;
+    const activity: Activity = {
       ActivityId: member.activityId,
       AutoScalingGroupName: group.name,
       AutoScalingGroupARN: group.arn,
       Description: `Terminating EC2 instance: ${member.instanceId}`,
-      Cause:
-        why === 'rebalance'
-          ? `At ${now.toISOString()} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`
-          : `At ${now.toISOString()} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
-      StartTime: now,
+      Cause: cause,
+      StartTime: this.ctx.clock.now(),
       StatusCode: 'InProgress',
       Progress: 0,
-    });
+      ...(zone
+        ? { Details: JSON.stringify({ 'Subnet ID': 'subnet-0local', 'Availability Zone': zone }) }
+        : {}),
+    };
+    this.record(group, activity);
     this.ec2.terminate(member.instanceId);
+    return activity;
   }
 
   private onInstanceState(instance: LocalInstance): void {

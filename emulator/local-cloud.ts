@@ -503,6 +503,7 @@ export class LocalCloud {
         'describeAutoScalingGroups',
         'describeAutoScalingInstances',
         'describeScalingActivities',
+        'terminateInstanceInAutoScalingGroup',
       ]),
       ecs: bind(r.ecs, [
         'runTask',

@@ -196,6 +196,8 @@ export class WorkerStack extends TerraformStack {
     const grants = {
       'autoscaling:UpdateAutoScalingGroup': [capacity.asgArn],
       'autoscaling:SetDesiredCapacity': [capacity.asgArn],
+      // A failed launch gives back the instances without a healthy task by name (LaunchInstance's TakeIdle).
+      'autoscaling:TerminateInstanceInAutoScalingGroup': [capacity.asgArn],
       'autoscaling:DescribeAutoScalingGroups': ['*'],
       'autoscaling:DescribeAutoScalingInstances': ['*'],
       'autoscaling:DescribeScalingActivities': ['*'],

@@ -72,13 +72,18 @@ const toActivity = (a: Activity): ScalingActivity => ({
 });
 
 /** The cluster's registered container instances (one page: a region holds at most 10 replicas). */
-async function containerInstances(deps: WorkerDeps, cluster: string): Promise<ContainerInstanceView[]> {
+async function containerInstances(
+  deps: WorkerDeps,
+  cluster: string,
+): Promise<(ContainerInstanceView & { arn: string; instanceId?: string })[]> {
   const ecs = deps.clients.ecs(deps.region);
   const listed = await ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 100 }));
   const arns = listed.containerInstanceArns ?? [];
   if (arns.length === 0) return [];
   const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
   return (out.containerInstances ?? []).map((ci) => ({
+    arn: ci.containerInstanceArn ?? '',
+    instanceId: ci.ec2InstanceId,
     status: ci.status ?? '',
     agentConnected: ci.agentConnected ?? false,
     freeGpus: ci.remainingResources?.find((r) => r.name === 'GPU')?.stringSetValue?.length ?? 0,
@@ -86,8 +91,14 @@ async function containerInstances(deps: WorkerDeps, cluster: string): Promise<Co
   }));
 }
 
-/** spotplane's tasks in the cluster: live ones and those that stopped recently (ECS keeps them about an hour). */
-async function ourTasks(deps: WorkerDeps, cluster: string): Promise<TaskView[]> {
+/**
+ * spotplane's tasks in the cluster: live ones and those that stopped recently (ECS keeps them about an hour), each
+ * with the container instance it runs on.
+ */
+async function ourTasks(
+  deps: WorkerDeps,
+  cluster: string,
+): Promise<(TaskView & { containerInstanceArn?: string })[]> {
   const ecs = deps.clients.ecs(deps.region);
   const arns: string[] = [];
   for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
@@ -99,6 +110,7 @@ async function ourTasks(deps: WorkerDeps, cluster: string): Promise<TaskView[]> 
   if (arns.length === 0) return [];
   const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(0, 100) }));
   return (out.tasks ?? []).map((t) => ({
+    containerInstanceArn: t.containerInstanceArn,
     lastStatus: t.lastStatus ?? '',
     desiredStatus: t.desiredStatus ?? '',
     healthStatus: t.healthStatus ?? 'UNKNOWN',
@@ -132,12 +144,15 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
     containerInstances(deps, cluster),
     ourTasks(deps, cluster),
   ]);
+  // A task names its host by container instance; the idle instances are named by EC2 id.
+  const hosts = new Map(instances.map((ci) => [ci.arn, ci.instanceId]));
   return decideLaunchProgress({
     want: parsed.data.want ?? group.DesiredCapacity ?? 0,
     gpusPerTask: parsed.data.gpus,
     asg: {
       desiredCapacity: group.DesiredCapacity ?? 0,
       instances: (group.Instances ?? []).map((i) => ({
+        instanceId: i.InstanceId,
         lifecycleState: i.LifecycleState ?? '',
         healthStatus: i.HealthStatus ?? '',
       })),
@@ -145,7 +160,10 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
     activities,
     since,
     containerInstances: instances,
-    tasks,
+    tasks: tasks.map(({ containerInstanceArn, ...task }) => ({
+      ...task,
+      instanceId: hosts.get(containerInstanceArn ?? ''),
+    })),
   });
 }
 

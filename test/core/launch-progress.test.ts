@@ -165,6 +165,8 @@ describe('decideLaunchProgress', () => {
     expect(out).toEqual({
       state: 'PLACE',
       run_count: 1,
+      // The instance has no id in this observation: it cannot be named.
+      idle: [],
       progress: {
         phase: 'placement',
         wanted: 1,
@@ -252,5 +254,66 @@ describe('decideLaunchProgress', () => {
     );
     expect(alone).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 0 });
     expect(beside).toMatchObject({ state: 'FAILED', error: 'TaskStopped', keep: 1 });
+  });
+
+  describe('idle instances: what a launch given up on terminates by name', () => {
+    const member = (instanceId: string, lifecycleState = 'InService') => ({
+      instanceId,
+      lifecycleState,
+      healthStatus: 'Healthy',
+    });
+    const on = (instanceId: string | undefined, over: Partial<TaskView> = {}) =>
+      task({ instanceId, ...over });
+    const exited = { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' };
+
+    it('names the held instances without a healthy task: not the serving ones, not those leaving', () => {
+      const status = decideLaunchProgress(
+        observe({
+          want: 3,
+          asg: {
+            desiredCapacity: 4,
+            instances: [
+              member('i-serving'),
+              member('i-starting'),
+              member('i-booting', 'Pending:Wait'),
+              member('i-leaving', 'Terminating'),
+            ],
+          },
+          containerInstances: [busy, busy],
+          tasks: [on('i-serving', { healthStatus: 'HEALTHY' }), on('i-starting')],
+        }),
+      );
+      expect(status).toMatchObject({ state: 'WAIT', idle: ['i-starting', 'i-booting'] });
+    });
+
+    it('a task that exited takes the idle instances (its host among them); a capacity failure takes none', () => {
+      const taskStopped = decideLaunchProgress(
+        observe({
+          want: 2,
+          asg: { desiredCapacity: 2, instances: [member('i-bad'), member('i-good')] },
+          tasks: [on('i-bad', exited), on('i-good', { healthStatus: 'HEALTHY', createdAt: since })],
+        }),
+      );
+      expect(taskStopped).toMatchObject({ state: 'FAILED', keep: 1, take: ['i-bad'] });
+      const capacity = decideLaunchProgress(
+        observe({
+          want: 2,
+          asg: { desiredCapacity: 2, instances: [member('i-launched', 'Pending')] },
+          activities: [capacityError],
+        }),
+      );
+      expect(capacity).toMatchObject({ state: 'FAILED', keep: 1, take: [], idle: ['i-launched'] });
+    });
+
+    it('names none while a serving task runs on an instance it cannot tell', () => {
+      const status = decideLaunchProgress(
+        observe({
+          want: 2,
+          asg: { desiredCapacity: 2, instances: [member('i-a'), member('i-b')] },
+          tasks: [on(undefined, { healthStatus: 'HEALTHY' })],
+        }),
+      );
+      expect(status).toMatchObject({ idle: [] });
+    });
   });
 });

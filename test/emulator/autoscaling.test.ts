@@ -152,3 +152,84 @@ describe('Auto Scaling scale-in order (LocalCloud, as the User Guide documents i
     expect((await group()).TerminationPolicies).toEqual(['Default']);
   });
 });
+
+describe('Auto Scaling TerminateInstanceInAutoScalingGroup (LocalCloud, as the API Reference documents it)', () => {
+  async function three() {
+    const world = await region();
+    await world.r.autoScaling.setDesiredCapacity({ AutoScalingGroupName: 'gpu', DesiredCapacity: 3 });
+    await world.clock.advance(120_000);
+    const ids = (await world.inService()) as string[];
+    return { ...world, ids };
+  }
+
+  it('terminates the named instance and, with the decrement, keeps the others and launches nothing', async () => {
+    const { clock, r, group, inService, ids } = await three();
+    const named = ids[1]!;
+    const { Activity } = await r.autoScaling.terminateInstanceInAutoScalingGroup({
+      InstanceId: named,
+      ShouldDecrementDesiredCapacity: true,
+    });
+    expect(Activity?.Description).toBe(`Terminating EC2 instance: ${named}`);
+    expect(Activity?.Cause).toMatch(
+      new RegExp(
+        `instance ${named} was taken out of service in response to a user request, shrinking the capacity from 3 to 2\\.$`,
+      ),
+    );
+    expect((await group()).DesiredCapacity).toBe(2);
+    await clock.advance(10 * 60_000);
+    expect(r.ec2.get(named)?.state).toBe('terminated');
+    expect((await inService()).sort()).toEqual([ids[0], ids[2]].sort());
+    expect((await group()).Instances).toHaveLength(2);
+  });
+
+  it('without the decrement, launches a replacement for the named instance', async () => {
+    const { clock, r, group, inService, ids } = await three();
+    await r.autoScaling.terminateInstanceInAutoScalingGroup({
+      InstanceId: ids[0],
+      ShouldDecrementDesiredCapacity: false,
+    });
+    expect((await group()).DesiredCapacity).toBe(3);
+    await clock.advance(10 * 60_000);
+    const now = await inService();
+    expect(now).toHaveLength(3);
+    expect(now).not.toContain(ids[0]);
+  });
+
+  it('refuses an instance that is not a live member, a missing field, and a decrement below the minimum', async () => {
+    const { clock, r, ids } = await three();
+    await r.autoScaling.terminateInstanceInAutoScalingGroup({
+      InstanceId: ids[0],
+      ShouldDecrementDesiredCapacity: true,
+    });
+    // Already leaving: no longer the group's.
+    await expect(
+      r.autoScaling.terminateInstanceInAutoScalingGroup({
+        InstanceId: ids[0],
+        ShouldDecrementDesiredCapacity: true,
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining(ids[0]!) });
+    await expect(
+      r.autoScaling.terminateInstanceInAutoScalingGroup({
+        InstanceId: 'i-0nothere',
+        ShouldDecrementDesiredCapacity: true,
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('i-0nothere') });
+    await expect(
+      r.autoScaling.terminateInstanceInAutoScalingGroup({
+        InstanceId: ids[1],
+        ShouldDecrementDesiredCapacity: undefined,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining('shouldDecrementDesiredCapacity'),
+    });
+    await r.autoScaling.updateAutoScalingGroup({ AutoScalingGroupName: 'gpu', MinSize: 2 });
+    await clock.advance(1_000);
+    await expect(
+      r.autoScaling.terminateInstanceInAutoScalingGroup({
+        InstanceId: ids[1],
+        ShouldDecrementDesiredCapacity: true,
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('min size') });
+  });
+});

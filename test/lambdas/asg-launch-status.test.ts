@@ -62,7 +62,7 @@ const activity = (StatusCode: string, StartTime: string, StatusMessage = '') => 
 /** The cluster: `registered` container instances (free GPU each unless busy), and spotplane's tasks. */
 function cluster(
   registered: { busy: boolean }[],
-  tasks: { lastStatus: string; health?: string; stopCode?: string }[] = [],
+  tasks: { lastStatus: string; health?: string; stopCode?: string; on?: number }[] = [],
 ) {
   const ciArns = registered.map(
     (_, i) => `arn:aws:ecs:eu-west-1:123456789012:container-instance/sp-cluster/c${i}`,
@@ -75,6 +75,7 @@ function cluster(
       agentConnected: true,
       runningTasksCount: r.busy ? 1 : 0,
       pendingTasksCount: 0,
+      ec2InstanceId: `i-0${i}`,
       remainingResources: [{ name: 'GPU', type: 'STRINGSET', stringSetValue: r.busy ? [] : ['GPU-1'] }],
     })),
     failures: [],
@@ -89,6 +90,7 @@ function cluster(
   aws.mocks.ecs.on(DescribeTasksCommand).resolves({
     tasks: tasks.map((t, i) => ({
       taskArn: taskArns[i],
+      containerInstanceArn: ciArns[t.on ?? i],
       lastStatus: t.lastStatus,
       desiredStatus: t.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
       healthStatus: (t.health ?? 'UNKNOWN') as 'HEALTHY',
@@ -158,6 +160,26 @@ describe('AsgLaunchStatus', () => {
     });
     cluster([{ busy: true }], [{ lastStatus: 'RUNNING', health: 'HEALTHY' }]);
     expect(await invoke({ since, want: 1 })).toMatchObject({ state: 'READY', progress: { healthy: 1 } });
+  });
+
+  it('names the instances without a healthy task by EC2 id, from the container instance each task runs on', async () => {
+    aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(2, ['InService', 'InService']));
+    aws.mocks.autoScaling.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });
+    // i-00 hosts the task that exited, i-01 the healthy one.
+    cluster(
+      [{ busy: false }, { busy: true }],
+      [
+        { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', on: 0 },
+        { lastStatus: 'RUNNING', health: 'HEALTHY', on: 1 },
+      ],
+    );
+    expect(await invoke({ since, want: 2 })).toMatchObject({
+      state: 'FAILED',
+      error: 'TaskStopped',
+      keep: 1,
+      take: ['i-00'],
+      idle: ['i-00'],
+    });
   });
 
   it('reports TaskStopped for a task of this launch that exited before it was healthy', async () => {

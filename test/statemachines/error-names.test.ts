@@ -27,6 +27,12 @@ const DOCUMENTED: Record<string, { service: string; errors: string[]; transient:
     ],
     transient: ['ResourceContention', 'ScalingActivityInProgress', 'ServiceLinkedRoleFailure'],
   },
+  // TerminateInstanceInAutoScalingGroup: ResourceContention (500), ScalingActivityInProgress (400).
+  'aws-sdk:autoscaling:terminateInstanceInAutoScalingGroup': {
+    service: 'AutoScaling',
+    errors: ['ResourceContention', 'ScalingActivityInProgress', 'ValidationError'],
+    transient: ['ResourceContention', 'ScalingActivityInProgress'],
+  },
   'aws-sdk:autoscaling:describeAutoScalingGroups': {
     service: 'AutoScaling',
     errors: ['InvalidNextToken', 'ResourceContention'],

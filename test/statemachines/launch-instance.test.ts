@@ -242,6 +242,50 @@ describe('LaunchInstance', () => {
     expectServingKept(world, serving);
   });
 
+  it('a task that exits on a bad host takes that host by name, not a serving one, and the next request succeeds', async () => {
+    const { world, serving } = await servingTwo(6);
+    // The older replica's host goes bad (a GPU fault): its task exits, and every task placed there will.
+    const [badTask, goodTask] = serving.map((arn) => world.tasks.get(arn)!);
+    const bad = badTask!.instanceId!;
+    Object.assign(badTask!, {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+    });
+    world.brokenHosts.add(bad);
+
+    const failed = await world.finish(launch(world, fenced(7, { spot: 2, on_demand: 0 })));
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'TaskStopped' });
+    expect(ranInOrder(failed, ['KeepLaunched', 'KeepFailed', 'TakeIdle', 'ShrinkToLaunched'])).toBe(true);
+    expect(world.callsOf(':autoscaling:terminateInstanceInAutoScalingGroup').map((c) => c.input)).toEqual([
+      { InstanceId: bad, ShouldDecrementDesiredCapacity: true },
+    ]);
+    await world.clock.advance(60_000);
+    expect(world.asg.desired).toBe(1);
+    expect(world.asg.instances.map((i) => i.id)).toEqual([goodTask!.instanceId]);
+    expect(world.liveTasks().map((t) => t.arn)).toEqual([goodTask!.arn]);
+
+    // The hub asks again: a new instance, not the bad host, takes the second replica.
+    expect((await world.finish(launch(world, fenced(8, { spot: 2, on_demand: 0 })))).status).toBe(
+      'SUCCEEDED',
+    );
+    expect(world.liveTasks()).toHaveLength(2);
+  });
+
+  it('a timed-out launch takes the instances without a healthy task by name and keeps the serving ones', async () => {
+    const { world, serving } = await servingTwo(8);
+    world.behaviour.healthySeconds = null;
+
+    const execution = await world.finish(launch(world, fenced(9, { spot: 3, on_demand: 0 })));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'HealthCheckTimeout' });
+    const hosts = serving.map((arn) => world.tasks.get(arn)!.instanceId);
+    const taken = world
+      .callsOf(':autoscaling:terminateInstanceInAutoScalingGroup')
+      .map((c) => (c.input as { InstanceId: string }).InstanceId);
+    expect(taken).toHaveLength(1);
+    expect(hosts).not.toContain(taken[0]);
+  });
+
   it('launches on-demand for an on-demand request: the whole capacity as OnDemandBaseCapacity', async () => {
     const world = new WorkerWorld(REGION, {
       spotCapacity: false,

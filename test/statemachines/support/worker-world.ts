@@ -94,6 +94,8 @@ export class WorkerWorld {
   failEntriesOf: string | null = null;
   /** The next this-many RunTask calls answer with an AGENT failure even when an instance is free. */
   agentFailures = 0;
+  /** Instances whose tasks exit 20 s after they start (a bad GPU host), whatever the region's behaviour. */
+  readonly brokenHosts = new Set<string>();
   /** Called before each aws-sdk / lambda call is answered: a test changes the world between two steps. */
   beforeCall: ((call: TaskCall) => void) | null = null;
   private seq = 0;
@@ -226,6 +228,8 @@ export class WorkerWorld {
         return this.putEvents(input);
       case 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup':
         return this.updateGroup(input);
+      case 'arn:aws:states:::aws-sdk:autoscaling:terminateInstanceInAutoScalingGroup':
+        return this.terminateInGroup(input);
       case 'arn:aws:states:::aws-sdk:autoscaling:createOrUpdateTags':
         for (const tag of input.Tags as { ResourceId: string; Key: string; Value: string }[]) {
           this.requireGroup(tag.ResourceId);
@@ -355,20 +359,39 @@ export class WorkerWorld {
       ).length;
       this.launchOne(onDemandNow < onDemandBase ? 'on-demand' : 'spot');
     }
-    for (const extra of live.slice(desired)) {
-      extra.lifecycleState = 'Terminating';
-      for (const task of this.tasks.values()) {
-        if (task.instanceId === extra.id && task.lastStatus !== 'STOPPED') {
-          task.lastStatus = 'STOPPED';
-          task.desiredStatus = 'STOPPED';
-          task.stopCode = 'TerminationNotice';
-        }
-      }
-      this.clock.setTimer(this.behaviour.terminateSeconds * 1000, () => {
-        this.asg.instances = this.asg.instances.filter((i) => i !== extra);
-      });
-    }
+    // Scale-in takes the newest instances.
+    for (const extra of live.slice(desired)) this.terminate(extra);
     return {};
+  }
+
+  /** TerminateInstanceInAutoScalingGroup: a live member of the group, by id, decrementing the desired capacity. */
+  private terminateInGroup(input: Record<string, unknown>): unknown {
+    const member = this.asg.instances.find(
+      (i) => i.id === input.InstanceId && i.lifecycleState !== 'Terminating',
+    );
+    if (!member) {
+      throw new TaskError(
+        'AutoScaling.ValidationErrorException',
+        `Instance Id not found - No managed instance found for instance ID: ${String(input.InstanceId)}`,
+      );
+    }
+    if (input.ShouldDecrementDesiredCapacity === true) this.asg.desired--;
+    this.terminate(member);
+    return { Activity: { Description: `Terminating EC2 instance: ${member.id}` } };
+  }
+
+  private terminate(instance: AsgInstance): void {
+    instance.lifecycleState = 'Terminating';
+    for (const task of this.tasks.values()) {
+      if (task.instanceId === instance.id && task.lastStatus !== 'STOPPED') {
+        task.lastStatus = 'STOPPED';
+        task.desiredStatus = 'STOPPED';
+        task.stopCode = 'TerminationNotice';
+      }
+    }
+    this.clock.setTimer(this.behaviour.terminateSeconds * 1000, () => {
+      this.asg.instances = this.asg.instances.filter((i) => i !== instance);
+    });
   }
 
   private launchOne(lifecycle: 'spot' | 'on-demand'): void {
@@ -425,6 +448,7 @@ export class WorkerWorld {
           asg: {
             desiredCapacity: this.asg.desired,
             instances: this.asg.instances.map((i) => ({
+              instanceId: i.id,
               lifecycleState: i.lifecycleState,
               healthStatus: 'Healthy',
             })),
@@ -438,6 +462,7 @@ export class WorkerWorld {
           tasks: [...this.tasks.values()]
             .filter((t) => t.startedBy === 'spotplane')
             .map((t) => ({
+              instanceId: t.instanceId ?? undefined,
               lastStatus: t.lastStatus,
               desiredStatus: t.desiredStatus,
               healthStatus: t.healthStatus,
@@ -501,7 +526,8 @@ export class WorkerWorld {
       this.clock.setTimer(10_000, () => {
         if (task.lastStatus === 'PROVISIONING') task.lastStatus = 'RUNNING';
       });
-      const { healthySeconds, stopsAfterSeconds } = this.behaviour;
+      const { healthySeconds } = this.behaviour;
+      const stopsAfterSeconds = this.brokenHosts.has(host.id) ? 20 : this.behaviour.stopsAfterSeconds;
       if (healthySeconds !== null) {
         this.clock.setTimer((10 + healthySeconds) * 1000, () => {
           if (task.lastStatus === 'RUNNING') task.healthStatus = 'HEALTHY';
