@@ -11,6 +11,14 @@
  *   cheapest of them (EC2 Auto Scaling User Guide, "Allocation strategies for multiple instance types"); a
  *   zone's capacity is the same for every type here, so that is the cheapest type in the chosen zone (ties
  *   keep the override order). On-demand keeps the override order ("prioritized").
+ *
+ * Unless its `AZRebalance` process is suspended, a group also rebalances its zones (EC2 Auto Scaling User Guide,
+ * "Suspend and resume Amazon EC2 Auto Scaling processes"; "Control which Auto Scaling instances terminate during
+ * scale in", Rebalance Availability Zones; API Reference, TerminateInstanceInAutoScalingGroup): when the zones hold
+ * unequal counts — after a zone that had no capacity recovers, or after terminations left one zone fuller — it
+ * launches an instance in the zone with fewest, and terminates one in the zone with most once the new one is
+ * InService (launch before terminate, so the group may run one above MaxSize meanwhile: AWS allows 10 % or one
+ * instance above it while rebalancing, "How suspended processes affect other processes"). See `rebalanceZones`.
  */
 import type {
   Activity,
@@ -26,7 +34,9 @@ import type {
   DescribeTagsCommandInput,
   DescribeTagsCommandOutput,
   LifecycleState,
+  ResumeProcessesCommandInput,
   SetDesiredCapacityCommandInput,
+  SuspendProcessesCommandInput,
   TagDescription,
   TerminateInstanceInAutoScalingGroupCommandInput,
   TerminateInstanceInAutoScalingGroupCommandOutput,
@@ -55,6 +65,12 @@ export interface GroupOptions {
   tags?: Record<string, string>;
   /** `TerminationPolicies`, applied in order after the purchase option and zone steps (default `['Default']`). */
   terminationPolicies?: string[];
+  /**
+   * Processes suspended from the start (as Terraform's `suspended_processes` calls SuspendProcesses after creating
+   * the group); default none, as AWS. Of them LocalCloud models `AZRebalance`; the others are validated and
+   * reported by DescribeAutoScalingGroups but change nothing here.
+   */
+  suspendedProcesses?: string[];
 }
 
 /**
@@ -94,6 +110,33 @@ const TERMINATION_POLICIES = [
   'OldestInstance',
 ];
 
+/** The processes SuspendProcesses and ResumeProcesses accept (User Guide, "Suspend and resume Amazon EC2 Auto Scaling processes"). */
+export const SCALING_PROCESSES = [
+  'Launch',
+  'Terminate',
+  'AddToLoadBalancer',
+  'AlarmNotification',
+  'AZRebalance',
+  'HealthCheck',
+  'InstanceRefresh',
+  'ReplaceUnhealthy',
+  'ScheduledActions',
+];
+
+/** AWS answers an unknown process with a ValidationError; its exact wording is not documented, so this one names it. */
+function checkScalingProcesses(processes: readonly string[]): string[] {
+  for (const process of processes) {
+    if (!SCALING_PROCESSES.includes(process)) {
+      throw awsError(
+        'autoscaling',
+        'ValidationError',
+        `Unknown scaling process: ${process}. Valid processes: ${SCALING_PROCESSES.join(', ')}`,
+      );
+    }
+  }
+  return [...processes];
+}
+
 function checkTerminationPolicies(policies: readonly string[]): string[] {
   for (const policy of policies) {
     if (!TERMINATION_POLICIES.includes(policy)) {
@@ -109,13 +152,19 @@ export function onDemandTarget(desired: number, d: InstancesDistribution): numbe
   return base + Math.ceil(((desired - base) * d.onDemandPercentageAboveBaseCapacity) / 100);
 }
 
+/**
+ * Why the group replaces an instance (launch first, terminate once the replacement is InService): Capacity
+ * Rebalancing after a rebalance recommendation, or AZRebalance moving it out of the fullest zone.
+ */
+type LeaveReason = 'rebalance-recommendation' | 'az-rebalance';
+
 interface GroupMember {
   instanceId: string;
   lifecycleState: LifecycleState;
   activityId: string;
   lifecycle: 'spot' | 'on-demand';
-  /** Got a rebalance recommendation: Capacity Rebalancing replaces it, then terminates it. */
-  atRisk: boolean;
+  /** Being replaced: no longer counts toward the desired capacity, terminated once its replacement is InService. */
+  leaving: LeaveReason | null;
 }
 
 interface LocalGroup {
@@ -128,6 +177,8 @@ interface LocalGroup {
   distribution: InstancesDistribution;
   capacityRebalance: boolean;
   terminationPolicies: string[];
+  /** Suspended process -> its SuspensionReason. */
+  suspended: Map<string, string>;
   tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   createdTime: Date;
   members: Map<string, GroupMember>;
@@ -182,6 +233,9 @@ export class AutoScalingService {
       },
       capacityRebalance: opts.capacityRebalance ?? false,
       terminationPolicies: checkTerminationPolicies(opts.terminationPolicies ?? ['Default']),
+      suspended: new Map(
+        checkScalingProcesses(opts.suspendedProcesses ?? []).map((p) => [p, this.suspensionReason()]),
+      ),
       tags: new Map(
         Object.entries(opts.tags ?? {}).map(([k, value]) => [k, { value, propagateAtLaunch: false }]),
       ),
@@ -260,6 +314,42 @@ export class AutoScalingService {
       group.terminationPolicies = checkTerminationPolicies(input.TerminationPolicies);
     this.changeDesired(group, desired);
     return {};
+  }
+
+  /**
+   * Suspends the named processes, every process when none is named (Auto Scaling API Reference, SuspendProcesses).
+   * A process already suspended keeps its SuspensionReason.
+   */
+  async suspendProcesses(input: SuspendProcessesCommandInput): Promise<Record<string, never>> {
+    const group = this.require(input.AutoScalingGroupName);
+    const named = input.ScalingProcesses ?? [];
+    for (const process of checkScalingProcesses(named.length > 0 ? named : SCALING_PROCESSES)) {
+      if (!group.suspended.has(process)) group.suspended.set(process, this.suspensionReason());
+    }
+    return {};
+  }
+
+  /**
+   * Resumes the named processes, every process when none is named (API Reference, ResumeProcesses). A group left
+   * unbalanced while AZRebalance was suspended is rebalanced once it resumes ("Considerations for suspending
+   * processes", User Guide).
+   */
+  async resumeProcesses(input: ResumeProcessesCommandInput): Promise<Record<string, never>> {
+    const group = this.require(input.AutoScalingGroupName);
+    const named = input.ScalingProcesses ?? [];
+    for (const process of checkScalingProcesses(named.length > 0 ? named : SCALING_PROCESSES)) {
+      group.suspended.delete(process);
+    }
+    this.rebalanceZones(group);
+    return {};
+  }
+
+  /**
+   * The region's Spot or on-demand capacity changed (`LocalCloud.setMarket`): a zone that had none may have room
+   * again, so every group checks its zones' balance.
+   */
+  marketChanged(): void {
+    for (const group of this.groups.values()) this.rebalanceZones(group);
   }
 
   /** The group's distribution with the request's InstancesDistribution fields over it, validated like AWS. */
@@ -514,10 +604,10 @@ export class AutoScalingService {
     group.retryTimer?.();
     group.retryTimer = null;
     const live = this.live(group);
-    const kept = live.filter((m) => !m.atRisk);
-    // Capacity Rebalancing terminates an at-risk instance once its replacement is InService.
+    const kept = live.filter((m) => !m.leaving);
+    // An instance being replaced (Capacity Rebalancing, AZRebalance) goes once its replacement is InService.
     if (kept.filter((m) => m.lifecycleState === 'InService').length >= group.desired) {
-      for (const member of live.filter((m) => m.atRisk)) this.scaleIn(group, member, 'rebalance');
+      for (const member of live) if (member.leaving) this.scaleIn(group, member, member.leaving);
     }
     if (kept.length > group.desired) {
       for (const member of this.scaleInOrder(group, kept)) this.scaleIn(group, member, 'desired');
@@ -534,6 +624,41 @@ export class AutoScalingService {
         return;
       }
     }
+    this.rebalanceZones(group);
+  }
+
+  /**
+   * One AZRebalance step (see the file header), taken only when the group is settled — as many instances as
+   * desired, all InService, none leaving or terminating — so that it never races a scale-in, a launch or a retry
+   * of its own. Balanced means the most and fewest instances among the region's zones differ by at most one.
+   * Otherwise the instance to move is the first, in termination-policy order, of the zone(s) holding most; it is
+   * marked leaving (so it no longer counts toward desired) and its replacement launched where a launch goes
+   * (`placement`: the zone with fewest that has room). The step is taken only if that zone holds at least two
+   * fewer than the fullest, so each step evens the zones; the instance is terminated once the replacement is
+   * InService (`reconcile`), and the next step follows its termination.
+   */
+  private rebalanceZones(group: LocalGroup): void {
+    if (group.suspended.has('AZRebalance')) return;
+    const live = this.live(group);
+    const settled =
+      live.length === group.desired &&
+      live.length === group.members.size &&
+      live.every((m) => m.lifecycleState === 'InService' && !m.leaving);
+    if (!settled || live.length === 0) return;
+    const market = this.ctx.market;
+    const { zoneOf, compare } = this.terminationOrder(group, live);
+    const perZone = new Map(market.zones.map((zone) => [zone, 0]));
+    for (const m of live) perZone.set(zoneOf(m), (perZone.get(zoneOf(m)) ?? 0) + 1);
+    const most = Math.max(...perZone.values());
+    if (most - Math.min(...perZone.values()) <= 1) return;
+    const moved = live.filter((m) => perZone.get(zoneOf(m)) === most).sort(compare)[0]!;
+    moved.leaving = 'az-rebalance';
+    const lifecycle = this.nextLifecycle(group);
+    const { zone } = this.placement(group, lifecycle);
+    const room = lifecycle === 'spot' ? market.hasRoom(zone) : market.hasOnDemandRoom();
+    if (!room || (perZone.get(zone) ?? 0) > most - 2 || !this.launchOne(group, 'az-rebalance')) {
+      moved.leaving = null;
+    }
   }
 
   /**
@@ -547,9 +672,34 @@ export class AutoScalingService {
    */
   private scaleInOrder(group: LocalGroup, kept: GroupMember[]): GroupMember[] {
     const odTarget = onDemandTarget(group.desired, group.distribution);
+    const { zoneOf, compare } = this.terminationOrder(group, kept);
+    const order: GroupMember[] = [];
+    let left = [...kept];
+    while (left.length > group.desired) {
+      const od = left.filter((m) => m.lifecycle === 'on-demand');
+      const ofKind = od.length > odTarget ? od : left.filter((m) => m.lifecycle === 'spot');
+      const candidates = ofKind.length > 0 ? ofKind : left;
+      const perZone = new Map<string, number>();
+      for (const m of candidates) perZone.set(zoneOf(m), (perZone.get(zoneOf(m)) ?? 0) + 1);
+      const most = Math.max(...perZone.values());
+      const victim = candidates.filter((m) => perZone.get(zoneOf(m)) === most).sort(compare)[0]!;
+      order.push(victim);
+      left = left.filter((m) => m !== victim);
+    }
+    return order;
+  }
+
+  /**
+   * The zone of each of `members` and the group's `TerminationPolicies` as one comparison (lower goes first; ties
+   * at random, by a stable draw from the instance id), read once at the current time.
+   */
+  private terminationOrder(
+    group: LocalGroup,
+    members: GroupMember[],
+  ): { zoneOf: (m: GroupMember) => string; compare: (a: GroupMember, b: GroupMember) => number } {
     const now = this.ctx.clock.now().getTime();
     const facts = new Map(
-      kept.map((m) => {
+      members.map((m) => {
         const instance = this.ec2.get(m.instanceId);
         const launched = instance?.launchTime.getTime() ?? now;
         return [m, { zone: instance?.zone ?? '', launched, draw: hash32(m.instanceId) }] as const;
@@ -565,39 +715,39 @@ export class AutoScalingService {
       Default: closestToNextHour,
     };
     const steps = group.terminationPolicies.flatMap((p) => (keys[p] ? [keys[p]] : []));
-    const order: GroupMember[] = [];
-    let left = [...kept];
-    while (left.length > group.desired) {
-      const od = left.filter((m) => m.lifecycle === 'on-demand');
-      const ofKind = od.length > odTarget ? od : left.filter((m) => m.lifecycle === 'spot');
-      const candidates = ofKind.length > 0 ? ofKind : left;
-      const perZone = new Map<string, number>();
-      for (const m of candidates) perZone.set(fact(m).zone, (perZone.get(fact(m).zone) ?? 0) + 1);
-      const most = Math.max(...perZone.values());
-      const victim = candidates
-        .filter((m) => perZone.get(fact(m).zone) === most)
-        .sort((a, b) => {
-          for (const key of steps) {
-            const d = key(a) - key(b);
-            if (d !== 0) return d;
-          }
-          return fact(a).draw - fact(b).draw;
-        })[0]!;
-      order.push(victim);
-      left = left.filter((m) => m !== victim);
-    }
-    return order;
+    const compare = (a: GroupMember, b: GroupMember) => {
+      for (const key of steps) {
+        const d = key(a) - key(b);
+        if (d !== 0) return d;
+      }
+      return fact(a).draw - fact(b).draw;
+    };
+    return { zoneOf: (m) => fact(m).zone, compare };
   }
 
-  private launchOne(group: LocalGroup): boolean {
+  /** On-demand while the instances that stay hold fewer than the distribution's on-demand share, else Spot. */
+  private nextLifecycle(group: LocalGroup): 'spot' | 'on-demand' {
+    const kept = this.live(group).filter((m) => !m.leaving);
+    const liveOnDemand = kept.filter((m) => m.lifecycle === 'on-demand').length;
+    return liveOnDemand < onDemandTarget(group.desired, group.distribution) ? 'on-demand' : 'spot';
+  }
+
+  /**
+   * Launches one instance toward the desired capacity, or (`az-rebalance`) the replacement of an instance that
+   * AZRebalance moves; the Cause is what AWS records for each (the rebalance one as activity histories show it,
+   * e.g. aws/containers-roadmap#1453: the group runs one above desired until the moved instance goes).
+   */
+  private launchOne(group: LocalGroup, why: 'capacity' | 'az-rebalance' = 'capacity'): boolean {
     const market = this.ctx.market;
     const now = this.ctx.clock.now();
     const activityId = this.ctx.ids.uuid();
-    const kept = this.live(group).filter((m) => !m.atRisk);
-    const liveOnDemand = kept.filter((m) => m.lifecycle === 'on-demand').length;
-    const lifecycle = liveOnDemand < onDemandTarget(group.desired, group.distribution) ? 'on-demand' : 'spot';
+    const kept = this.live(group).filter((m) => !m.leaving);
+    const lifecycle = this.nextLifecycle(group);
     const { zone, instanceType } = this.placement(group, lifecycle);
-    const cause = `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${kept.length} to ${group.desired}.`;
+    const cause =
+      why === 'az-rebalance'
+        ? `At ${now.toISOString()} instances were launched to balance instances in zones ${zone} with other zones resulting in more than desired number of instances in the group.`
+        : `At ${now.toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${kept.length} to ${group.desired}.`;
     // On-demand capacity is a pool of its own: a region out of Spot capacity can still have on-demand.
     const took = lifecycle === 'spot' ? market.take(zone) : market.takeOnDemand();
     if (!took) {
@@ -650,7 +800,7 @@ export class AutoScalingService {
       lifecycleState: 'Pending',
       activityId,
       lifecycle,
-      atRisk: false,
+      leaving: null,
     });
     this.record(group, {
       ActivityId: activityId,
@@ -693,14 +843,11 @@ export class AutoScalingService {
     return { zone, instanceType: spot ? cheapest(zone) : types[0]! };
   }
 
-  private scaleIn(group: LocalGroup, member: GroupMember, why: 'desired' | 'rebalance'): void {
-    const now = this.ctx.clock.now().toISOString();
+  private scaleIn(group: LocalGroup, member: GroupMember, why: 'desired' | LeaveReason): void {
     this.takeOut(
       group,
       member,
-      why === 'rebalance'
-        ? `At ${now} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`
-        : `At ${now} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`,
+      this.terminationCause(group, member, why, this.ctx.clock.now().toISOString()),
     );
   }
 
@@ -727,6 +874,25 @@ export class AutoScalingService {
     return activity;
   }
 
+  /** The Cause AWS records for a termination the group decides (`member` still counted live). */
+  private terminationCause(
+    group: LocalGroup,
+    member: GroupMember,
+    why: 'desired' | LeaveReason,
+    at: string,
+  ): string {
+    switch (why) {
+      case 'rebalance-recommendation':
+        return `At ${at} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`;
+      case 'az-rebalance':
+        // AWS words the end of a rebalance step as a capacity difference (the group ran one above desired) and
+        // names the instance, as activity histories show it (e.g. aws/containers-roadmap#1453).
+        return `At ${at} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${this.live(group).length} to ${group.desired}. At ${at} instance ${member.instanceId} was selected for termination.`;
+      case 'desired':
+        return `At ${at} a user request explicitly set group desired capacity changing the desired capacity to ${group.desired}.`;
+    }
+  }
+
   private onInstanceState(instance: LocalInstance): void {
     const name = instance.autoScalingGroupName;
     const group = name ? this.groups.get(name) : undefined;
@@ -736,7 +902,7 @@ export class AutoScalingService {
     if (instance.state === 'running' && member.lifecycleState === 'Pending') {
       member.lifecycleState = 'InService';
       this.finish(group, member.activityId, now);
-      if ([...group.members.values()].some((m) => m.atRisk)) this.reconcile(group.name);
+      if ([...group.members.values()].some((m) => m.leaving)) this.reconcile(group.name);
       this.ctx.emitAwsEvent({
         source: 'aws.autoscaling',
         detailType: 'EC2 Instance Launch Successful',
@@ -786,8 +952,8 @@ export class AutoScalingService {
     const group = instance.autoScalingGroupName ? this.groups.get(instance.autoScalingGroupName) : undefined;
     const member = group?.members.get(instance.instanceId);
     if (!group?.capacityRebalance || !member || member.lifecycle !== 'spot') return;
-    if (member.lifecycleState === 'Terminating' || member.atRisk) return;
-    member.atRisk = true;
+    if (member.lifecycleState === 'Terminating' || member.leaving) return;
+    member.leaving = 'rebalance-recommendation';
     this.reconcile(group.name);
   }
 
@@ -850,6 +1016,19 @@ export class AutoScalingService {
       ),
       CapacityRebalance: g.capacityRebalance,
       TerminationPolicies: [...g.terminationPolicies],
+      SuspendedProcesses: [...g.suspended].map(([ProcessName, SuspensionReason]) => ({
+        ProcessName,
+        SuspensionReason,
+      })),
     };
+  }
+
+  /** The SuspensionReason of a process a user suspended (as DescribeAutoScalingGroups reports it, to the second). */
+  private suspensionReason(): string {
+    const at = this.ctx.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    return `User suspended at ${at}`;
   }
 }

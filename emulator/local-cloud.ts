@@ -401,12 +401,14 @@ export class LocalCloud {
   /**
    * Sets any of a region's market inputs from now on (the simulator drives these from a trace). A zone whose
    * capacity drops below the Spot instances running in it interrupts the excess (newest first); returns the
-   * instance ids warned.
+   * instance ids warned. A zone that gets capacity back may leave a group unbalanced: Auto Scaling checks.
    */
   setMarket(region: string, inputs: Partial<MarketInputs>): string[] {
     const cloud = this.region(region);
     cloud.market.set(inputs);
-    return Object.keys(inputs.zoneCapacity ?? {}).flatMap((zone) => cloud.ec2.reclaimZone(zone));
+    const warned = Object.keys(inputs.zoneCapacity ?? {}).flatMap((zone) => cloud.ec2.reclaimZone(zone));
+    cloud.autoScaling.marketChanged();
+    return warned;
   }
 
   /** Interruption warning for every Spot instance in `region`; they terminate two minutes later. */
@@ -503,6 +505,8 @@ export class LocalCloud {
         'describeAutoScalingGroups',
         'describeAutoScalingInstances',
         'describeScalingActivities',
+        'suspendProcesses',
+        'resumeProcesses',
         'terminateInstanceInAutoScalingGroup',
       ]),
       ecs: bind(r.ecs, [

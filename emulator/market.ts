@@ -252,9 +252,14 @@ export class RegionMarket {
     return this.used;
   }
 
+  /** The region's on-demand pool can take one more instance now. */
+  hasOnDemandRoom(): boolean {
+    return this.onDemandAvailable && this.onDemandUsed < this.onDemandPool;
+  }
+
   /** Takes one on-demand instance's worth of the region's on-demand pool; false when none is left. */
   takeOnDemand(): boolean {
-    if (!this.onDemandAvailable || this.onDemandUsed >= this.onDemandPool) return false;
+    if (!this.hasOnDemandRoom()) return false;
     this.onDemandUsed++;
     return true;
   }

@@ -1,13 +1,16 @@
 /**
  * LocalCloud's Auto Scaling beyond the contract: Capacity Rebalancing acting behind the hub's back, the
- * on-demand pool running out, and scale-in in AWS's order (purchase option, fullest zone, termination policy).
+ * on-demand pool running out, scale-in in AWS's order (purchase option, fullest zone, termination policy), and
+ * AZRebalance moving instances between zones unless suspended.
  */
 import { describe, expect, it } from 'vitest';
 import { launchErrorFromMessage } from '../../core/launch-status.ts';
 import { virtualClock } from '../../emulator/clock.ts';
 import { createLocalCloud } from '../../emulator/index.ts';
 
-async function region(opts: { capacityRebalance?: boolean; terminationPolicies?: string[] } = {}) {
+async function region(
+  opts: { capacityRebalance?: boolean; terminationPolicies?: string[]; suspendedProcesses?: string[] } = {},
+) {
   const clock = virtualClock('2026-11-24T10:00:00Z');
   const cloud = createLocalCloud({ clock, seed: 'asg', markets: { 'us-west-2': {} } });
   const r = cloud.region('us-west-2');
@@ -17,6 +20,7 @@ async function region(opts: { capacityRebalance?: boolean; terminationPolicies?:
     maxSize: 4,
     capacityRebalance: opts.capacityRebalance,
     terminationPolicies: opts.terminationPolicies,
+    suspendedProcesses: opts.suspendedProcesses,
   });
   const group = async () =>
     (await r.autoScaling.describeAutoScalingGroups({ AutoScalingGroupNames: ['gpu'] }))
@@ -112,7 +116,11 @@ describe('Auto Scaling scale-in order (LocalCloud, as the User Guide documents i
   });
 
   it('keeps the zones balanced before applying the termination policy', async () => {
-    const { clock, cloud, r, group } = await region({ terminationPolicies: ['NewestInstance'] });
+    // As spotplane deploys the group: with AZRebalance on, zone c's return would itself move an instance there.
+    const { clock, cloud, r, group } = await region({
+      terminationPolicies: ['NewestInstance'],
+      suspendedProcesses: ['AZRebalance'],
+    });
     const ids = async () => (await group()).Instances!.map((i) => i.InstanceId!);
     // Only two zones have Spot room: two instances, then a third beside one of them, then a fourth elsewhere.
     cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2c': 0, 'us-west-2d': 0 } });
@@ -231,5 +239,108 @@ describe('Auto Scaling TerminateInstanceInAutoScalingGroup (LocalCloud, as the A
         ShouldDecrementDesiredCapacity: true,
       }),
     ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('min size') });
+  });
+});
+
+describe('Auto Scaling AZRebalance (LocalCloud, as the User Guide documents it)', () => {
+  /** A two-zone region whose zone a has no Spot capacity: a group of two (MaxSize 2) lands both in zone b. */
+  async function bothInZoneB(suspendedProcesses?: string[]) {
+    const clock = virtualClock('2026-11-24T10:00:00Z');
+    const cloud = createLocalCloud({
+      clock,
+      seed: 'az-rebalance',
+      markets: { 'us-west-2': {} },
+      zones: { 'us-west-2': ['us-west-2a', 'us-west-2b'] },
+      launchTiming: { bootMs: 60_000 },
+    });
+    const r = cloud.region('us-west-2');
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2a': 0 } });
+    r.autoScaling.createGroup({
+      name: 'gpu',
+      instanceTypes: ['g6.xlarge'],
+      maxSize: 2,
+      desiredCapacity: 2,
+      suspendedProcesses,
+    });
+    await clock.advance(120_000);
+    const group = async () =>
+      (await r.autoScaling.describeAutoScalingGroups({ AutoScalingGroupNames: ['gpu'] }))
+        .AutoScalingGroups![0]!;
+    const zones = async () =>
+      (await group()).Instances!.map((i) => `${i.AvailabilityZone} ${i.LifecycleState}`).sort();
+    const causes = async () =>
+      (await r.autoScaling.describeScalingActivities({ AutoScalingGroupName: 'gpu' })).Activities!.map(
+        (a) => a.Cause!,
+      );
+    const firstTwo = (await group()).Instances!.map((i) => i.InstanceId!);
+    expect(await zones()).toEqual(['us-west-2b InService', 'us-west-2b InService']);
+    return { clock, cloud, r, group, zones, causes, firstTwo };
+  }
+
+  it('once zone a has capacity again, launches there first, then terminates one of zone b: 1/1', async () => {
+    const { clock, cloud, r, group, zones, causes, firstTwo } = await bothInZoneB();
+
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2a': 4 } });
+
+    // Launch before terminate: for a while the group runs one above desired (and MaxSize).
+    expect(await zones()).toEqual(['us-west-2a Pending', 'us-west-2b InService', 'us-west-2b InService']);
+    expect((await causes())[0]).toMatch(
+      /instances were launched to balance instances in zones us-west-2a with other zones resulting in more than desired number of instances in the group\.$/,
+    );
+    await clock.advance(60_000);
+    expect(await zones()).toEqual(['us-west-2a InService', 'us-west-2b InService', 'us-west-2b Terminating']);
+    await clock.advance(120_000);
+
+    expect(await zones()).toEqual(['us-west-2a InService', 'us-west-2b InService']);
+    expect((await group()).DesiredCapacity).toBe(2);
+    const gone = firstTwo.filter((id) => r.ec2.get(id)!.state === 'terminated');
+    expect(gone).toHaveLength(1);
+    expect((await causes())[0]).toMatch(
+      new RegExp(
+        `shrinking the capacity from 3 to 2\\. At \\S+ instance ${gone[0]} was selected for termination\\.$`,
+      ),
+    );
+  });
+
+  it('with AZRebalance suspended (as spotplane deploys the group), keeps both instances in zone b', async () => {
+    const { clock, cloud, r, group, zones, causes } = await bothInZoneB(['AZRebalance']);
+    const before = await causes();
+
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2a': 4 } });
+    await clock.advance(10 * 60_000);
+
+    expect(await zones()).toEqual(['us-west-2b InService', 'us-west-2b InService']);
+    expect(r.ec2.all()).toHaveLength(2);
+    expect(await causes()).toEqual(before);
+    expect((await group()).SuspendedProcesses).toEqual([
+      { ProcessName: 'AZRebalance', SuspensionReason: 'User suspended at 2026-11-24T10:00:00Z' },
+    ]);
+  });
+
+  it('rebalances a group left unbalanced while suspended once ResumeProcesses resumes AZRebalance', async () => {
+    const { clock, cloud, r, zones } = await bothInZoneB(['AZRebalance']);
+    cloud.setMarket('us-west-2', { zoneCapacity: { 'us-west-2a': 4 } });
+    await clock.advance(60_000);
+
+    await r.autoScaling.resumeProcesses({ AutoScalingGroupName: 'gpu', ScalingProcesses: ['AZRebalance'] });
+    await clock.advance(5 * 60_000);
+
+    expect(await zones()).toEqual(['us-west-2a InService', 'us-west-2b InService']);
+  });
+
+  it('refuses an unknown process, naming it, when the group is created or a process suspended', async () => {
+    const { r } = await region();
+    expect(() =>
+      r.autoScaling.createGroup({
+        name: 'other',
+        instanceTypes: ['g6.xlarge'],
+        suspendedProcesses: ['AZBalance'],
+      }),
+    ).toThrow(
+      expect.objectContaining({ name: 'ValidationError', message: expect.stringContaining('AZBalance') }),
+    );
+    await expect(
+      r.autoScaling.suspendProcesses({ AutoScalingGroupName: 'gpu', ScalingProcesses: ['Rebalance'] }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('Rebalance') });
   });
 });

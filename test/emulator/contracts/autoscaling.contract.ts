@@ -3,7 +3,9 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeScalingActivitiesCommand,
+  ResumeProcessesCommand,
   SetDesiredCapacityCommand,
+  SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -231,6 +233,31 @@ export function autoScalingContract(name: string, makeTarget: TargetFactory): vo
         AutoScalingGroupName: t.asgName,
         LifecycleState: 'InService',
       });
+    });
+
+    it('SuspendProcesses lists what it suspended with a reason, ResumeProcesses resumes it, unknown names fail', async () => {
+      const as = t.clients.autoScaling(t.region);
+      const suspended = async () => (await group())?.SuspendedProcesses?.map((p) => p.ProcessName) ?? [];
+      const initially = await suspended();
+      await as.send(
+        new SuspendProcessesCommand({ AutoScalingGroupName: t.asgName, ScalingProcesses: ['AZRebalance'] }),
+      );
+      const after = (await group())?.SuspendedProcesses;
+      await as.send(
+        new ResumeProcessesCommand({ AutoScalingGroupName: t.asgName, ScalingProcesses: ['AZRebalance'] }),
+      );
+      const unknown = await as
+        .send(
+          new SuspendProcessesCommand({ AutoScalingGroupName: t.asgName, ScalingProcesses: ['Rebalance'] }),
+        )
+        .catch((e) => e);
+
+      expect(initially).toEqual([]);
+      expect(after).toEqual([
+        { ProcessName: 'AZRebalance', SuspensionReason: expect.stringMatching(/^User suspended at \S+Z$/) },
+      ]);
+      expect(await suspended()).toEqual([]);
+      expect(unknown.name).toBe('ValidationError');
     });
   });
 }
