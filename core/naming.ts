@@ -57,4 +57,14 @@ export const INTENT_TAG = 'spotplane:intent';
  */
 export const SCALE_IN_POLICIES = ['NewestInstance'];
 
+/**
+ * Auto Scaling processes the worker group runs with suspended. `AZRebalance` would move a serving replica: when the
+ * group's zones become unbalanced (a zone without Spot capacity recovers, a scale-in leaves one zone fuller), Auto
+ * Scaling launches an instance in the emptiest zone and then terminates one in the fullest (EC2 Auto Scaling User
+ * Guide, "Suspend and resume Amazon EC2 Auto Scaling processes"; "Control which Auto Scaling instances terminate
+ * during scale in", Rebalance Availability Zones). The one it terminates may host a ready replica, and the one it
+ * launches gets no task: spotplane places its tasks itself. Suspended, scale-out and scale-in still balance zones.
+ */
+export const SUSPENDED_PROCESSES = ['AZRebalance'];
+
 export { LAMBDA_NAMES, type LambdaName } from './registry.ts';

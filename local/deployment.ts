@@ -13,7 +13,7 @@ import { acceleratorFamily } from '../core/accelerator.ts';
 import { type Config, groupMaxSize } from '../core/config.ts';
 import { endpointGroupSettings, type StableEndpointRef } from '../core/endpoint.ts';
 import { workerEventsPattern, workerPatterns } from '../core/event-patterns.ts';
-import { INTENT_TAG, names, SCALE_IN_POLICIES } from '../core/naming.ts';
+import { INTENT_TAG, names, SCALE_IN_POLICIES, SUSPENDED_PROCESSES } from '../core/naming.ts';
 import { ENDPOINT_WEIGHT } from '../core/plan/endpoints.ts';
 import {
   HUB_LAMBDAS,
@@ -221,9 +221,11 @@ export class LocalControlPlane {
         minSize: 0,
         maxSize: groupMaxSize(config),
         desiredCapacity: 0,
-        // As the worker stack creates it: no Capacity Rebalancing, the fence tag at 0, ECS's managed tag.
+        // As the worker stack creates it: no Capacity Rebalancing, AZRebalance suspended, the fence tag at 0, ECS's
+        // managed tag.
         capacityRebalance: false,
         terminationPolicies: SCALE_IN_POLICIES,
+        suspendedProcesses: SUSPENDED_PROCESSES,
         tags: { [INTENT_TAG]: '0', AmazonECSManaged: 'true' },
       });
       here.ecs.createCluster({

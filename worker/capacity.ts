@@ -17,7 +17,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security
 import { Fn } from 'cdktn';
 import { Construct } from 'constructs';
 import { ACCELERATOR_FAMILIES, type AcceleratorFamily } from '../core/accelerator.ts';
-import { SCALE_IN_POLICIES } from '../core/naming.ts';
+import { SCALE_IN_POLICIES, SUSPENDED_PROCESSES } from '../core/naming.ts';
 import { ServiceRole, type Statement } from '../infra/iam.ts';
 import { textWithReferences } from '../infra/template-text.ts';
 
@@ -128,6 +128,9 @@ export class GpuCapacity extends Construct {
       vpcZoneIdentifier: [...props.subnetIds],
       capacityRebalance: false,
       terminationPolicies: SCALE_IN_POLICIES,
+      // AZRebalance would terminate a serving replica to even the zones and launch one that gets no task (EC2 Auto
+      // Scaling User Guide, "Suspend and resume Amazon EC2 Auto Scaling processes"): the hub places replicas.
+      suspendedProcesses: SUSPENDED_PROCESSES,
       healthCheckType: 'EC2',
       healthCheckGracePeriod: 300,
       defaultInstanceWarmup: 300,

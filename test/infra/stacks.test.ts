@@ -559,6 +559,13 @@ describe('workers', () => {
     }
   });
 
+  it('suspends AZRebalance, so Auto Scaling never moves a serving replica to even the zones', () => {
+    for (const w of [WEST, EU]) {
+      const [, asg] = resources(worker(w), 'aws_autoscaling_group')[0] ?? [];
+      expect(asg?.suspended_processes).toContain('AZRebalance');
+    }
+  });
+
   it('uses the given subnets where given, and creates a VPC only where none were given', () => {
     const [, west] = resources(worker(WEST), 'aws_autoscaling_group')[0] ?? [];
     expect(west?.vpc_zone_identifier).toEqual(GIVEN_SUBNETS);

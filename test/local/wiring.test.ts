@@ -1,4 +1,5 @@
-/** The local deployment must route events exactly as the stacks deploy them to AWS. */
+/** The local deployment must route events, and create its worker groups, exactly as the stacks deploy them to AWS. */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { workerEventsPattern, workerPatterns } from '../../core/event-patterns.ts';
@@ -28,5 +29,20 @@ describe('local event wiring', () => {
     expect(await pattern('us-west-2', 'default', n.stateChangeRule)).toEqual(p.stateChange);
     expect(await pattern('us-west-2', 'default', n.launchUnsuccessfulRule)).toEqual(p.launchUnsuccessful);
     expect(await pattern('us-west-2', n.workerBus, n.forwardToHubRule)).toEqual(p.toHub);
+  });
+});
+
+describe('local worker groups', () => {
+  it('are created as the worker stack creates them: no Capacity Rebalancing, NewestInstance, AZRebalance suspended', async () => {
+    const { plane } = await deployment();
+    const out = await plane.cloud
+      .clients()
+      .autoScaling('us-west-2')
+      .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [plane.names.autoScalingGroup] }));
+    const group = out.AutoScalingGroups?.[0];
+
+    expect(group?.CapacityRebalance).toBe(false);
+    expect(group?.TerminationPolicies).toEqual(['NewestInstance']);
+    expect(group?.SuspendedProcesses?.map((p) => p.ProcessName)).toEqual(['AZRebalance']);
   });
 });
