@@ -139,12 +139,14 @@ export function placeFleet(input: PlacementInput): PlacementDecision {
   //    replica, and after a loss its launches in flight are called off, but the replicas serving there stay: its
   //    loss moved only the replica it took, and its risk (lambda) already buys the hedge that covers the next one.
   //    After a failed launch the instances that did launch stay too: the failure was about the others (a region
-  //    with room for 2 of 3 replicas serves 2).
+  //    with room for 2 of 3 replicas serves 2). A replica that serves but is not routed yet (its endpoint still in
+  //    its first health checks) is not a launch to call off: counted as one, a loss in the first minute after a
+  //    region became ready tore down the replica beside it.
   const alloc: Alloc = { spot: new Map(), onDemand: new Map() };
   for (const s of states.values()) {
     const r = s.input;
     const callOff = r.known && r.excludedUntil !== null && r.excludedUntil > now && !r.excludedForLaunches;
-    const spot = r.running.spot.ready + (callOff ? 0 : r.running.spot.pending);
+    const spot = r.running.spot.ready + (callOff ? (r.running.spot.unrouted ?? 0) : r.running.spot.pending);
     if (spot > 0) alloc.spot.set(r.region, Math.min(spot, s.maxRoom));
     const onDemand = r.running.onDemand.ready + r.running.onDemand.pending;
     if (onDemand > 0) alloc.onDemand.set(r.region, onDemand);

@@ -15,6 +15,11 @@ export interface RunningCount {
   ready: number;
   /** Launched, not ready yet. */
   pending: number;
+  /**
+   * Of `pending`, those that serve already (a healthy task) while clients cannot reach them yet (the endpoint's
+   * health checks have not passed): a loss in the region calls launches off, never these.
+   */
+  unrouted?: number;
 }
 
 export interface RegionInput {

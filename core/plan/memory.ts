@@ -70,7 +70,11 @@ export function running(observed: RegionObservation, memory: Memory, lifecycle: 
       i.lifecycle === lifecycle && isLive(i) && i.state !== 'shutting-down' && !doomed.has(i.instance_id),
   );
   const ready = mine.filter((i) => i.ready).length;
-  return { ready, pending: mine.length - ready };
+  // `ready` here is routed (core/plan/endpoints.ts): a serving instance waits for its endpoint's health checks.
+  const unrouted = mine.filter(
+    (i) => !i.ready && i.task_status === 'RUNNING' && i.health === 'HEALTHY',
+  ).length;
+  return { ready, pending: mine.length - ready, unrouted };
 }
 
 /** Instances still standing (not terminating), doomed ones included: they serve until they go. */

@@ -214,6 +214,20 @@ describe('placeFleet: fleets over regions', () => {
     expect(where(settled)).toEqual({ 'us-east-2': [1, 0], 'eu-west-1': [1, 0] });
   });
 
+  it('keeps a replica that serves but is not routed yet in an excluded region: it is no launch to call off', () => {
+    const fleet = { targetCapacity: 2, maxPerRegion: 3, onDemandFallback: false };
+    // Two serve, the endpoint's health checks not passed yet for either (pending, unrouted), and the region has
+    // just been excluded for a loss: only the launch in flight (the third) is called off.
+    const input = region('us-east-2', { excludedUntil: NOW + HOUR });
+    const spot = (unrouted: number) => ({
+      ...input,
+      running: { ...input.running, spot: { ready: 0, pending: 3, unrouted } },
+    });
+    expect(where(place([spot(2)], { fleet }))).toEqual({ 'us-east-2': [2, 0] });
+    // Counted as launches, they were called off with it: the region was torn down.
+    expect(where(place([spot(0)], { fleet }))).toEqual({});
+  });
+
   it('reverts from on-demand one replica at a time, keeping on-demand until Spot is ready', () => {
     const od = { od: 2 };
     const first = place([region('us-east-2', od)], { fleet: { targetCapacity: 2, maxPerRegion: 4 } });
