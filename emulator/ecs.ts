@@ -189,6 +189,8 @@ export class EcsService {
   private tasks: LocalTask[] = [];
   private readonly taskListeners: TaskListener[] = [];
   private inFlight = 0;
+  /** Instances whose containers exit as soon as they start (a faulty GPU host): see `breakHost`. */
+  private readonly brokenHosts = new Set<string>();
 
   constructor(
     private readonly ctx: RegionContext,
@@ -547,6 +549,10 @@ export class EcsService {
     task.timers.push(
       this.ctx.clock.setTimer(market.containerStartMs(), () => {
         if (task.lastStatus !== 'PENDING') return;
+        if (this.brokenHosts.has(ci.instanceId)) {
+          this.stopNow(task, 'EssentialContainerExited', 'Essential container in task exited');
+          return;
+        }
         task.lastStatus = 'RUNNING';
         task.pullStoppedAt = task.startedAt = this.ctx.clock.now();
         this.changed(task);
@@ -635,6 +641,19 @@ export class EcsService {
       const url = urls[i];
       return url ? [{ taskArn: t.arn, instanceId: t.instanceId, healthStatus: t.healthStatus, url }] : [];
     });
+  }
+
+  /**
+   * A host fault (a GPU that fails, as NVIDIA Xid errors do): the task running on `instanceId` exits now, and every
+   * container placed there later exits as it starts (stop code EssentialContainerExited), while EC2 and the ECS
+   * agent keep reporting the instance healthy. Returns the tasks stopped.
+   */
+  breakHost(instanceId: string): string[] {
+    this.brokenHosts.add(instanceId);
+    const live = this.tasks.filter((t) => t.instanceId === instanceId && t.lastStatus !== 'STOPPED');
+    for (const task of live)
+      this.stopNow(task, 'EssentialContainerExited', 'Essential container in task exited');
+    return live.map((t) => t.arn);
   }
 
   private stopNow(task: LocalTask, stopCode: TaskStopCode, reason: string): void {

@@ -416,6 +416,11 @@ export class LocalCloud {
     return this.region(region).ec2.interruptAll();
   }
 
+  /** A faulty GPU host in `region`: its containers exit, now and whenever one is placed there (`EcsService.breakHost`). */
+  breakHost(region: string, instanceId: string): string[] {
+    return this.region(region).ecs.breakHost(instanceId);
+  }
+
   /** EC2 rebalance recommendation for every Spot instance in `region` (no termination follows by itself). */
   recommendRebalance(region: string): string[] {
     return this.region(region).ec2.recommendRebalance();

@@ -97,6 +97,37 @@ describe('ECS placement with spotplane capacity provider (managed scaling disabl
   });
 });
 
+describe('a faulty GPU host (LocalCloud fault)', () => {
+  it('stops the task running there and every task placed there later as it starts, the host still healthy', async () => {
+    const { clock, cloud, r, run, scale } = await cluster();
+    await scale(1);
+    await clock.advance(300_000);
+    const first = (await run()).tasks![0]!;
+    await clock.advance(120_000);
+    const host = first.containerInstanceArn!;
+    const [instanceId] = (
+      await r.ecs.describeContainerInstances({ cluster: 'c', containerInstances: [host] })
+    ).containerInstances!.map((ci) => ci.ec2InstanceId!);
+
+    expect(cloud.breakHost('us-west-2', instanceId!)).toEqual([first.taskArn]);
+    const stopped = async (arn: string) =>
+      (await r.ecs.describeTasks({ cluster: 'c', tasks: [arn] })).tasks![0]!;
+    expect(await stopped(first.taskArn!)).toMatchObject({
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+    });
+
+    const again = (await run()).tasks![0]!;
+    await clock.advance(120_000);
+    expect(await stopped(again.taskArn!)).toMatchObject({
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+    });
+    // EC2 and the ECS agent still call the instance healthy: only the workload knows.
+    expect(r.ec2.get(instanceId!)?.state).toBe('running');
+  });
+});
+
 describe('what EC2 and ECS forget', () => {
   it('lists a terminated instance and a stopped task for an hour, then forgets both, as AWS does', async () => {
     const { clock, r, run, scale } = await cluster();
