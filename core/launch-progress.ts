@@ -28,9 +28,11 @@ export interface LaunchProgressCounts {
 /**
  * Every answer names the group's `idle` instances: launched and not leaving, with no healthy spotplane task on
  * them. A launch the worker gives up on (it timed out, or could not place its tasks) terminates those by name and
- * keeps the rest, the ones that serve.
+ * keeps the rest, the ones that serve. `surplus` (only with `kinds`): what a request that shrinks the group gives
+ * back by name before it sets the desired capacity, so that the group's scale-in never takes a serving replica
+ * and keeps an empty host (`surplusOf`).
  */
-export type LaunchProgress = { idle: string[] } & (
+export type LaunchProgress = { idle: string[]; surplus: string[] } & (
   | { state: 'READY'; progress: LaunchProgressCounts }
   | { state: 'WAIT'; progress: LaunchProgressCounts }
   /** Start `run_count` tasks now: free registered instances are there for them. */
@@ -88,6 +90,11 @@ export interface LaunchObservation {
   containerInstances: readonly ContainerInstanceView[];
   /** spotplane's tasks: live ones and those stopped recently. */
   tasks: readonly TaskView[];
+  /**
+   * For a request that shrinks the group: the wanted count per purchase option and each instance's option (EC2's
+   * `InstanceLifecycle`; an instance EC2 did not list yet is absent). Without it no `surplus` is named.
+   */
+  kinds?: { spot: number; onDemand: number; lifecycles: ReadonlyMap<string, 'spot' | 'on-demand'> };
 }
 
 /**
@@ -95,6 +102,33 @@ export interface LaunchObservation {
  * (User Guide, "Instance lifecycle").
  */
 export const isHeld = (lifecycleState: string): boolean => /^(Pending|InService)/.test(lifecycleState);
+
+/**
+ * The instances a request that shrinks the group gives back by name: per purchase option, those held above the
+ * wanted count of that option that are InService with no spotplane task at all (none running, none starting), at
+ * most the excess. Named by option because Auto Scaling never replaces an instance to restore the on-demand /
+ * Spot split: taking an empty on-demand host where the request gives back a Spot replica left the region on the
+ * wrong option (2-day runs at target 3 paid more on-demand). Nothing without the options (`kinds`), and nothing
+ * while a live task's host is unknown (it could be on any instance).
+ */
+function surplusOf(
+  o: LaunchObservation,
+  held: LaunchObservation['asg']['instances'],
+  taskHosts: ReadonlySet<string | undefined>,
+): string[] {
+  if (!o.kinds || taskHosts.has(undefined)) return [];
+  const kinds = o.kinds;
+  return (['spot', 'on-demand'] as const).flatMap((kind) => {
+    const mine = held.filter(
+      (i) => i.instanceId !== undefined && kinds.lifecycles.get(i.instanceId) === kind,
+    );
+    const wanted = kind === 'spot' ? kinds.spot : kinds.onDemand;
+    return mine
+      .filter((i) => i.lifecycleState === 'InService' && !taskHosts.has(i.instanceId))
+      .map((i) => i.instanceId!)
+      .slice(0, Math.max(0, mine.length - wanted));
+  });
+}
 
 /** Stop codes meaning the workload itself failed (not spotplane or EC2 taking the instance away). */
 const WORKLOAD_FAILED = new Set(['EssentialContainerExited', 'TaskFailedToStart']);
@@ -112,6 +146,9 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
   const serving = live.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY');
   const healthy = serving.length;
   const servingHosts = new Set(serving.map((t) => t.instanceId));
+  const taskHosts = new Set(live.map((t) => t.instanceId));
+  const held = o.asg.instances.filter((i) => isHeld(i.lifecycleState));
+  const surplus = surplusOf(o, held, taskHosts);
   // A serving task whose host is not known could be on any instance: then none is named.
   const idle = servingHosts.has(undefined)
     ? []
@@ -135,7 +172,7 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
     healthy,
   });
 
-  if (healthy >= o.want) return { state: 'READY', idle, progress: counts('ready') };
+  if (healthy >= o.want) return { state: 'READY', idle, surplus, progress: counts('ready') };
   const exited = o.tasks
     .filter(
       (t) =>
@@ -154,6 +191,7 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       keep: healthy,
       take: idle,
       idle,
+      surplus,
       progress: counts('health'),
     };
   }
@@ -168,22 +206,27 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
       // that served here before) stay, and the hub places the rest elsewhere. Cleaning up the whole region threw
       // them away: a region with room for 2 of 3 replicas served none, and a fleet's serving replicas there went
       // with the failed third.
-      const held = o.asg.instances.filter((i) => isHeld(i.lifecycleState)).length;
       return {
         state: 'FAILED',
         error: status.error,
         cause: status.cause,
-        keep: Math.min(held, o.want),
+        keep: Math.min(held.length, o.want),
         take: [],
         idle,
+        surplus,
         progress: counts('instances'),
       };
     }
   }
-  if (live.length >= o.want) return { state: 'WAIT', idle, progress: counts('health') };
+  if (live.length >= o.want) return { state: 'WAIT', idle, surplus, progress: counts('health') };
   if (free > 0) {
     const runCount = Math.min(o.want - live.length, free);
-    return { state: 'PLACE', run_count: runCount, idle, progress: counts('placement') };
+    return { state: 'PLACE', run_count: runCount, idle, surplus, progress: counts('placement') };
   }
-  return { state: 'WAIT', idle, progress: counts(inService < o.want ? 'instances' : 'registration') };
+  return {
+    state: 'WAIT',
+    idle,
+    surplus,
+    progress: counts(inService < o.want ? 'instances' : 'registration'),
+  };
 }

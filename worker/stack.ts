@@ -55,7 +55,12 @@ export const workerLambdaStatements = (
   ],
   'asg-launch-status': [
     {
-      actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'],
+      // DescribeInstances: each instance's purchase option when a request shrinks the group (its surplus).
+      actions: [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeScalingActivities',
+        'ec2:DescribeInstances',
+      ],
       resources: ['*'],
     },
     // Registered container instances and spotplane's tasks of the worker's own cluster.

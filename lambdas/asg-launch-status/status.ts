@@ -6,6 +6,7 @@
  * a registered instance is free for it.
  */
 import { type Activity, DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
+import { paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
@@ -37,6 +38,8 @@ const inputSchema = z.object({
   /** GPUs one task reserves (0 for a Neuron task). */
   gpus: z.int().min(0).default(1),
   execution: z.string().optional(),
+  /** The request's split, sent when it shrinks the group: the answer then names the `surplus` by purchase option. */
+  desired: z.object({ spot: z.int().min(0), on_demand: z.int().min(0) }).optional(),
 });
 
 /** Activities come newest first; more than this many pages back is older than any launch we wait for. */
@@ -120,6 +123,22 @@ async function ourTasks(
   }));
 }
 
+/** Each of `ids`' purchase option, as EC2 lists it (`InstanceLifecycle` "spot", none for on-demand). */
+async function lifecycles(deps: WorkerDeps, ids: string[]): Promise<Map<string, 'spot' | 'on-demand'>> {
+  const found = new Map<string, 'spot' | 'on-demand'>();
+  if (ids.length === 0) return found;
+  for await (const page of paginateDescribeInstances(
+    { client: deps.clients.ec2(deps.region) },
+    { InstanceIds: ids },
+  )) {
+    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      if (instance.InstanceId)
+        found.set(instance.InstanceId, instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand');
+    }
+  }
+  return found;
+}
+
 /**
  * Where the launch begun at `input.since` stands and what it should do next.
  *
@@ -146,6 +165,8 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
   ]);
   // A task names its host by container instance; the idle instances are named by EC2 id.
   const hosts = new Map(instances.map((ci) => [ci.arn, ci.instanceId]));
+  const desired = parsed.data.desired;
+  const members = (group.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
   return decideLaunchProgress({
     want: parsed.data.want ?? group.DesiredCapacity ?? 0,
     gpusPerTask: parsed.data.gpus,
@@ -164,6 +185,15 @@ export async function launchStatus(deps: WorkerDeps, input: unknown): Promise<La
       ...task,
       instanceId: hosts.get(containerInstanceArn ?? ''),
     })),
+    ...(desired
+      ? {
+          kinds: {
+            spot: desired.spot,
+            onDemand: desired.on_demand,
+            lifecycles: await lifecycles(deps, members),
+          },
+        }
+      : {}),
   });
 }
 

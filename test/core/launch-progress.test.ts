@@ -167,6 +167,7 @@ describe('decideLaunchProgress', () => {
       run_count: 1,
       // The instance has no id in this observation: it cannot be named.
       idle: [],
+      surplus: [],
       progress: {
         phase: 'placement',
         wanted: 1,
@@ -314,6 +315,37 @@ describe('decideLaunchProgress', () => {
         }),
       );
       expect(status).toMatchObject({ idle: [] });
+    });
+
+    it('names as surplus, per purchase option, the InService instances without any task, at most the excess', () => {
+      const lifecycles = new Map<string, 'spot' | 'on-demand'>([
+        ['i-empty', 'spot'],
+        ['i-serving', 'spot'],
+        ['i-starting', 'spot'],
+        ['i-booting', 'spot'],
+        ['i-od-empty', 'on-demand'],
+      ]);
+      const observation = (spot: number, onDemand: number, kinds = true) =>
+        observe({
+          want: spot + onDemand,
+          asg: {
+            desiredCapacity: 5,
+            instances: ['i-empty', 'i-serving', 'i-starting', 'i-od-empty']
+              .map((id) => member(id))
+              .concat(member('i-booting', 'Pending')),
+          },
+          tasks: [on('i-serving', { healthStatus: 'HEALTHY' }), on('i-starting'), on('i-empty', exited)],
+          ...(kinds ? { kinds: { spot, onDemand, lifecycles } } : {}),
+        });
+      // Four Spot held, three wanted: the empty Spot host goes; the on-demand one is wanted.
+      expect(decideLaunchProgress(observation(3, 1))).toMatchObject({ surplus: ['i-empty'] });
+      // Giving back an on-demand replica takes the empty on-demand host, never the empty Spot one.
+      expect(decideLaunchProgress(observation(4, 0))).toMatchObject({ surplus: ['i-od-empty'] });
+      // Spot 1 wanted of 4: only the empty host can go by name (not a task's, not a booting one).
+      expect(decideLaunchProgress(observation(1, 1))).toMatchObject({ surplus: ['i-empty'] });
+      expect(decideLaunchProgress(observation(4, 1))).toMatchObject({ surplus: [] });
+      // Without the purchase options nothing is named.
+      expect(decideLaunchProgress(observation(1, 0, false))).toMatchObject({ surplus: [] });
     });
   });
 });

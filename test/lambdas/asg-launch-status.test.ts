@@ -2,6 +2,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
@@ -162,10 +163,10 @@ describe('AsgLaunchStatus', () => {
     expect(await invoke({ since, want: 1 })).toMatchObject({ state: 'READY', progress: { healthy: 1 } });
   });
 
-  it('names the instances without a healthy task by EC2 id, from the container instance each task runs on', async () => {
+  /** Two InService instances: i-00's task exited (it is empty), i-01 serves. */
+  function oneExitedOneServing() {
     aws.mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(2, ['InService', 'InService']));
     aws.mocks.autoScaling.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });
-    // i-00 hosts the task that exited, i-01 the healthy one.
     cluster(
       [{ busy: false }, { busy: true }],
       [
@@ -173,6 +174,10 @@ describe('AsgLaunchStatus', () => {
         { lastStatus: 'RUNNING', health: 'HEALTHY', on: 1 },
       ],
     );
+  }
+
+  it('names the instances without a healthy task by EC2 id, from the container instance each task runs on', async () => {
+    oneExitedOneServing();
     expect(await invoke({ since, want: 2 })).toMatchObject({
       state: 'FAILED',
       error: 'TaskStopped',
@@ -180,6 +185,30 @@ describe('AsgLaunchStatus', () => {
       take: ['i-00'],
       idle: ['i-00'],
     });
+  });
+
+  it('names the surplus of a request that shrinks the group by purchase option, from EC2, and only then', async () => {
+    oneExitedOneServing();
+    aws.mocks.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: 'i-00', InstanceLifecycle: 'spot' },
+            { InstanceId: 'i-01', InstanceLifecycle: 'spot' },
+          ],
+        },
+      ],
+    });
+    expect(await invoke({ since, want: 1, desired: { spot: 1, on_demand: 0 } })).toMatchObject({
+      surplus: ['i-00'],
+    });
+    expect(aws.mocks.ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({
+      InstanceIds: ['i-00', 'i-01'],
+    });
+    // A progress poll (no split given) reads no purchase options and names no surplus.
+    aws.mocks.ec2.resetHistory();
+    expect(await invoke({ since, want: 1 })).toMatchObject({ surplus: [] });
+    expect(aws.mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
   });
 
   it('reports TaskStopped for a task of this launch that exited before it was healthy', async () => {

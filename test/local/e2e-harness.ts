@@ -55,6 +55,9 @@ export async function deployment(
   const statusItem = (): Promise<StatusItem | null> => table.status();
   const region = (name: string) => localState(plane).regions.find((r) => r.region === name)!;
   const healthy = (name: string) => region(name).ecs_tasks.some((t) => t.health_status === 'HEALTHY');
+  /** A healthy task runs on `instanceId` in region `name`. */
+  const healthyOn = (name: string, instanceId: string) =>
+    region(name).ecs_tasks.some((t) => t.instance_id === instanceId && t.health_status === 'HEALTHY');
   const runningExecutions = () =>
     plane.regions().flatMap((r) =>
       plane.cloud
@@ -91,6 +94,7 @@ export async function deployment(
     statusItem,
     region,
     healthy,
+    healthyOn,
     runningExecutions,
     orchestrators,
     until,

@@ -272,6 +272,45 @@ describe('LaunchInstance', () => {
     expect(world.liveTasks()).toHaveLength(2);
   });
 
+  it('a request that shrinks the region gives back the host without a task by name, not a serving replica', async () => {
+    const { world, serving } = await servingTwo(6);
+    // The older replica's task exited: its host is empty (and broken), the other serves.
+    const [emptyTask, servingTask] = serving.map((arn) => world.tasks.get(arn)!);
+    Object.assign(emptyTask!, {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+    });
+    world.brokenHosts.add(emptyTask!.instanceId!);
+
+    const execution = await world.finish(launch(world, fenced(7, { spot: 1, on_demand: 0 })));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(
+      ranInOrder(execution, [
+        'ReadGroup',
+        'ShrinksGroup',
+        'ReadSurplus',
+        'Shrinks',
+        'TakeSurplus',
+        'RaiseCapacity',
+      ]),
+    ).toBe(true);
+    expect(world.callsOf(':autoscaling:terminateInstanceInAutoScalingGroup').map((c) => c.input)).toEqual([
+      { InstanceId: emptyTask!.instanceId, ShouldDecrementDesiredCapacity: true },
+    ]);
+    expect(world.asg.desired).toBe(1);
+    expect(world.liveTasks().map((t) => t.arn)).toEqual([servingTask!.arn]);
+  });
+
+  it('a request that does not shrink the region names nothing', async () => {
+    const { world } = await servingTwo(6);
+    const execution = await world.finish(launch(world, fenced(7, { spot: 2, on_demand: 0 })));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toContain('ShrinksGroup');
+    expect(statesEntered(execution)).not.toContain('ReadSurplus');
+    expect(world.callsOf(':autoscaling:terminateInstanceInAutoScalingGroup')).toEqual([]);
+  });
+
   it('a timed-out launch takes the instances without a healthy task by name and keeps the serving ones', async () => {
     const { world, serving } = await servingTwo(8);
     world.behaviour.healthySeconds = null;

@@ -216,7 +216,7 @@ export class WorkerWorld {
       case 'arn:aws:states:::lambda:invoke': {
         const request = input.Payload;
         if (input.FunctionName === fns.asgLaunchStatus)
-          return payload(this.launchStatus(request as { since: string; want: number; gpus: number }));
+          return payload(this.launchStatus(request as Parameters<WorkerWorld['launchStatus']>[0]));
         if (input.FunctionName === fns.getInstanceFromAsg) return payload({ instances: this.inService() });
         if (input.FunctionName === fns.classifyCapacityEvent) return payload(this.classify(request));
         throw new TaskError(
@@ -437,7 +437,12 @@ export class WorkerWorld {
     );
   }
 
-  private launchStatus(request: { since: string; want: number; gpus: number }): unknown {
+  private launchStatus(request: {
+    since: string;
+    want: number;
+    gpus: number;
+    desired?: { spot: number; on_demand: number };
+  }): unknown {
     const registered = this.asg.instances.filter((i) => i.lifecycleState === 'InService' && i.registered);
     const live = this.liveTasks();
     return JSON.parse(
@@ -469,6 +474,15 @@ export class WorkerWorld {
               createdAt: t.createdAt,
               stopCode: t.stopCode,
             })),
+          ...(request.desired
+            ? {
+                kinds: {
+                  spot: request.desired.spot,
+                  onDemand: request.desired.on_demand,
+                  lifecycles: new Map(this.asg.instances.map((i) => [i.id, i.lifecycle])),
+                },
+              }
+            : {}),
         }),
       ),
     );
