@@ -123,13 +123,17 @@ async function ourTasks(
   }));
 }
 
-/** Each of `ids`' purchase option, as EC2 lists it (`InstanceLifecycle` "spot", none for on-demand). */
+/**
+ * Each of `ids`' purchase option, as EC2 lists it (`InstanceLifecycle` "spot", none for on-demand). By an
+ * `instance-id` filter, not `InstanceIds`: EC2 answers an id it does not list yet (a just-launched instance, its API
+ * being eventually consistent) with InvalidInstanceID.NotFound for the whole call; a filter just leaves it out.
+ */
 async function lifecycles(deps: WorkerDeps, ids: string[]): Promise<Map<string, 'spot' | 'on-demand'>> {
   const found = new Map<string, 'spot' | 'on-demand'>();
   if (ids.length === 0) return found;
   for await (const page of paginateDescribeInstances(
     { client: deps.clients.ec2(deps.region) },
-    { InstanceIds: ids },
+    { Filters: [{ Name: 'instance-id', Values: ids }] },
   )) {
     for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       if (instance.InstanceId)

@@ -202,8 +202,9 @@ describe('AsgLaunchStatus', () => {
     expect(await invoke({ since, want: 1, desired: { spot: 1, on_demand: 0 } })).toMatchObject({
       surplus: ['i-00'],
     });
+    // By filter: an id EC2 does not list yet is left out instead of failing the call (InvalidInstanceID.NotFound).
     expect(aws.mocks.ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({
-      InstanceIds: ['i-00', 'i-01'],
+      Filters: [{ Name: 'instance-id', Values: ['i-00', 'i-01'] }],
     });
     // A progress poll (no split given) reads no purchase options and names no surplus.
     aws.mocks.ec2.resetHistory();
