@@ -111,6 +111,8 @@ describe('StateTable', () => {
     expect(await t.writeStatus(by(2, 2), 1, { run: 2 })).toBe('written');
     expect(await t.writeStatus(by(1, 3), 2, { run: 1 })).toBe('superseded');
     expect(await t.writeStatus(by(2, 3), 2, { run: 2 })).toBe('written');
+    // A later run over a version it did not observe is superseded all the same.
+    expect(await t.writeStatus(by(3, 4), 2, { run: 3 })).toBe('superseded');
     expect(await t.writeStatus({ ...status(4), orchestrator: null }, 3, { run: 2 })).toBe('written');
     expect(await t.writeStatus(by(1, 5), 4, { run: 1 })).toBe('written');
   });
@@ -128,6 +130,10 @@ describe('StateTable', () => {
     expect(await t.writeStatus(by('r2-1', 2, 1, 3), 2, as('r2-1', 2, 1))).toBe('written');
     expect(await t.writeStatus(by('r2-0', 2, 0, 4), 3, as('r2-0', 2, 0))).toBe('superseded');
     expect(await t.writeStatus(by('r3-0', 3, 0, 4), 3, as('r3-0', 3, 0))).toBe('written');
+    // Whichever term of the order holds, a stale version refuses the write.
+    expect(await t.writeStatus(by('r3-0', 3, 0, 5), 3, as('r3-0', 3, 0))).toBe('superseded');
+    expect(await t.writeStatus(by('r3-1', 3, 1, 5), 3, as('r3-1', 3, 1))).toBe('superseded');
+    expect(await t.writeStatus(by('r4-0', 4, 0, 5), 3, as('r4-0', 4, 0))).toBe('superseded');
   });
 
   it('status: deletes the absorbed signals in the same transaction, or not at all', async () => {
