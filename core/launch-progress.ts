@@ -152,10 +152,8 @@ export function decideLaunchProgress(o: LaunchObservation): LaunchProgress {
   // A serving task whose host is not known could be on any instance: then none is named.
   const idle = servingHosts.has(undefined)
     ? []
-    : o.asg.instances.flatMap((i) =>
-        i.instanceId !== undefined && isHeld(i.lifecycleState) && !servingHosts.has(i.instanceId)
-          ? [i.instanceId]
-          : [],
+    : held.flatMap((i) =>
+        i.instanceId !== undefined && !servingHosts.has(i.instanceId) ? [i.instanceId] : [],
       );
   const inService = o.asg.instances.filter(
     (i) => i.lifecycleState === 'InService' && i.healthStatus === 'Healthy',
