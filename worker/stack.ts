@@ -201,7 +201,7 @@ export class WorkerStack extends TerraformStack {
     const grants = {
       'autoscaling:UpdateAutoScalingGroup': [capacity.asgArn],
       'autoscaling:SetDesiredCapacity': [capacity.asgArn],
-      // A failed launch gives back the instances without a healthy task by name (LaunchInstance's TakeIdle).
+      // A failed launch gives back the instances without a healthy task by name (LaunchInstance's TakeInstances).
       'autoscaling:TerminateInstanceInAutoScalingGroup': [capacity.asgArn],
       'autoscaling:DescribeAutoScalingGroups': ['*'],
       'autoscaling:DescribeAutoScalingInstances': ['*'],

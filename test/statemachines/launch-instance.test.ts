@@ -256,7 +256,9 @@ describe('LaunchInstance', () => {
 
     const failed = await world.finish(launch(world, fenced(7, { spot: 2, on_demand: 0 })));
     expect(failed).toMatchObject({ status: 'FAILED', error: 'TaskStopped' });
-    expect(ranInOrder(failed, ['KeepLaunched', 'KeepFailed', 'TakeIdle', 'ShrinkToLaunched'])).toBe(true);
+    expect(
+      ranInOrder(failed, ['KeepLaunched', 'KeepFailed', 'TakeInstances', 'AfterTake', 'ShrinkToLaunched']),
+    ).toBe(true);
     expect(world.callsOf(':autoscaling:terminateInstanceInAutoScalingGroup').map((c) => c.input)).toEqual([
       { InstanceId: bad, ShouldDecrementDesiredCapacity: true },
     ]);
@@ -291,7 +293,9 @@ describe('LaunchInstance', () => {
         'ShrinksGroup',
         'ReadSurplus',
         'Shrinks',
-        'TakeSurplus',
+        'GiveBackSurplus',
+        'TakeInstances',
+        'AfterTake',
         'RaiseCapacity',
       ]),
     ).toBe(true);
