@@ -5,6 +5,7 @@
  * what this launch did before: a repeated request finds the tasks already there and starts none.
  */
 import { decideLaunchStatus, type LaunchError, type ScalingActivity } from './launch-status.ts';
+import type { Lifecycle } from './messages.ts';
 
 export type LaunchPhase = 'instances' | 'registration' | 'placement' | 'health' | 'ready';
 
@@ -94,7 +95,7 @@ export interface LaunchObservation {
    * For a request that shrinks the group: the wanted count per purchase option and each instance's option (EC2's
    * `InstanceLifecycle`; an instance EC2 did not list yet is absent). Without it no `surplus` is named.
    */
-  kinds?: { spot: number; onDemand: number; lifecycles: ReadonlyMap<string, 'spot' | 'on-demand'> };
+  kinds?: { spot: number; onDemand: number; lifecycles: ReadonlyMap<string, Lifecycle> };
 }
 
 /**

@@ -23,8 +23,10 @@ import {
   type TaskView,
 } from '../../core/launch-progress.ts';
 import type { ScalingActivity } from '../../core/launch-status.ts';
+import type { Lifecycle } from '../../core/messages.ts';
 import { names } from '../../core/naming.ts';
 import { describeAsg } from '../shared/asg.ts';
+import { lifecycleOf } from '../shared/ec2.ts';
 import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
 import { LaunchStatusInputError } from './errors.ts';
@@ -128,16 +130,15 @@ async function ourTasks(
  * `instance-id` filter, not `InstanceIds`: EC2 answers an id it does not list yet (a just-launched instance, its API
  * being eventually consistent) with InvalidInstanceID.NotFound for the whole call; a filter just leaves it out.
  */
-async function lifecycles(deps: WorkerDeps, ids: string[]): Promise<Map<string, 'spot' | 'on-demand'>> {
-  const found = new Map<string, 'spot' | 'on-demand'>();
+async function lifecycles(deps: WorkerDeps, ids: string[]): Promise<Map<string, Lifecycle>> {
+  const found = new Map<string, Lifecycle>();
   if (ids.length === 0) return found;
   for await (const page of paginateDescribeInstances(
     { client: deps.clients.ec2(deps.region) },
     { Filters: [{ Name: 'instance-id', Values: ids }] },
   )) {
     for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      if (instance.InstanceId)
-        found.set(instance.InstanceId, instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand');
+      if (instance.InstanceId) found.set(instance.InstanceId, lifecycleOf(instance));
     }
   }
   return found;

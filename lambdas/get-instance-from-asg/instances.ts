@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { isoUtc } from '../../core/clock.ts';
 import type { InstanceDetail } from '../../core/messages.ts';
 import { describeAsg } from '../shared/asg.ts';
+import { lifecycleOf } from '../shared/ec2.ts';
 import { instrument, makeObservability } from '../shared/observability.ts';
 import type { WorkerDeps } from '../shared/worker-deps.ts';
 import { InstanceDescriptionError } from './errors.ts';
@@ -24,8 +25,7 @@ function toDetail(instance: Instance): InstanceDetail {
     private_ip: instance.PrivateIpAddress ?? null,
     instance_type: required(instance.InstanceType, 'InstanceType'),
     availability_zone: required(instance.Placement?.AvailabilityZone, 'Placement.AvailabilityZone'),
-    // EC2 sets InstanceLifecycle only for Spot (and scheduled) instances; absent means on-demand.
-    lifecycle: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+    lifecycle: lifecycleOf(instance),
     launch_time: isoUtc(new Date(required(instance.LaunchTime, 'LaunchTime'))),
   };
 }

@@ -28,6 +28,7 @@ import type {
 } from '../../core/plan/index.ts';
 import { awsErrorName } from '../shared/aws-errors.ts';
 import type { AwsClients } from '../shared/clients.ts';
+import { lifecycleOf } from '../shared/ec2.ts';
 
 /** The ASG tag the worker keeps its fence in (docs/DESIGN.md "Fence and absolute desired state"). */
 export const INTENT_TAG = 'spotplane:intent';
@@ -138,8 +139,7 @@ function toObserved(
     instance_id: id,
     instance_type: instance.InstanceType ?? 'unknown',
     availability_zone: instance.Placement?.AvailabilityZone ?? 'unknown',
-    // EC2 sets InstanceLifecycle only for Spot (and scheduled) instances; absent means on-demand.
-    lifecycle: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+    lifecycle: lifecycleOf(instance),
     state,
     lifecycle_state: member?.LifecycleState ?? null,
     public_ip: instance.PublicIpAddress ?? null,
